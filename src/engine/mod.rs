@@ -1,0 +1,418 @@
+//! The consent engine: one policy, one journal folder, one clock. Every record is
+//! journaled durably before it changes the state; every decision first catches up with
+//! what other processes wrote, and fails closed when the journal cannot be trusted.
+
+pub mod decision;
+pub mod shared;
+pub mod state;
+pub mod views;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::error::{CoreError, Result};
+use crate::journal::record::{Actor, AgeBracket, EventKind, OsResult, Record, Surface, FORMAT_VERSION};
+use crate::journal::{Change, Journal, JournalOptions};
+use crate::permission::{Permission, RequestPlan};
+use crate::policy::{Policy, Purpose};
+use decision::{decide, Decision, Source};
+use state::ConsentState;
+
+/// Who decided, where, and in which language: stored with every event as proof.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    pub surface: Surface,
+    pub locale: String,
+    pub actor: Actor,
+}
+
+impl Context {
+    pub fn new(surface: Surface, locale: impl Into<String>, actor: Actor) -> Context {
+        Context { surface, locale: locale.into(), actor }
+    }
+}
+
+/// Whether the journal can be trusted right now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Health {
+    Ok,
+    /// Corrupt: sticky until another process changes the folder or the app recovers.
+    Corrupt(String),
+    /// Could not be read: retried at every decision.
+    Unreadable(String),
+}
+
+pub struct Engine {
+    policy: Policy,
+    journal: Journal,
+    state: ConsentState,
+    health: Health,
+    clock: Arc<dyn Clock>,
+    /// The folder's change counter as of the last read.
+    seen_generation: u64,
+}
+
+impl Engine {
+    /// Opens the journal in `dir` for `policy`. Fails only when the folder cannot be
+    /// created or locked; a corrupt or unreadable journal opens in the fail-closed state.
+    pub fn open(policy: Policy, dir: &Path, clock: Arc<dyn Clock>, options: JournalOptions) -> Result<Engine> {
+        let journal = Journal::open(dir, options)?;
+        let mut engine = Engine {
+            policy,
+            journal,
+            state: ConsentState::default(),
+            health: Health::Unreadable("not read yet".into()),
+            clock,
+            seen_generation: 0,
+        };
+        engine.sync();
+        Ok(engine)
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    pub fn state(&self) -> &ConsentState {
+        &self.state
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// The error that makes decisions fail closed, if any.
+    pub fn storage_problem(&self) -> Option<&str> {
+        match &self.health {
+            Health::Ok => None,
+            Health::Corrupt(m) | Health::Unreadable(m) => Some(m),
+        }
+    }
+
+    pub(crate) fn seen_generation(&self) -> u64 {
+        self.seen_generation
+    }
+
+    /// Catches up with the journal if anyone wrote since the last read.
+    pub fn sync(&mut self) {
+        let generation = self.journal.generation().load();
+        let unchanged = generation == self.seen_generation;
+        match self.health {
+            Health::Ok | Health::Corrupt(_) if unchanged => return,
+            _ => {}
+        }
+        match self.journal.refresh() {
+            Ok(change) => {
+                self.seen_generation = generation;
+                self.apply(change);
+            }
+            Err(e) => {
+                self.seen_generation = generation;
+                self.fail(e);
+            }
+        }
+    }
+
+    fn fail(&mut self, e: CoreError) {
+        log::error!("consent journal unusable, failing closed: {e}");
+        self.health = match e {
+            CoreError::Corrupt { .. } => Health::Corrupt(e.to_string()),
+            other => Health::Unreadable(other.to_string()),
+        };
+    }
+
+    fn apply(&mut self, change: Change) {
+        let records = match change {
+            Change::Appended(r) => r,
+            Change::Replaced(r) => {
+                self.state = ConsentState::default();
+                r
+            }
+        };
+        for record in &records {
+            if !self.state.apply(record) {
+                self.health = Health::Corrupt(format!("snapshot event {} cannot be read", record.seq));
+                return;
+            }
+        }
+        self.health = Health::Ok;
+    }
+
+    fn purpose_index(&self, id: &str) -> Result<usize> {
+        self.policy
+            .index_of(id)
+            .ok_or_else(|| CoreError::Undeclared(format!("purpose \"{id}\" is not declared in the policy")))
+    }
+
+    fn declared_permission(&self, purpose: &Purpose, name: &str) -> Result<Permission> {
+        let permission = Permission::parse(name).map_err(|e| CoreError::InvalidArgument(e.to_string()))?;
+        if !purpose.declares(permission) {
+            return Err(CoreError::Undeclared(format!(
+                "purpose \"{}\" does not declare {name} (an over-scope request)",
+                purpose.id
+            )));
+        }
+        Ok(permission)
+    }
+
+    // ---- decisions ------------------------------------------------------------------
+
+    /// The decision for a purpose. Undeclared purposes are an error; everything else is
+    /// an answer, and storage trouble answers "blocked".
+    pub fn decide(&mut self, purpose: &str, source: Source) -> Result<Decision> {
+        let index = self.purpose_index(purpose)?;
+        Ok(self.decide_index(index, source))
+    }
+
+    /// As `decide`, but also checks that `permission` is one the purpose declares.
+    pub fn decide_permission(&mut self, purpose: &str, permission: &str, source: Source) -> Result<Decision> {
+        let index = self.purpose_index(purpose)?;
+        self.declared_permission(&self.policy.purposes[index], permission)?;
+        Ok(self.decide_index(index, source))
+    }
+
+    /// The decision for the purpose at `index` in the policy (out of range: blocked).
+    pub fn decide_index(&mut self, index: usize, source: Source) -> Decision {
+        self.sync();
+        self.decide_current(index, source)
+    }
+
+    /// Decides on the state as last read, without touching the disk.
+    pub(crate) fn decide_current(&self, index: usize, source: Source) -> Decision {
+        if self.health != Health::Ok || index >= self.policy.purposes.len() {
+            return Decision::Blocked { reason: decision::BlockReason::Storage };
+        }
+        decide(&self.policy, &self.state, index, source, self.clock.now_ms())
+    }
+
+    // ---- records --------------------------------------------------------------------
+
+    fn draft(&self, event: EventKind, ctx: &Context) -> Record {
+        Record {
+            v: FORMAT_VERSION,
+            seq: 0,
+            ts: self.clock.now_ms(),
+            event,
+            purpose: None,
+            fp: None,
+            policy_version: self.policy.policy_version.clone(),
+            surface: ctx.surface,
+            locale: ctx.locale.clone(),
+            actor: ctx.actor,
+            permission: None,
+            os_result: None,
+            age: None,
+            guardian: None,
+            state: None,
+            note: None,
+            prev: String::new(),
+        }
+    }
+
+    /// Journals `records` durably, then applies them (after anything other processes
+    /// wrote first). Refuses to write on top of a journal that cannot be trusted.
+    fn record(&mut self, records: Vec<Record>) -> Result<()> {
+        self.sync();
+        match &self.health {
+            Health::Ok => {}
+            Health::Corrupt(m) | Health::Unreadable(m) => {
+                return Err(CoreError::Storage { path: self.journal.path().to_path_buf(), message: m.clone() })
+            }
+        }
+        match self.journal.append(records) {
+            Ok((change, stored)) => {
+                self.apply(change);
+                self.apply(Change::Appended(stored));
+                self.seen_generation = self.journal.generation().load();
+                Ok(())
+            }
+            Err(e) => {
+                if matches!(e, CoreError::Corrupt { .. }) {
+                    self.fail(CoreError::Corrupt {
+                        path: self.journal.path().to_path_buf(),
+                        line: 0,
+                        reason: e.to_string(),
+                    });
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// The user accepted the privacy policy of the current version.
+    pub fn accept_policy(&mut self, ctx: &Context) -> Result<()> {
+        let record = self.draft(EventKind::PolicyAccepted, ctx);
+        self.record(vec![record])
+    }
+
+    fn consent_event(&mut self, purpose: &str, event: EventKind, ctx: &Context) -> Result<()> {
+        let index = self.purpose_index(purpose)?;
+        let mut record = self.draft(event, ctx);
+        record.purpose = Some(purpose.to_string());
+        record.fp = Some(self.policy.purposes[index].fingerprint.clone());
+        self.record(vec![record])
+    }
+
+    /// The user (or guardian) agreed to the purpose as currently worded.
+    pub fn grant(&mut self, purpose: &str, ctx: &Context) -> Result<()> {
+        self.consent_event(purpose, EventKind::ConsentGranted, ctx)
+    }
+
+    /// The user declined in the rationale dialog.
+    pub fn deny(&mut self, purpose: &str, ctx: &Context) -> Result<()> {
+        self.consent_event(purpose, EventKind::ConsentDenied, ctx)
+    }
+
+    /// The user withdrew consent. Returns the purpose's permissions that no other allowed
+    /// purpose still covers: the ones the app should give back to the OS.
+    pub fn withdraw(&mut self, purpose: &str, ctx: &Context) -> Result<Vec<Permission>> {
+        self.consent_event(purpose, EventKind::ConsentWithdrawn, ctx)?;
+        let index = self.purpose_index(purpose)?;
+        let covered = self.covered_permissions();
+        Ok(self.policy.purposes[index].permissions.iter().copied().filter(|p| !covered.contains(p)).collect())
+    }
+
+    /// Records the OS answer for one permission requested for a purpose.
+    pub fn record_os_result(&mut self, purpose: &str, permission: &str, result: OsResult, ctx: &Context) -> Result<()> {
+        let index = self.purpose_index(purpose)?;
+        let permission = self.declared_permission(&self.policy.purposes[index], permission)?;
+        let mut record = self.draft(EventKind::OsResult, ctx);
+        record.purpose = Some(purpose.to_string());
+        record.fp = Some(self.policy.purposes[index].fingerprint.clone());
+        record.permission = Some(permission.name().to_string());
+        record.os_result = Some(result);
+        self.record(vec![record])
+    }
+
+    pub fn set_age_bracket(&mut self, age: AgeBracket, ctx: &Context) -> Result<()> {
+        let mut record = self.draft(EventKind::AgeBracketSet, ctx);
+        record.age = Some(age);
+        self.record(vec![record])
+    }
+
+    /// A guardian gave (or withdrew) consent for a minor.
+    pub fn set_guardian_consent(&mut self, given: bool, ctx: &Context) -> Result<()> {
+        let mut record = self.draft(EventKind::GuardianConsent, ctx);
+        record.guardian = Some(given);
+        self.record(vec![record])
+    }
+
+    /// Account deletion: removes every record. Decisions afterwards start from nothing
+    /// (privacy policy not accepted).
+    pub fn erase(&mut self) -> Result<()> {
+        self.journal.erase()?;
+        self.state = ConsentState::default();
+        self.health = Health::Ok;
+        self.seen_generation = self.journal.generation().load();
+        Ok(())
+    }
+
+    /// After corruption: keeps the bad journal aside untouched and starts a new one.
+    /// Every consent must then be given again. Returns the kept file's name.
+    pub fn recover_from_corruption(&mut self, ctx: &Context) -> Result<String> {
+        let reset = self.draft(EventKind::JournalReset, ctx);
+        let now = self.clock.now_ms();
+        let kept = self.journal.reset_after_corruption(reset, now)?;
+        self.state = ConsentState::default();
+        self.health = Health::Ok;
+        self.seen_generation = 0;
+        self.sync();
+        Ok(kept)
+    }
+
+    /// Folds the journal into a snapshot; the history moves to an archive kept for proof.
+    pub fn compact(&mut self) -> Result<()> {
+        self.sync();
+        if self.health != Health::Ok {
+            return Err(CoreError::Storage {
+                path: self.journal.path().to_path_buf(),
+                message: self.storage_problem().unwrap_or_default().to_string(),
+            });
+        }
+        let mut state = self.state.clone();
+        let ctx = Context::new(Surface::Sdk, "und", Actor::System);
+        let mut draft = self.draft(EventKind::Snapshot, &ctx);
+        let change = self.journal.compact(|pending| {
+            for r in pending {
+                state.apply(r);
+            }
+            draft.state = Some(serde_json::to_value(&state).expect("state serializes"));
+            draft
+        })?;
+        self.apply(change);
+        self.seen_generation = self.journal.generation().load();
+        Ok(())
+    }
+
+    // ---- questions about permissions ------------------------------------------------
+
+    /// Permissions of purposes that are allowed right now.
+    fn covered_permissions(&self) -> Vec<Permission> {
+        let mut out = Vec::new();
+        for (i, purpose) in self.policy.purposes.iter().enumerate() {
+            if self.decide_current(i, Source::Feature).is_allowed() {
+                out.extend(purpose.permissions.iter().copied());
+            }
+        }
+        out
+    }
+
+    /// Permissions the OS has granted that no current consent covers: the app asked
+    /// around the SDK, or a consent was withdrawn and the grant not yet revoked.
+    /// Names outside this SDK's scope are ignored.
+    pub fn reconcile(&mut self, os_granted: &[&str]) -> Vec<Permission> {
+        self.sync();
+        let covered = self.covered_permissions();
+        let mut out: Vec<Permission> = os_granted
+            .iter()
+            .filter_map(|name| Permission::parse(name).ok())
+            .filter(|p| !covered.contains(p))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// What to ask the OS for, for a purpose on a device at `api`, given what it has granted.
+    pub fn request_plan(&self, purpose: &str, api: u32, os_granted: &[&str]) -> Result<RequestPlan> {
+        let index = self.purpose_index(purpose)?;
+        let granted: Vec<Permission> = os_granted.iter().filter_map(|n| Permission::parse(n).ok()).collect();
+        Ok(RequestPlan::for_api(&self.policy.purposes[index].permissions, api, &granted))
+    }
+
+    /// Whether the OS grants are enough to use the purpose on `api`: every permission that
+    /// means something there is granted, except that foreground location is satisfied by
+    /// either coarse or fine (the user may pick "approximate"), photo access by full or
+    /// user-selected media, and background location is optional.
+    pub fn os_grants_satisfy(&self, index: usize, api: u32, os_granted: &[&str]) -> bool {
+        let Some(purpose) = self.policy.purposes.get(index) else {
+            return false;
+        };
+        let granted: Vec<Permission> = os_granted.iter().filter_map(|n| Permission::parse(n).ok()).collect();
+        let has = |p: Permission| granted.contains(&p);
+        // A permission that means nothing on this API (e.g. storage write on 30+) needs no
+        // OS grant: consent alone governs it.
+        for &p in &purpose.permissions {
+            if !p.requestable_on(api) || p == Permission::AccessBackgroundLocation {
+                continue;
+            }
+            let ok = match p {
+                Permission::AccessCoarseLocation | Permission::AccessFineLocation => {
+                    has(Permission::AccessCoarseLocation) || has(Permission::AccessFineLocation)
+                }
+                Permission::ReadMediaImages | Permission::ReadMediaVideo if api >= 34 => {
+                    has(p) || has(Permission::ReadMediaVisualUserSelected)
+                }
+                Permission::ReadMediaVisualUserSelected => {
+                    has(p) || has(Permission::ReadMediaImages) || has(Permission::ReadMediaVideo)
+                }
+                _ => has(p),
+            };
+            if !ok {
+                return false;
+            }
+        }
+        true
+    }
+}

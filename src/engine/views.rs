@@ -1,0 +1,183 @@
+//! What the engine shows people: the rationale before a request, the settings list, and
+//! the proof-of-consent export. Plain serializable structs; the wrapper renders them.
+
+use serde::Serialize;
+
+use super::decision::{BlockReason, Decision, Source};
+use super::state::{ConsentState, ConsentStatus};
+use super::Engine;
+use crate::error::{CoreError, Result};
+use crate::journal::record::Record;
+use crate::permission::Permission;
+use crate::policy::{Policy, Purpose, Recipient};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PermissionView {
+    pub name: &'static str,
+    /// In plain words, in the requested language.
+    pub label: &'static str,
+}
+
+fn permission_views(permissions: &[Permission], locale: &str) -> Vec<PermissionView> {
+    permissions.iter().map(|p| PermissionView { name: p.name(), label: p.label(locale) }).collect()
+}
+
+/// Everything the rationale dialog shows for one purpose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rationale {
+    pub purpose: String,
+    pub description: String,
+    pub permissions: Vec<PermissionView>,
+    pub recipients: Vec<Recipient>,
+    pub policy_version: String,
+}
+
+/// How the settings screen shows one purpose's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SettingsState {
+    NeverAsked,
+    Granted,
+    /// Granted for an older wording: the user will be asked again.
+    Stale,
+    Denied,
+    Withdrawn,
+}
+
+/// One row of the settings screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PurposeView {
+    pub id: String,
+    pub state: SettingsState,
+    /// Whether the app may use the purpose now (the switch's position).
+    pub allowed: bool,
+    pub description: String,
+    pub permissions: Vec<PermissionView>,
+    pub recipients: Vec<Recipient>,
+    /// UTC ms of the last decision the user made on it.
+    pub last_decision_ms: Option<i64>,
+    /// While set, the app may not ask on its own before this time.
+    pub cooldown_until_ms: Option<i64>,
+}
+
+fn settings_state(state: &ConsentState, purpose: &Purpose) -> SettingsState {
+    match state.purposes.get(&purpose.id) {
+        None => SettingsState::NeverAsked,
+        Some(r) => match r.status {
+            ConsentStatus::Granted if r.fp == purpose.fingerprint => SettingsState::Granted,
+            ConsentStatus::Granted => SettingsState::Stale,
+            ConsentStatus::Denied => SettingsState::Denied,
+            ConsentStatus::Withdrawn => SettingsState::Withdrawn,
+        },
+    }
+}
+
+impl Engine {
+    pub fn rationale(&self, purpose: &str, locale: &str) -> Result<Rationale> {
+        let p = self
+            .policy()
+            .purpose(purpose)
+            .ok_or_else(|| CoreError::Undeclared(format!("purpose \"{purpose}\" is not declared in the policy")))?;
+        Ok(Rationale {
+            purpose: p.id.clone(),
+            description: p.description_for(locale, &self.policy().default_locale).to_string(),
+            permissions: permission_views(&p.permissions, locale),
+            recipients: p.recipients.clone(),
+            policy_version: self.policy().policy_version.clone(),
+        })
+    }
+
+    /// Every declared purpose, in policy order, as the settings screen lists them.
+    pub fn settings(&mut self, locale: &str) -> Vec<PurposeView> {
+        self.sync();
+        let policy: &Policy = self.policy();
+        policy
+            .purposes
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let record = self.state().purposes.get(&p.id);
+                let cooldown_until_ms = match self.decide_current(i, Source::Feature) {
+                    Decision::Blocked { reason: BlockReason::Cooldown { until_ms } } => Some(until_ms),
+                    _ => None,
+                };
+                PurposeView {
+                    id: p.id.clone(),
+                    state: settings_state(self.state(), p),
+                    allowed: self.decide_current(i, Source::Feature).is_allowed(),
+                    description: p.description_for(locale, &policy.default_locale).to_string(),
+                    permissions: permission_views(&p.permissions, locale),
+                    recipients: p.recipients.clone(),
+                    last_decision_ms: record.map(|r| r.ts),
+                    cooldown_until_ms,
+                }
+            })
+            .collect()
+    }
+
+    /// The proof-of-consent document: the policy as declared now (with fingerprints), the
+    /// current state, and every event ever recorded with its hash chain.
+    pub fn export_proof(&mut self) -> Result<serde_json::Value> {
+        self.sync();
+        if let Some(problem) = self.storage_problem() {
+            return Err(CoreError::Storage { path: self.journal.path().to_path_buf(), message: problem.to_string() });
+        }
+        let (history, head) = self.journal.history()?;
+        Ok(proof_document(self.policy(), self.state(), &history, head.as_deref(), self.now_ms()))
+    }
+}
+
+/// Builds the proof document from its parts (shared with the CLI's `journal export`).
+pub fn proof_document(
+    policy: &Policy,
+    state: &ConsentState,
+    history: &[Record],
+    head_hash: Option<&str>,
+    now_ms: i64,
+) -> serde_json::Value {
+    let purposes: Vec<_> = policy
+        .purposes
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "id": p.id,
+                "fingerprint": p.fingerprint,
+                "permissions": p.permissions.iter().map(|x| x.name()).collect::<Vec<_>>(),
+                "description": p.description,
+                "recipients": p.recipients,
+                "state": settings_state(state, p),
+            })
+        })
+        .collect();
+    let declared = serde_json::json!({
+        "policy_version": policy.policy_version,
+        "default_locale": policy.default_locale,
+        "denial_cooldown_hours": policy.denial_cooldown_hours,
+        "purposes": purposes,
+    });
+    history_document(history, head_hash, now_ms, Some(declared), state)
+}
+
+/// The proof document without a policy (the CLI exports a pulled journal on its own).
+pub fn history_document(
+    history: &[Record],
+    head_hash: Option<&str>,
+    now_ms: i64,
+    policy: Option<serde_json::Value>,
+    state: &ConsentState,
+) -> serde_json::Value {
+    serde_json::json!({
+        "format": "consentgate-proof",
+        "version": 1,
+        "generated_at_ms": now_ms,
+        "policy": policy,
+        "state": state,
+        "journal": {
+            "events": history.len(),
+            "first_seq": history.first().map(|r| r.seq),
+            "last_seq": history.last().map(|r| r.seq),
+            "head_hash": head_hash,
+        },
+        "history": history,
+    })
+}

@@ -1,0 +1,394 @@
+//! The append-only consent journal on disk: durable appends under a file lock shared by
+//! every process of the app, incremental reads of other processes' appends, compaction
+//! into a snapshot (history kept in archives), erase, and recovery after corruption.
+//!
+//! Files in the journal folder:
+//! - `consent.journal`: the live journal, one event a line.
+//! - `consent.journal.<seq>.archive`: history moved out by compaction (kept for proof).
+//! - `consent.journal.corrupt-<ms>`: a journal found corrupt, kept aside untouched.
+//! - `consent.lock`, `consent.gen`: the writers' lock and the change counter (no personal data).
+
+pub mod generation;
+pub mod record;
+pub mod scan;
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use crate::error::{CoreError, Result};
+use generation::Generation;
+use record::{line_hash, Record, FORMAT_VERSION, GENESIS_HASH};
+use scan::{scan, ChainPoint};
+
+pub const JOURNAL_FILE: &str = "consent.journal";
+const LOCK_FILE: &str = "consent.lock";
+const TMP_FILE: &str = "consent.journal.tmp";
+const ARCHIVE_PREFIX: &str = "consent.journal.";
+const ARCHIVE_SUFFIX: &str = ".archive";
+
+#[derive(Debug, Clone, Copy)]
+pub struct JournalOptions {
+    /// fsync every append before returning. Only benchmarks turn this off.
+    pub fsync: bool,
+}
+
+impl Default for JournalOptions {
+    fn default() -> Self {
+        JournalOptions { fsync: true }
+    }
+}
+
+/// What reading the file brought in since the last read.
+#[derive(Debug)]
+pub enum Change {
+    /// New events at the end, in order.
+    Appended(Vec<Record>),
+    /// The file was replaced (compaction, erase, recovery): the complete new content.
+    Replaced(Vec<Record>),
+}
+
+/// The reader's position in the live file.
+#[derive(Debug, Clone, Default)]
+struct Cursor {
+    /// (device, inode) of the file the cursor belongs to; `None` when no file exists.
+    file_id: Option<(u64, u64)>,
+    offset: u64,
+    end: Option<ChainPoint>,
+}
+
+pub struct Journal {
+    dir: PathBuf,
+    path: PathBuf,
+    lock: File,
+    generation: &'static Generation,
+    cursor: Cursor,
+    /// Set after a failed write: the next read starts from scratch.
+    reload: bool,
+    options: JournalOptions,
+}
+
+/// Holds the folder's lock (through its own handle); released on drop.
+struct LockGuard(File);
+
+impl Drop for LockGuard {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
+
+impl Journal {
+    /// Opens (creating if needed) the journal folder. Reads nothing yet: call `refresh`.
+    pub fn open(dir: &Path, options: JournalOptions) -> Result<Journal> {
+        fs::create_dir_all(dir).map_err(|e| CoreError::storage(dir, e))?;
+        let lock_path = dir.join(LOCK_FILE);
+        let lock = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&lock_path)
+            .map_err(|e| CoreError::storage(&lock_path, e))?;
+        let generation = generation::for_dir(dir).map_err(|e| CoreError::storage(dir.join("consent.gen"), e))?;
+        Ok(Journal {
+            dir: dir.to_path_buf(),
+            path: dir.join(JOURNAL_FILE),
+            lock,
+            generation,
+            cursor: Cursor::default(),
+            reload: false,
+            options,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The folder's change counter; differs from an earlier value once anyone wrote.
+    pub fn generation(&self) -> &'static Generation {
+        self.generation
+    }
+
+    /// Takes the folder's lock: shared for reading, exclusive for writing.
+    fn lock(&self, exclusive: bool) -> Result<LockGuard> {
+        let err = |e| CoreError::storage(self.dir.join(LOCK_FILE), e);
+        let handle = self.lock.try_clone().map_err(err)?;
+        if exclusive { handle.lock() } else { handle.lock_shared() }.map_err(err)?;
+        Ok(LockGuard(handle))
+    }
+
+    /// Reads whatever other writers added since the last read.
+    pub fn refresh(&mut self) -> Result<Change> {
+        let _guard = self.lock(false)?;
+        self.read_changes()
+    }
+
+    /// The read itself; the caller holds the lock (shared or exclusive).
+    fn read_changes(&mut self) -> Result<Change> {
+        let mut file = match File::open(&self.path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let had_file = self.cursor.file_id.is_some() || self.reload;
+                self.cursor = Cursor::default();
+                self.reload = false;
+                return Ok(if had_file { Change::Replaced(Vec::new()) } else { Change::Appended(Vec::new()) });
+            }
+            Err(e) => return Err(CoreError::storage(&self.path, e)),
+        };
+        let meta = file.metadata().map_err(|e| CoreError::storage(&self.path, e))?;
+        if !meta.is_file() {
+            return Err(CoreError::storage(&self.path, "not a regular file"));
+        }
+        let id = Some((meta.dev(), meta.ino()));
+        let whole = self.reload || id != self.cursor.file_id || meta.len() < self.cursor.offset;
+        let (start, from) = if whole { (None, 0) } else { (self.cursor.end.clone(), self.cursor.offset) };
+        if !whole && meta.len() == from {
+            return Ok(Change::Appended(Vec::new()));
+        }
+        file.seek(SeekFrom::Start(from)).map_err(|e| CoreError::storage(&self.path, e))?;
+        let mut bytes = Vec::with_capacity((meta.len() - from) as usize);
+        file.read_to_end(&mut bytes).map_err(|e| CoreError::storage(&self.path, e))?;
+        let scanned = scan(&bytes, start.as_ref()).map_err(|c| CoreError::Corrupt {
+            path: self.path.clone(),
+            line: c.line,
+            reason: c.reason,
+        })?;
+        if scanned.torn_tail > 0 {
+            log::warn!("consent journal: dropping an unfinished last write of {} bytes", scanned.torn_tail);
+        }
+        self.cursor.file_id = id;
+        self.cursor.offset = from + scanned.consumed as u64;
+        if scanned.end.is_some() {
+            self.cursor.end = scanned.end;
+        } else if whole {
+            self.cursor.end = None;
+        }
+        self.reload = false;
+        Ok(if whole { Change::Replaced(scanned.records) } else { Change::Appended(scanned.records) })
+    }
+
+    /// Appends events durably. Returns first what other processes appended since the last
+    /// read (to be applied before), then the stored events with their sequence numbers.
+    pub fn append(&mut self, drafts: Vec<Record>) -> Result<(Change, Vec<Record>)> {
+        let _guard = self.lock(true)?;
+        let change = self.read_changes()?;
+        let stored = self.write_locked(drafts)?;
+        Ok((change, stored))
+    }
+
+    fn write_locked(&mut self, drafts: Vec<Record>) -> Result<Vec<Record>> {
+        let (mut seq, mut prev) = match &self.cursor.end {
+            Some(p) => (p.seq, p.hash.clone()),
+            None => (0, GENESIS_HASH.to_string()),
+        };
+        let mut text = String::new();
+        let mut stored = Vec::with_capacity(drafts.len());
+        for mut record in drafts {
+            seq += 1;
+            record.v = FORMAT_VERSION;
+            record.seq = seq;
+            record.prev = prev;
+            let line = record.encode();
+            prev = line_hash(line.as_bytes());
+            text.push_str(&line);
+            text.push('\n');
+            stored.push(record);
+        }
+        let created = self.cursor.file_id.is_none();
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&self.path)
+            .map_err(|e| CoreError::storage(&self.path, e))?;
+        let result = (|| -> std::io::Result<std::fs::Metadata> {
+            // Drop an unfinished write left by a crash, so the new line starts on its own.
+            file.set_len(self.cursor.offset)?;
+            file.seek(SeekFrom::Start(self.cursor.offset))?;
+            file.write_all(text.as_bytes())?;
+            if self.options.fsync {
+                file.sync_data()?;
+                if created {
+                    sync_dir(&self.dir)?;
+                }
+            }
+            file.metadata()
+        })();
+        match result {
+            Ok(meta) => {
+                let lines = self.cursor.end.as_ref().map_or(0, |p| p.lines) + stored.len();
+                self.cursor = Cursor {
+                    file_id: Some((meta.dev(), meta.ino())),
+                    offset: self.cursor.offset + text.len() as u64,
+                    end: Some(ChainPoint { seq, hash: prev, lines }),
+                };
+                self.generation.bump();
+                Ok(stored)
+            }
+            Err(e) => {
+                // Not acknowledged: take back what may have reached the file, and read
+                // from scratch next time in case even that failed.
+                let _ = file.set_len(self.cursor.offset);
+                self.reload = true;
+                Err(CoreError::storage(&self.path, e))
+            }
+        }
+    }
+
+    /// Moves the history into an archive and starts a new live file with one snapshot
+    /// event carrying `state`. Loading then costs only the events since.
+    pub fn compact(&mut self, snapshot: impl FnOnce(&[Record]) -> Record) -> Result<Change> {
+        let _guard = self.lock(true)?;
+        let change = self.read_changes()?;
+        let pending: Vec<Record> = match &change {
+            Change::Appended(r) | Change::Replaced(r) => r.clone(),
+        };
+        let Some(end) = self.cursor.end.clone() else {
+            return Ok(change);
+        };
+        let mut record = snapshot(&pending);
+        record.v = FORMAT_VERSION;
+        record.seq = end.seq + 1;
+        record.prev = end.hash.clone();
+        let line = record.encode();
+        let tmp = self.dir.join(TMP_FILE);
+        let archive = self.dir.join(format!("{ARCHIVE_PREFIX}{}{ARCHIVE_SUFFIX}", end.seq));
+        let io = (|| -> std::io::Result<()> {
+            let mut f = File::create(&tmp)?;
+            f.write_all(line.as_bytes())?;
+            f.write_all(b"\n")?;
+            f.sync_all()?;
+            // Drop a torn tail before archiving, so the archive verifies cleanly.
+            let live = OpenOptions::new().write(true).open(&self.path)?;
+            live.set_len(self.cursor.offset)?;
+            live.sync_all()?;
+            match fs::hard_link(&self.path, &archive) {
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                other => other?,
+            }
+            fs::rename(&tmp, &self.path)?;
+            sync_dir(&self.dir)
+        })();
+        if let Err(e) = io {
+            let _ = fs::remove_file(&tmp);
+            self.reload = true;
+            return Err(CoreError::storage(&self.path, e));
+        }
+        self.generation.bump();
+        let meta = fs::metadata(&self.path).map_err(|e| CoreError::storage(&self.path, e))?;
+        self.cursor = Cursor {
+            file_id: Some((meta.dev(), meta.ino())),
+            offset: meta.len(),
+            end: Some(ChainPoint { seq: record.seq, hash: line_hash(line.as_bytes()), lines: 1 }),
+        };
+        Ok(change)
+    }
+
+    /// Removes the journal, its archives and any file kept aside: nothing personal remains.
+    /// The lock and change-counter files stay (they hold no data and other processes
+    /// may have them open).
+    pub fn erase(&mut self) -> Result<()> {
+        let _guard = self.lock(true)?;
+        for path in self.data_files()? {
+            fs::remove_file(&path).or_else(ignore_not_found).map_err(|e| CoreError::storage(&path, e))?;
+        }
+        sync_dir(&self.dir).map_err(|e| CoreError::storage(&self.dir, e))?;
+        self.cursor = Cursor::default();
+        self.reload = false;
+        self.generation.bump();
+        Ok(())
+    }
+
+    /// After corruption: keeps the bad file aside untouched and starts a new journal whose
+    /// first event records the reset. Returns the name the bad file was kept under.
+    pub fn reset_after_corruption(&mut self, reset: Record, now_ms: i64) -> Result<String> {
+        let _guard = self.lock(true)?;
+        let kept = format!("{JOURNAL_FILE}.corrupt-{now_ms}");
+        let kept_path = self.dir.join(&kept);
+        match fs::rename(&self.path, &kept_path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(CoreError::storage(&self.path, e)),
+        }
+        self.cursor = Cursor::default();
+        self.reload = false;
+        let mut reset = reset;
+        reset.note = Some(format!("previous journal kept aside as {kept}"));
+        self.write_locked(vec![reset])?;
+        Ok(kept)
+    }
+
+    /// Every event ever recorded, oldest first: archives, then the live file. For proof
+    /// export. Snapshot lines are left out where the archive they summarise is present.
+    /// Also returns the hash of the live file's last line (the chain head).
+    pub fn history(&self) -> Result<(Vec<Record>, Option<String>)> {
+        let _guard = self.lock(false)?;
+        let mut files: Vec<(u64, PathBuf)> = Vec::new();
+        for path in self.data_files()? {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if let Some(seq) = name.strip_prefix(ARCHIVE_PREFIX).and_then(|r| r.strip_suffix(ARCHIVE_SUFFIX)) {
+                if let Ok(seq) = seq.parse() {
+                    files.push((seq, path));
+                }
+            }
+        }
+        files.sort();
+        files.push((u64::MAX, self.path.clone()));
+        let mut out: Vec<Record> = Vec::new();
+        let mut head = None;
+        for (_, path) in files {
+            let bytes = match fs::read(&path) {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(CoreError::storage(&path, e)),
+            };
+            let scanned = scan(&bytes, None).map_err(|c| CoreError::Corrupt { path: path.clone(), line: c.line, reason: c.reason })?;
+            let last = out.last().map_or(0, |r| r.seq);
+            head = scanned.end.map(|p| p.hash);
+            for record in scanned.records {
+                // Archives overlap only if a compaction was interrupted: skip repeats.
+                if record.seq <= last {
+                    continue;
+                }
+                // A snapshot right after its archive only repeats it in summary.
+                if record.event == record::EventKind::Snapshot && last + 1 == record.seq {
+                    continue;
+                }
+                out.push(record);
+            }
+        }
+        Ok((out, head))
+    }
+
+    fn data_files(&self) -> Result<Vec<PathBuf>> {
+        let entries = fs::read_dir(&self.dir).map_err(|e| CoreError::storage(&self.dir, e))?;
+        let mut out = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| CoreError::storage(&self.dir, e))?;
+            let name = entry.file_name();
+            if name.to_str().is_some_and(|n| n.starts_with(JOURNAL_FILE)) {
+                out.push(entry.path());
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn ignore_not_found(e: std::io::Error) -> std::io::Result<()> {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        Ok(())
+    } else {
+        Err(e)
+    }
+}
+
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    File::open(dir)?.sync_all()
+}

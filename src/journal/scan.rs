@@ -1,0 +1,107 @@
+//! Reads journal bytes into verified records: checksums, sequence numbers, the hash
+//! chain, and the line between a torn tail (dropped) and corruption (fail closed).
+//! Pure: no I/O, so the loader, the CLI's `journal verify` and the fuzzers share it.
+
+use super::record::{line_hash, EventKind, Record, GENESIS_HASH};
+
+/// Where the chain stands before the scanned bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainPoint {
+    pub seq: u64,
+    pub hash: String,
+    /// Lines before the scanned bytes (for 1-based line numbers in errors).
+    pub lines: usize,
+}
+
+/// A verified prefix of a journal.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    pub records: Vec<Record>,
+    /// Bytes consumed: everything up to and including the last acknowledged newline.
+    pub consumed: usize,
+    /// Bytes after the last newline that form an unfinished (never acknowledged) write.
+    pub torn_tail: usize,
+    /// Chain position after the last record, if any record was read.
+    pub end: Option<ChainPoint>,
+}
+
+/// The first bad line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Corruption {
+    /// 1-based line number in the file.
+    pub line: usize,
+    pub reason: String,
+}
+
+/// Scans `bytes`. With `start = None` the bytes are a whole journal: its first line must
+/// be seq 1 on the genesis hash, or a snapshot / reset line that opens a new segment.
+pub fn scan(bytes: &[u8], start: Option<&ChainPoint>) -> Result<Scan, Corruption> {
+    let mut out = Scan::default();
+    let (mut seq, mut hash, mut line_no) = match start {
+        Some(p) => (Some(p.seq), Some(p.hash.clone()), p.lines),
+        None => (None, None, 0),
+    };
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let Some(nl) = bytes[pos..].iter().position(|&b| b == b'\n') else {
+            break;
+        };
+        let line = &bytes[pos..pos + nl];
+        line_no += 1;
+        let record = Record::decode(line).map_err(|e| Corruption { line: line_no, reason: e.to_string() })?;
+        check_chain(&record, seq, hash.as_deref()).map_err(|reason| Corruption { line: line_no, reason })?;
+        let h = line_hash(line);
+        seq = Some(record.seq);
+        hash = Some(h);
+        out.records.push(record);
+        pos += nl + 1;
+    }
+    out.consumed = pos;
+    let tail = &bytes[pos..];
+    if !tail.is_empty() {
+        classify_tail(tail, seq, hash.as_deref()).map_err(|reason| Corruption { line: line_no + 1, reason })?;
+        out.torn_tail = tail.len();
+    }
+    if let (Some(seq), Some(hash)) = (seq, hash) {
+        out.end = Some(ChainPoint { seq, hash, lines: line_no });
+    }
+    Ok(out)
+}
+
+fn check_chain(record: &Record, seq: Option<u64>, hash: Option<&str>) -> Result<(), String> {
+    match (seq, hash) {
+        (Some(seq), Some(hash)) => {
+            if record.seq != seq + 1 {
+                return Err(format!("sequence number {} where {} was expected (events removed or reordered)", record.seq, seq + 1));
+            }
+            if record.prev != hash {
+                return Err("hash chain broken: the previous line was changed, removed or reordered".into());
+            }
+            if matches!(record.event, EventKind::Snapshot | EventKind::JournalReset) {
+                return Err("a snapshot or reset event may only open a journal".into());
+            }
+            Ok(())
+        }
+        _ => match record.event {
+            EventKind::Snapshot => Ok(()),
+            _ if record.seq == 1 && record.prev == GENESIS_HASH => Ok(()),
+            _ => Err(format!(
+                "the journal starts at sequence number {} (events before it are missing)",
+                record.seq
+            )),
+        },
+    }
+}
+
+/// Bytes after the last newline are a torn write only if they could be the start of
+/// one line: no complete checksum inside them, and if complete, a valid next event.
+fn classify_tail(tail: &[u8], seq: Option<u64>, hash: Option<&str>) -> Result<(), String> {
+    if Record::has_inner_checksum(tail) {
+        return Err("a complete event is followed by stray bytes (a line break was removed or changed)".into());
+    }
+    if Record::looks_complete(tail) {
+        let record = Record::decode(tail).map_err(|e| format!("last line: {e}"))?;
+        check_chain(&record, seq, hash)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,26 @@
+//! ConsentGate core: an app's declared purposes, the user's consent decisions, and a
+//! crash-safe journal that proves them. Knows nothing of JNI; `jni` is the only module
+//! that does, and it holds no business logic.
+//!
+//! Layout: `permission` (Android permission facts and API-level rules), `policy` (the
+//! purposes file), `journal` (the durable record), `engine` (decisions and records),
+//! `clock`, `error`.
+
+pub mod clock;
+pub mod engine;
+pub mod error;
+pub mod journal;
+mod json_locate;
+pub mod permission;
+pub mod policy;
+
+pub use clock::{Clock, ManualClock, OffsetClock, SystemClock};
+pub use engine::decision::{BlockReason, ConsentReason, Decision, Source};
+pub use engine::shared::SharedEngine;
+pub use engine::views::{PurposeView, Rationale, SettingsState};
+pub use engine::{Context, Engine};
+pub use error::{CoreError, Result};
+pub use journal::record::{Actor, AgeBracket, OsResult, Surface};
+pub use journal::JournalOptions;
+pub use permission::{Permission, RequestPlan};
+pub use policy::{Policy, PolicyError};

@@ -1,0 +1,45 @@
+//! Shared fixtures for the integration tests.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::sync::Arc;
+
+use consentgate::{Actor, Context, Engine, JournalOptions, ManualClock, Policy, Surface};
+
+pub const HOUR_MS: i64 = 3_600_000;
+pub const T0: i64 = 1_700_000_000_000;
+
+pub fn phone_backup_policy() -> Policy {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/phone-backup/policy.json"))
+        .expect("examples/phone-backup/policy.json");
+    Policy::parse(&text).expect("the example policy is valid")
+}
+
+pub fn small_policy() -> Policy {
+    Policy::parse(SMALL_POLICY).expect("valid")
+}
+
+pub const SMALL_POLICY: &str = r#"{
+  "schema": 1,
+  "policy_version": "2024-01-01",
+  "default_locale": "zh-CN",
+  "denial_cooldown_hours": 48,
+  "purposes": [
+    { "id": "feedback_photo", "permissions": ["android.permission.CAMERA"],
+      "description": { "zh-CN": "用户问题反馈拍照上传照片", "en": "Take a photo to attach to your feedback" } },
+    { "id": "nearby_stores",
+      "permissions": ["android.permission.ACCESS_COARSE_LOCATION", "android.permission.ACCESS_FINE_LOCATION"],
+      "description": { "zh-CN": "查找附近门店", "en": "Find stores near you" },
+      "recipients": [{ "name": "Amap (高德地图)", "data": "GPS location" }] },
+    { "id": "scan_receipt", "permissions": ["android.permission.CAMERA"],
+      "description": { "zh-CN": "扫描收据", "en": "Scan a receipt" } }
+  ]
+}"#;
+
+pub fn user(surface: Surface) -> Context {
+    Context::new(surface, "zh-CN", Actor::User)
+}
+
+pub fn open(policy: Policy, dir: &Path, clock: &Arc<ManualClock>) -> Engine {
+    Engine::open(policy, dir, clock.clone(), JournalOptions::default()).expect("engine opens")
+}
