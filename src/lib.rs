@@ -14,7 +14,7 @@ mod json_locate;
 pub mod permission;
 pub mod policy;
 
-pub use clock::{Clock, ManualClock, OffsetClock, SystemClock};
+pub use clock::{AdjustableClock, Clock, ManualClock, OffsetClock, SystemClock};
 pub use engine::decision::{BlockReason, ConsentReason, Decision, Source};
 pub use engine::shared::SharedEngine;
 pub use engine::views::{PurposeView, Rationale, SettingsState};

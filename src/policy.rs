@@ -171,7 +171,7 @@ fn is_valid_purpose_id(id: &str) -> bool {
         && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
 }
 
-fn is_valid_locale(tag: &str) -> bool {
+pub(crate) fn is_valid_locale(tag: &str) -> bool {
     // BCP-47-ish: a 2-3 letter language, then optional alphanumeric subtags.
     let mut parts = tag.split('-');
     let lang = parts.next().unwrap_or("");

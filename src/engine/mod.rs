@@ -19,6 +19,22 @@ use crate::policy::{Policy, Purpose};
 use decision::{decide, Decision, Source};
 use state::ConsentState;
 
+/// Longest locale tag a record accepts (BCP 47 asks implementations to handle 35).
+const MAX_LOCALE_LEN: usize = 64;
+
+/// A record's locale must be a language tag ("zh-CN", "en", "und"): it is proof of the
+/// language the user read, and it goes into the journal verbatim.
+fn check_locale(locale: &str) -> Result<()> {
+    if locale.len() <= MAX_LOCALE_LEN && crate::policy::is_valid_locale(locale) {
+        return Ok(());
+    }
+    let shown: String = locale.chars().take(40).collect();
+    let more = if shown.len() < locale.len() { "..." } else { "" };
+    Err(CoreError::InvalidArgument(format!(
+        "locale \"{shown}{more}\" is not a language tag like \"zh-CN\" or \"en\" (BCP 47, at most {MAX_LOCALE_LEN} characters)"
+    )))
+}
+
 /// Who decided, where, and in which language: stored with every event as proof.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Context {
@@ -213,6 +229,9 @@ impl Engine {
     /// Journals `records` durably, then applies them (after anything other processes
     /// wrote first). Refuses to write on top of a journal that cannot be trusted.
     fn record(&mut self, records: Vec<Record>) -> Result<()> {
+        for r in &records {
+            check_locale(&r.locale)?;
+        }
         self.sync();
         match &self.health {
             Health::Ok => {}
@@ -311,6 +330,7 @@ impl Engine {
     /// After corruption: keeps the bad journal aside untouched and starts a new one.
     /// Every consent must then be given again. Returns the kept file's name.
     pub fn recover_from_corruption(&mut self, ctx: &Context) -> Result<String> {
+        check_locale(&ctx.locale)?;
         let reset = self.draft(EventKind::JournalReset, ctx);
         let now = self.clock.now_ms();
         let kept = self.journal.reset_after_corruption(reset, now)?;
@@ -414,5 +434,36 @@ impl Engine {
             }
         }
         true
+    }
+}
+
+#[cfg(test)]
+mod locale_tests {
+    use super::*;
+    use crate::clock::ManualClock;
+
+    const POLICY: &str = r#"{"schema":1,"policy_version":"v1","default_locale":"en","purposes":[
+        {"id":"feedback_photo","permissions":["android.permission.CAMERA"],"description":{"en":"Photo"}}]}"#;
+
+    #[test]
+    fn records_refuse_a_locale_that_is_not_a_language_tag() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::new(1_700_000_000_000));
+        let mut e = Engine::open(Policy::parse(POLICY).unwrap(), dir.path(), clock, JournalOptions::default()).unwrap();
+        let long = "a".repeat(1 << 20);
+        for bad in ["", "zh_CN", "EN", "\u{fffd}", long.as_str()] {
+            let err = e.accept_policy(&Context::new(Surface::App, bad, Actor::User)).unwrap_err();
+            assert!(matches!(err, CoreError::InvalidArgument(_)), "{bad:.20}: {err}");
+            assert!(err.to_string().len() < 300, "the message stays short: {}", err.to_string().len());
+            let err = e.recover_from_corruption(&Context::new(Surface::App, bad, Actor::User)).unwrap_err();
+            assert!(matches!(err, CoreError::InvalidArgument(_)), "{bad:.20}: {err}");
+        }
+        assert!(!dir.path().join(crate::journal::JOURNAL_FILE).exists(), "nothing was written");
+        for good in ["zh-CN", "en", "und", "zh-Hans-CN"] {
+            e.accept_policy(&Context::new(Surface::App, good, Actor::User)).unwrap();
+        }
+        assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), Decision::NeedsConsent {
+            reason: decision::ConsentReason::NeverAsked
+        });
     }
 }
