@@ -10,6 +10,8 @@ pub mod clock;
 pub mod engine;
 pub mod error;
 pub mod journal;
+// The JNI bridge (entry points for io.consentgate.internal.Native); no Rust API.
+mod jni;
 mod json_locate;
 pub mod permission;
 pub mod policy;

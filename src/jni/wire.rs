@@ -1,0 +1,136 @@
+//! Primitive encodings shared with `io.consentgate` (Kotlin): enum codes and the packed
+//! decision. Changing a number here breaks the Kotlin side: both sides' tests pin them.
+
+use crate::engine::decision::{Decision, Source};
+use crate::error::CoreError;
+use crate::journal::record::{Actor, AgeBracket, OsResult, Surface};
+
+fn unknown(what: &str, code: i32) -> CoreError {
+    CoreError::InvalidArgument(format!("{code} is not a {what} code"))
+}
+
+/// `Source.wire`: 0 feature, 1 settings.
+pub fn source(code: i32) -> Result<Source, CoreError> {
+    match code {
+        0 => Ok(Source::Feature),
+        1 => Ok(Source::Settings),
+        _ => Err(unknown("source", code)),
+    }
+}
+
+/// `Surface.wire`: 0 rationale_dialog, 1 settings_screen, 2 system_dialog, 3 app, 4 qa_hook, 5 sdk.
+pub fn surface(code: i32) -> Result<Surface, CoreError> {
+    match code {
+        0 => Ok(Surface::RationaleDialog),
+        1 => Ok(Surface::SettingsScreen),
+        2 => Ok(Surface::SystemDialog),
+        3 => Ok(Surface::App),
+        4 => Ok(Surface::QaHook),
+        5 => Ok(Surface::Sdk),
+        _ => Err(unknown("surface", code)),
+    }
+}
+
+/// `Actor.wire`: 0 user, 1 guardian, 2 system.
+pub fn actor(code: i32) -> Result<Actor, CoreError> {
+    match code {
+        0 => Ok(Actor::User),
+        1 => Ok(Actor::Guardian),
+        2 => Ok(Actor::System),
+        _ => Err(unknown("actor", code)),
+    }
+}
+
+/// `OsResult.wire`: 0 granted, 1 denied, 2 denied_permanently.
+pub fn os_result(code: i32) -> Result<OsResult, CoreError> {
+    match code {
+        0 => Ok(OsResult::Granted),
+        1 => Ok(OsResult::Denied),
+        2 => Ok(OsResult::DeniedPermanently),
+        _ => Err(unknown("OS result", code)),
+    }
+}
+
+/// `AgeBracket.wire`: 0 under_14, 1 age_14_to_17, 2 adult, 3 unknown.
+pub fn age_bracket(code: i32) -> Result<AgeBracket, CoreError> {
+    match code {
+        0 => Ok(AgeBracket::Under14),
+        1 => Ok(AgeBracket::Age14To17),
+        2 => Ok(AgeBracket::Adult),
+        3 => Ok(AgeBracket::Unknown),
+        _ => Err(unknown("age bracket", code)),
+    }
+}
+
+/// Bits of the packed decision that carry the cooldown end.
+const UNTIL_BITS: u32 = 56;
+const UNTIL_MAX: i64 = (1 << (UNTIL_BITS - 1)) - 1;
+const UNTIL_MIN: i64 = -(1 << (UNTIL_BITS - 1));
+
+/// A decision as one `long`, so deciding allocates nothing on either side:
+/// bits 56..63 hold `Decision::to_wire`'s code (0 allowed; 1-3 needs consent: never asked,
+/// stale, ask again; 10 policy not accepted, 11 guardian required, 12 cooldown, 13 storage),
+/// bits 0..55 the cooldown end in UTC ms as a signed 56-bit number (0 unless code 12).
+/// Kotlin: `code = (v ushr 56).toInt()`, `untilMs = (v shl 8) shr 8`.
+///
+/// ±2^55 ms is ±1.1 million years: a cooldown end beyond that (a clock set absurdly far
+/// away) is clamped, which still reads as "blocked, for longer than anyone will wait".
+pub fn pack_decision(decision: Decision) -> i64 {
+    let (code, until_ms) = decision.to_wire();
+    debug_assert!((0..=255).contains(&code));
+    let until = until_ms.clamp(UNTIL_MIN, UNTIL_MAX);
+    ((code as i64) << UNTIL_BITS) | (until & ((1 << UNTIL_BITS) - 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::decision::{BlockReason, ConsentReason};
+
+    fn unpack(v: i64) -> (i32, i64) {
+        (((v as u64) >> 56) as i32, (v << 8) >> 8)
+    }
+
+    #[test]
+    fn every_decision_round_trips_through_the_packed_long() {
+        let decisions = [
+            Decision::Allowed,
+            Decision::NeedsConsent { reason: ConsentReason::NeverAsked },
+            Decision::NeedsConsent { reason: ConsentReason::Stale },
+            Decision::NeedsConsent { reason: ConsentReason::AskAgain },
+            Decision::Blocked { reason: BlockReason::PolicyNotAccepted },
+            Decision::Blocked { reason: BlockReason::GuardianRequired },
+            Decision::Blocked { reason: BlockReason::Cooldown { until_ms: 1_700_172_800_000 } },
+            Decision::Blocked { reason: BlockReason::Cooldown { until_ms: -5 } },
+            Decision::Blocked { reason: BlockReason::Storage },
+        ];
+        for d in decisions {
+            assert_eq!(unpack(pack_decision(d)), d.to_wire(), "{d:?}");
+        }
+        assert_eq!(pack_decision(Decision::Allowed), 0);
+        assert_eq!(pack_decision(Decision::Blocked { reason: BlockReason::Storage }), 13 << 56);
+    }
+
+    #[test]
+    fn cooldown_ends_out_of_range_are_clamped_not_wrapped() {
+        let far = Decision::Blocked { reason: BlockReason::Cooldown { until_ms: i64::MAX } };
+        assert_eq!(unpack(pack_decision(far)), (12, UNTIL_MAX));
+        let past = Decision::Blocked { reason: BlockReason::Cooldown { until_ms: i64::MIN } };
+        assert_eq!(unpack(pack_decision(past)), (12, UNTIL_MIN));
+    }
+
+    #[test]
+    fn enum_codes_are_pinned_and_unknown_codes_are_invalid_arguments() {
+        assert_eq!(source(1).unwrap(), Source::Settings);
+        assert_eq!(surface(4).unwrap(), Surface::QaHook);
+        assert_eq!(actor(1).unwrap(), Actor::Guardian);
+        assert_eq!(os_result(2).unwrap(), OsResult::DeniedPermanently);
+        assert_eq!(age_bracket(1).unwrap(), AgeBracket::Age14To17);
+        for bad in [-1, 6, i32::MAX, i32::MIN] {
+            let err = surface(bad).unwrap_err();
+            assert!(matches!(err, CoreError::InvalidArgument(_)), "{err}");
+            assert!(err.to_string().contains(&bad.to_string()));
+        }
+        assert!(source(2).is_err() && actor(3).is_err() && os_result(3).is_err() && age_bracket(4).is_err());
+    }
+}
