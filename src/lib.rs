@@ -6,6 +6,11 @@
 //! purposes file), `journal` (the durable record), `engine` (decisions and records),
 //! `clock`, `error`.
 
+// The command line and its manifest lint (feature "cli": not in the Android library).
+#[cfg(feature = "cli")]
+pub mod cli;
+#[cfg(feature = "cli")]
+pub mod lint;
 pub mod clock;
 pub mod engine;
 pub mod error;
