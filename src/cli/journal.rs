@@ -147,7 +147,7 @@ pub(super) fn verify(path: &Path) -> Output {
                 v.torn_tail
             ));
             out.line(format!(
-                "{shown}: recoverable: the engine drops the unfinished line on load; no acknowledged event is lost"
+                "{shown}: recoverable: an append cut short by a crash is never acknowledged to the app, and the engine drops it on load"
             ));
             out.code = EXIT_PROBLEMS;
         }
