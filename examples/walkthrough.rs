@@ -466,8 +466,8 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
 }
 
 const USAGE: &str = "usage: cargo run --example walkthrough -- [--dir DIR]\n\
-  DIR: where to leave the consent journal and proof.json (an empty or new folder);\n\
-  default: a new temporary folder, whose path is printed.";
+\x20 DIR: where to leave the consent journal and proof.json (an empty or new folder);\n\
+\x20 default: a new temporary folder, whose path is printed.";
 
 fn main() {
     let mut args = std::env::args_os().skip(1);
@@ -487,6 +487,9 @@ fn main() {
         }
     }
     let dir = match dir {
+        Some(d) if d.join(JOURNAL_FILE).exists() => {
+            exit_usage(&format!("{} already holds a consent journal: give the walkthrough an empty folder", d.display()))
+        }
         Some(d) => d,
         None => match tempfile::Builder::new().prefix("consentgate-walkthrough-").tempdir() {
             Ok(t) => t.keep(),
