@@ -95,6 +95,8 @@ pub fn exception_for(err: &CoreError) -> (&'static JNIStr, String) {
             }
             m
         }
+        // The class already says "invalid argument": the message is just what and why.
+        CoreError::InvalidArgument(m) => m.clone(),
         other => other.to_string(),
     };
     (class, truncate(message))
@@ -233,9 +235,14 @@ mod tests {
                 "io/consentgate/EngineClosedException",
             ]
         );
-        // Messages are the core's own wording.
+        // Messages are the core's own wording (without "invalid argument: ", which the
+        // class name already says).
         for e in &errors {
-            assert_eq!(exception_for(e).1, e.to_string());
+            let expected = match e {
+                CoreError::InvalidArgument(m) => m.clone(),
+                other => other.to_string(),
+            };
+            assert_eq!(exception_for(e).1, expected);
         }
     }
 

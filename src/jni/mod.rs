@@ -587,3 +587,35 @@ pub extern "system" fn Java_io_consentgate_internal_Native_clockNow<'local>(
         Ok(clock(handle)?.now_ms())
     })
 }
+
+// ---- boundary self-test ------------------------------------------------------------
+
+/// Panics with a `&str` (kind 0), a `String` (1) or a non-text payload (2), to prove on a
+/// real JVM that a panic becomes an `InternalErrorException` and never unwinds into Java.
+fn self_test_panic(kind: jint) -> ! {
+    match kind {
+        0 => panic!("self-test panic"),
+        1 => panic!("self-test panic number {kind}"),
+        _ => std::panic::panic_any(kind),
+    }
+}
+
+/// `selfTestPanic(kind)`: always throws `InternalErrorException` (cold-path panic policy).
+#[no_mangle]
+pub extern "system" fn Java_io_consentgate_internal_Native_selfTestPanic<'local>(
+    env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    kind: jint,
+) -> jlong {
+    cold(env, |_| -> BridgeResult<jlong> { self_test_panic(kind) })
+}
+
+/// `selfTestPanicHot(kind): Boolean`: always false (hot-path panic policy).
+#[no_mangle]
+pub extern "system" fn Java_io_consentgate_internal_Native_selfTestPanicHot(
+    _env: *mut JNIEnv,
+    _class: jclass,
+    kind: jint,
+) -> jboolean {
+    std::panic::catch_unwind(|| -> bool { self_test_panic(kind) }).unwrap_or(false)
+}

@@ -6,7 +6,7 @@ use crate::error::CoreError;
 use crate::journal::record::{Actor, AgeBracket, OsResult, Surface};
 
 fn unknown(what: &str, code: i32) -> CoreError {
-    CoreError::InvalidArgument(format!("{code} is not a {what} code"))
+    CoreError::InvalidArgument(format!("unknown {what} code {code}"))
 }
 
 /// `Source.wire`: 0 feature, 1 settings.
@@ -51,7 +51,7 @@ pub fn os_result(code: i32) -> Result<OsResult, CoreError> {
     }
 }
 
-/// `AgeBracket.wire`: 0 under_14, 1 age_14_to_17, 2 adult, 3 unknown.
+/// `AgeBracket.wire`: 0 under14, 1 age_14_to_17, 2 adult, 3 unknown.
 pub fn age_bracket(code: i32) -> Result<AgeBracket, CoreError> {
     match code {
         0 => Ok(AgeBracket::Under14),

@@ -1,0 +1,254 @@
+package io.consentgate
+
+import io.consentgate.internal.Json
+import io.consentgate.internal.Native
+import java.io.File
+import java.util.concurrent.atomic.AtomicBoolean
+
+/**
+ * One consent engine: an app's declared purposes (the policy JSON), the consent journal in
+ * one folder, and a clock. The low-level binding of the Rust core; the Android facade (request
+ * flow, rationale dialog, settings screen) is built on it.
+ *
+ * Thread-safe: every method may be called from any thread. Records are written to disk
+ * (appended and fsynced) before the call returns, and several engines (in this process or
+ * others) may share one journal folder: each sees the others' records on its next call.
+ *
+ * Fails closed: when the journal cannot be read or is corrupt, every decision is
+ * [Decision.Blocked] with [BlockReason.STORAGE], [isAllowed] is false, writes throw
+ * [StorageException], and [storageProblem] says why.
+ *
+ * Close it when done ([AutoCloseable]; `use { }` / try-with-resources). [close] is
+ * idempotent; any other call after it throws [EngineClosedException]. Closing while other
+ * threads are inside calls is safe: they finish, or fail with [EngineClosedException], or (the
+ * hot path) answer false.
+ *
+ * Locales passed to recording methods are BCP 47 language tags (`Locale.toLanguageTag()`:
+ * "zh-CN", "en", "und"); they are stored as proof of the language the user read.
+ */
+class ConsentEngine private constructor(private val handle: Long) : AutoCloseable {
+    private val closed = AtomicBoolean(false)
+
+    /** The `policy_version` of the policy this engine was opened with. */
+    val policyVersion: String = Native.policyVersion(handle)
+
+    /** Declared purpose ids in policy order; a purpose's index is its position here. */
+    val purposeIds: List<String> = Native.purposeIds(handle).toList()
+
+    private val indexById: Map<String, Int> = purposeIds.withIndex().associate { (i, id) -> id to i }
+
+    /** Whether [close] was called. */
+    val isClosed: Boolean get() = closed.get()
+
+    private fun live(): Long {
+        if (closed.get()) throw EngineClosedException()
+        return handle
+    }
+
+    /** Closes the engine and releases its journal. Idempotent. */
+    override fun close() {
+        if (closed.compareAndSet(false, true)) Native.close(handle)
+    }
+
+    // ---- purposes ---------------------------------------------------------------------
+
+    /**
+     * The index of a declared purpose, for the fast [isAllowed] overload: resolve it once,
+     * keep it. [UndeclaredPurposeException] if the policy does not declare [purposeId].
+     */
+    fun purposeIndex(purposeId: String): Int {
+        live()
+        return indexById[purposeId] ?: throw undeclared(purposeId)
+    }
+
+    // ---- decisions --------------------------------------------------------------------
+
+    /**
+     * The hot path: may the app use the purpose at [index] right now? Costs about as much as
+     * an empty JNI call (no strings cross, no lock, no disk). False for anything but a current
+     * consent, including an index out of range and a journal that cannot be trusted.
+     * Still check the OS grant before using the permission.
+     */
+    fun isAllowed(index: Int): Boolean = Native.isAllowed(live(), index)
+
+    /** [isAllowed] by id; [UndeclaredPurposeException] for an id the policy does not declare. */
+    fun isAllowed(purposeId: String): Boolean = isAllowed(purposeIndex(purposeId))
+
+    /** The full decision for a purpose, with the reason when it is not allowed. */
+    @JvmOverloads
+    fun decide(purposeId: String, source: Source = Source.FEATURE): Decision =
+        Decision.fromWire(Native.decide(live(), purposeId, source.wire))
+
+    /**
+     * As [decide], and also checks that the purpose declares [permission] (full name, e.g.
+     * `android.permission.CAMERA`): [UndeclaredPurposeException] if not (an over-scope request),
+     * [InvalidArgumentException] for a name the SDK does not know.
+     */
+    @JvmOverloads
+    fun decidePermission(purposeId: String, permission: String, source: Source = Source.FEATURE): Decision =
+        Decision.fromWire(Native.decidePermission(live(), purposeId, permission, source.wire))
+
+    // ---- records (each appended durably before the call returns) ---------------------
+
+    /** The user accepted the privacy policy of this engine's [policyVersion]. */
+    @JvmOverloads
+    fun acceptPolicy(surface: Surface, locale: String, actor: Actor = Actor.USER) =
+        Native.acceptPolicy(live(), surface.wire, locale, actor.wire)
+
+    /** The user (or guardian) agreed to the purpose as currently worded. */
+    @JvmOverloads
+    fun grant(purposeId: String, surface: Surface, locale: String, actor: Actor = Actor.USER) =
+        Native.grant(live(), purposeId, surface.wire, locale, actor.wire)
+
+    /** The user declined (e.g. in the rationale dialog): a cooldown starts. */
+    @JvmOverloads
+    fun deny(purposeId: String, surface: Surface, locale: String, actor: Actor = Actor.USER) =
+        Native.deny(live(), purposeId, surface.wire, locale, actor.wire)
+
+    /**
+     * The user withdrew consent. Returns the purpose's permissions that no other allowed
+     * purpose still covers: give them back to the OS (`revokeSelfPermissionsOnKill` on API 33+,
+     * the app's system settings page below).
+     */
+    @JvmOverloads
+    fun withdraw(purposeId: String, surface: Surface, locale: String, actor: Actor = Actor.USER): List<String> =
+        Native.withdraw(live(), purposeId, surface.wire, locale, actor.wire).toList()
+
+    /** Records the OS answer for one permission requested for a purpose. */
+    @JvmOverloads
+    fun recordOsResult(
+        purposeId: String,
+        permission: String,
+        result: OsResult,
+        surface: Surface,
+        locale: String,
+        actor: Actor = Actor.USER,
+    ) = Native.recordOsResult(live(), purposeId, permission, result.wire, surface.wire, locale, actor.wire)
+
+    /** Records the user's age bracket; minors need [setGuardianConsent] before any purpose. */
+    @JvmOverloads
+    fun setAgeBracket(age: AgeBracket, surface: Surface, locale: String, actor: Actor = Actor.USER) =
+        Native.setAgeBracket(live(), age.wire, surface.wire, locale, actor.wire)
+
+    /** A guardian gave ([given] true) or withdrew consent for a minor. */
+    @JvmOverloads
+    fun setGuardianConsent(given: Boolean, surface: Surface, locale: String, actor: Actor = Actor.GUARDIAN) =
+        Native.setGuardianConsent(live(), given, surface.wire, locale, actor.wire)
+
+    // ---- permissions ------------------------------------------------------------------
+
+    /**
+     * Of the permissions the OS has granted ([osGranted], full names), those no current
+     * consent covers (sorted): the app asked around the SDK, or a withdrawal's revocation is
+     * still pending. Names outside the SDK's scope are ignored.
+     */
+    fun reconcile(osGranted: Collection<String>): List<String> =
+        Native.reconcile(live(), osGranted.toTypedArray()).toList()
+
+    /**
+     * What to ask the OS for, for [purposeId] on a device at [apiLevel], leaving out what
+     * [osGranted] already holds: e.g. `READ_MEDIA_IMAGES` instead of `READ_EXTERNAL_STORAGE` on
+     * 33+, and background location as a separate second step on 29+.
+     */
+    fun requestPlan(purposeId: String, apiLevel: Int, osGranted: Collection<String>): RequestPlan {
+        val raw = Native.requestPlan(live(), purposeId, apiLevel, osGranted.toTypedArray())
+        return RequestPlan(firstStep = raw.drop(1).map { it!! }, backgroundLocation = raw[0])
+    }
+
+    /**
+     * Whether the OS grants are enough to use the purpose at [index] on [apiLevel]: coarse or
+     * fine location both satisfy foreground location, full or user-selected media access both
+     * satisfy photo access, background location is optional. False for an index out of range.
+     */
+    fun osGrantsSatisfy(index: Int, apiLevel: Int, osGranted: Collection<String>): Boolean =
+        Native.osGrantsSatisfy(live(), index, apiLevel, osGranted.toTypedArray())
+
+    /** [osGrantsSatisfy] by purpose id. */
+    fun osGrantsSatisfy(purposeId: String, apiLevel: Int, osGranted: Collection<String>): Boolean =
+        osGrantsSatisfy(purposeIndex(purposeId), apiLevel, osGranted)
+
+    // ---- what people see ---------------------------------------------------------------
+
+    /** What the rationale dialog shows for [purposeId], in [locale] (falls back to the policy's default). */
+    fun rationale(purposeId: String, locale: String): Rationale = Json.rationale(Native.rationale(live(), purposeId, locale))
+
+    /** Every declared purpose with its state, in policy order, for the settings screen. */
+    fun settings(locale: String): List<PurposeSetting> = Json.settings(Native.settings(live(), locale))
+
+    /**
+     * The proof-of-consent document (JSON, `"format": "consentgate-proof"`): the policy as
+     * declared now with fingerprints, the current state, and every event ever recorded with its
+     * hash chain. [StorageException] while the journal cannot be trusted, [CorruptJournalException]
+     * if an archived part of the history is corrupt.
+     */
+    fun exportProof(): String = Native.exportProof(live())
+
+    // ---- storage ----------------------------------------------------------------------
+
+    /** Why decisions fail closed right now (unreadable or corrupt journal), or null if they don't. */
+    fun storageProblem(): String? = Native.storageProblem(live())
+
+    /** Account deletion: removes every record and archive. Afterwards nothing is accepted or granted. */
+    fun erase() = Native.erase(live())
+
+    /**
+     * After corruption: keeps the corrupt journal aside untouched and starts a new one; every
+     * consent must be given again. Returns the file name the corrupt journal was kept under.
+     */
+    @JvmOverloads
+    fun recoverFromCorruption(surface: Surface, locale: String, actor: Actor = Actor.USER): String =
+        Native.recoverFromCorruption(live(), surface.wire, locale, actor.wire)
+
+    /** Folds the journal into a snapshot; the history moves to an archive kept for proof. */
+    fun compact() = Native.compact(live())
+
+    // ---- clock (tests and the QA hook) -------------------------------------------------
+
+    /** Freezes this engine's clock at [nowMs] (UTC ms). Records and cooldowns use it. */
+    fun setClockFixed(nowMs: Long) = Native.setClockFixed(live(), nowMs)
+
+    /** Device clock plus [offsetMs] from now on (unfreezes the clock). */
+    fun setClockOffset(offsetMs: Long) = Native.setClockOffset(live(), offsetMs)
+
+    /** Moves the clock by [ms] (negative: back): the frozen time if frozen, else the offset. */
+    fun advanceClock(ms: Long) = Native.advanceClock(live(), ms)
+
+    /** Back to the plain device clock. */
+    fun useSystemClock() = Native.useSystemClock(live())
+
+    /** This engine's current time, UTC ms. */
+    fun currentTimeMs(): Long = Native.clockNow(live())
+
+    override fun toString(): String =
+        "ConsentEngine(policyVersion=$policyVersion, purposes=${purposeIds.size}${if (isClosed) ", closed" else ""})"
+
+    companion object {
+        /**
+         * Opens an engine for [policyJson] (schema 1) with its journal in [journalDir], an
+         * absolute folder created if missing; apps use their no-backup files folder so that
+         * consent does not travel to a restored device.
+         *
+         * Throws [InvalidPolicyException] (every problem with JSON path and line),
+         * [InvalidArgumentException] for a relative folder, [StorageException] if the folder
+         * cannot be created or locked. A corrupt or unreadable journal still opens, failing
+         * closed: see [storageProblem].
+         */
+        @JvmStatic
+        fun open(policyJson: String, journalDir: File): ConsentEngine {
+            val handle = Native.open(policyJson, journalDir.path)
+            try {
+                return ConsentEngine(handle)
+            } catch (t: Throwable) {
+                Native.close(handle)
+                throw t
+            }
+        }
+
+        /** [open] with the folder as a path string. */
+        @JvmStatic
+        fun open(policyJson: String, journalDir: String): ConsentEngine = open(policyJson, File(journalDir))
+
+        private fun undeclared(purposeId: String) =
+            UndeclaredPurposeException("purpose \"${purposeId.take(200)}\" is not declared in the policy")
+    }
+}
