@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The one test command: every test layer the repo has, on a fresh machine of this kind.
+#   1. Rust: core, journal, crash/corruption/concurrency, CLI + lint, walkthrough, fuzz-corpus replay.
+#   2. The release .so, which the JVM tests load through real JNI.
+#   3. Kotlin wrapper on the host JVM (Maven): JNI tests and Robolectric at API 23, 29, 33, 34, 35.
+# Dependencies come from crates.io and Maven Central on first run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need() {
+    command -v "$1" >/dev/null 2>&1 && return 0
+    if [ -n "${2:-}" ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+        echo "== installing $2 (needed for $1)"
+        (apt-get update -qq && apt-get install -y -qq "$2") >/dev/null
+    fi
+    command -v "$1" >/dev/null 2>&1 || { echo "error: '$1' is required but not installed" >&2; exit 2; }
+}
+need cargo
+need java openjdk-17-jdk-headless
+need mvn maven
+
+echo "== Rust: cargo test --all-features"
+cargo test --all-features
+
+echo "== Release library for the JVM tests: cargo build --release --lib"
+cargo build --release --lib --quiet
+so="$PWD/target/release/libconsentgate.so"
+[ -f "$so" ] || { echo "error: $so was not built" >&2; exit 1; }
+
+echo "== Kotlin wrapper: mvn test (JNI + Robolectric)"
+mvn -B --no-transfer-progress -f android-wrapper/pom.xml -Dstyle.color=never "-Dconsentgate.native.path=$so" test
+
+echo "== all test layers passed"
