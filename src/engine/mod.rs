@@ -67,6 +67,53 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     /// The folder's change counter as of the last read.
     seen_generation: u64,
+    /// Refusals that could not be stored (see `remember_unsaved_refusals`).
+    unsaved_refusals: Vec<UnsavedRefusal>,
+    /// Sequence number of the last event applied (0: none).
+    last_seq: u64,
+}
+
+/// A refusal the user made that the journal could not store (disk full, read-only, I/O
+/// error). It is honoured in this process anyway, so that a failed write never leaves a
+/// purpose allowed against the user's "no". A later event on the same subject, from any
+/// process, supersedes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct UnsavedRefusal {
+    /// The purpose withdrawn or denied; `None` for every purpose (a guardian's consent
+    /// withdrawn, or a minor's age that could not be stored).
+    purpose: Option<String>,
+    /// The last sequence number applied when the write failed.
+    after_seq: u64,
+}
+
+impl UnsavedRefusal {
+    fn of(record: &Record, after_seq: u64) -> Option<UnsavedRefusal> {
+        let purpose = match record.event {
+            EventKind::ConsentDenied | EventKind::ConsentWithdrawn => Some(record.purpose.clone()?),
+            EventKind::GuardianConsent if record.guardian == Some(false) => None,
+            EventKind::AgeBracketSet if record.age.is_some_and(AgeBracket::is_minor) => None,
+            _ => return None,
+        };
+        Some(UnsavedRefusal { purpose, after_seq })
+    }
+
+    /// Whether the stored event `record` is a later decision on the same subject.
+    fn superseded_by(&self, record: &Record) -> bool {
+        if record.event == EventKind::JournalReset {
+            return true;
+        }
+        record.seq > self.after_seq
+            && match &self.purpose {
+                Some(p) => {
+                    record.purpose.as_ref() == Some(p)
+                        && matches!(
+                            record.event,
+                            EventKind::ConsentGranted | EventKind::ConsentDenied | EventKind::ConsentWithdrawn
+                        )
+                }
+                None => matches!(record.event, EventKind::GuardianConsent | EventKind::AgeBracketSet),
+            }
+    }
 }
 
 impl Engine {
@@ -81,6 +128,8 @@ impl Engine {
             health: Health::Unreadable("not read yet".into()),
             clock,
             seen_generation: 0,
+            unsaved_refusals: Vec::new(),
+            last_seq: 0,
         };
         engine.sync();
         Ok(engine)
@@ -143,10 +192,19 @@ impl Engine {
             Change::Appended(r) => r,
             Change::Replaced(r) => {
                 self.state = ConsentState::default();
+                // A journal that restarted below a refusal's position (erased, reset) has
+                // nothing left for that refusal to guard.
+                let end = r.last().map_or(0, |x| x.seq);
+                self.unsaved_refusals.retain(|u| u.after_seq <= end);
+                self.last_seq = 0;
                 r
             }
         };
         for record in &records {
+            self.last_seq = record.seq;
+            if !self.unsaved_refusals.is_empty() {
+                self.unsaved_refusals.retain(|u| !u.superseded_by(record));
+            }
             if !self.state.apply(record) {
                 self.health = Health::Corrupt(format!("snapshot event {} cannot be read", record.seq));
                 return;
@@ -199,6 +257,10 @@ impl Engine {
         if self.health != Health::Ok || index >= self.policy.purposes.len() {
             return Decision::Blocked { reason: decision::BlockReason::Storage };
         }
+        let id = &self.policy.purposes[index].id;
+        if self.unsaved_refusals.iter().any(|u| u.purpose.as_ref().is_none_or(|p| p == id)) {
+            return Decision::Blocked { reason: decision::BlockReason::Storage };
+        }
         decide(&self.policy, &self.state, index, source, self.clock.now_ms())
     }
 
@@ -239,20 +301,30 @@ impl Engine {
                 return Err(CoreError::Storage { path: self.journal.path().to_path_buf(), message: m.clone() })
             }
         }
+        let refusals: Vec<UnsavedRefusal> =
+            records.iter().filter_map(|r| UnsavedRefusal::of(r, self.last_seq)).collect();
         match self.journal.append(records) {
             Ok((change, stored)) => {
                 self.apply(change);
                 self.apply(Change::Appended(stored));
-                self.seen_generation = self.journal.generation().load();
+                self.seen_generation = self.journal.written_generation();
                 Ok(())
             }
             Err(e) => {
+                // The user's "no" holds in this process even though it was not stored.
+                self.unsaved_refusals.extend(refusals);
                 if matches!(e, CoreError::Corrupt { .. }) {
                     self.fail(CoreError::Corrupt {
                         path: self.journal.path().to_path_buf(),
                         line: 0,
                         reason: e.to_string(),
                     });
+                } else {
+                    // Whatever reached the disk was taken back. Read the journal again from
+                    // scratch before the next decision instead of trusting this copy (the
+                    // file may be gone, replaced or unreadable by now).
+                    log::warn!("consent journal write failed: {e}");
+                    self.health = Health::Unreadable(e.to_string());
                 }
                 Err(e)
             }
@@ -322,8 +394,10 @@ impl Engine {
     pub fn erase(&mut self) -> Result<()> {
         self.journal.erase()?;
         self.state = ConsentState::default();
+        self.unsaved_refusals.clear();
+        self.last_seq = 0;
         self.health = Health::Ok;
-        self.seen_generation = self.journal.generation().load();
+        self.seen_generation = self.journal.written_generation();
         Ok(())
     }
 
@@ -335,6 +409,8 @@ impl Engine {
         let now = self.clock.now_ms();
         let kept = self.journal.reset_after_corruption(reset, now)?;
         self.state = ConsentState::default();
+        self.unsaved_refusals.clear();
+        self.last_seq = 0;
         self.health = Health::Ok;
         self.seen_generation = 0;
         self.sync();
@@ -361,7 +437,7 @@ impl Engine {
             draft
         })?;
         self.apply(change);
-        self.seen_generation = self.journal.generation().load();
+        self.seen_generation = self.journal.written_generation();
         Ok(())
     }
 

@@ -66,6 +66,8 @@ pub struct Journal {
     cursor: Cursor,
     /// Set after a failed write: the next read starts from scratch.
     reload: bool,
+    /// The change counter right after this journal's last write (see `written_generation`).
+    written_generation: u64,
     options: JournalOptions,
 }
 
@@ -98,6 +100,7 @@ impl Journal {
             generation,
             cursor: Cursor::default(),
             reload: false,
+            written_generation: 0,
             options,
         })
     }
@@ -115,12 +118,39 @@ impl Journal {
         self.generation
     }
 
+    /// The change counter as this journal's last write (append, compaction, erase) left
+    /// it, taken under the exclusive lock: it names exactly the content this journal has
+    /// read and written. Loading the counter after the write instead could pick up another
+    /// process's write that has not been read yet, and a reader would then take stale
+    /// state for current. 0 before the first write.
+    pub fn written_generation(&self) -> u64 {
+        self.written_generation
+    }
+
     /// Takes the folder's lock: shared for reading, exclusive for writing.
     fn lock(&self, exclusive: bool) -> Result<LockGuard> {
         let err = |e| CoreError::storage(self.dir.join(LOCK_FILE), e);
         let handle = self.lock.try_clone().map_err(err)?;
         if exclusive { handle.lock() } else { handle.lock_shared() }.map_err(err)?;
-        Ok(LockGuard(handle))
+        let guard = LockGuard(handle);
+        self.check_folder(&guard.0)?;
+        Ok(guard)
+    }
+
+    /// The lock this journal holds belongs to the folder as it was opened. If the folder
+    /// was deleted or replaced since, a write there would bypass the lock other processes
+    /// use (and their change counter): refuse until the engine is opened again.
+    fn check_folder(&self, held: &File) -> Result<()> {
+        let lock_path = self.dir.join(LOCK_FILE);
+        let held = held.metadata().map_err(|e| CoreError::storage(&lock_path, e))?;
+        match fs::symlink_metadata(&lock_path) {
+            Ok(m) if m.dev() == held.dev() && m.ino() == held.ino() => Ok(()),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(CoreError::storage(&lock_path, e)),
+            _ => Err(CoreError::storage(
+                &self.dir,
+                "the journal folder was removed or replaced while the engine was open; open the engine again",
+            )),
+        }
     }
 
     /// Reads whatever other writers added since the last read.
@@ -131,7 +161,7 @@ impl Journal {
 
     /// The read itself; the caller holds the lock (shared or exclusive).
     fn read_changes(&mut self) -> Result<Change> {
-        let mut file = match File::open(&self.path) {
+        let mut file = match open_no_follow(&self.path, OpenOptions::new().read(true)) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let had_file = self.cursor.file_id.is_some() || self.reload;
@@ -201,12 +231,7 @@ impl Journal {
             stored.push(record);
         }
         let created = self.cursor.file_id.is_none();
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&self.path)
+        let mut file = open_no_follow(&self.path, OpenOptions::new().read(true).write(true).create(true).truncate(false))
             .map_err(|e| CoreError::storage(&self.path, e))?;
         let result = (|| -> std::io::Result<std::fs::Metadata> {
             // Drop an unfinished write left by a crash, so the new line starts on its own.
@@ -229,7 +254,7 @@ impl Journal {
                     offset: self.cursor.offset + text.len() as u64,
                     end: Some(ChainPoint { seq, hash: prev, lines }),
                 };
-                self.generation.bump();
+                self.written_generation = self.generation.bump();
                 Ok(stored)
             }
             Err(e) => {
@@ -260,28 +285,42 @@ impl Journal {
         let line = record.encode();
         let tmp = self.dir.join(TMP_FILE);
         let archive = self.dir.join(format!("{ARCHIVE_PREFIX}{}{ARCHIVE_SUFFIX}", end.seq));
-        let io = (|| -> std::io::Result<()> {
-            let mut f = File::create(&tmp)?;
-            f.write_all(line.as_bytes())?;
-            f.write_all(b"\n")?;
-            f.sync_all()?;
+        let io = (|| -> Result<()> {
+            let at = |path: &Path| {
+                let path = path.to_path_buf();
+                move |e: std::io::Error| CoreError::storage(path, e)
+            };
+            let mut f = File::create(&tmp).map_err(at(&tmp))?;
+            f.write_all(line.as_bytes()).map_err(at(&tmp))?;
+            f.write_all(b"\n").map_err(at(&tmp))?;
+            f.sync_all().map_err(at(&tmp))?;
             // Drop a torn tail before archiving, so the archive verifies cleanly.
-            let live = OpenOptions::new().write(true).open(&self.path)?;
-            live.set_len(self.cursor.offset)?;
-            live.sync_all()?;
+            let live = open_no_follow(&self.path, OpenOptions::new().write(true)).map_err(at(&self.path))?;
+            live.set_len(self.cursor.offset).map_err(at(&self.path))?;
+            live.sync_all().map_err(at(&self.path))?;
             match fs::hard_link(&self.path, &archive) {
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                other => other?,
+                // Left by an earlier interrupted compaction of this very file: fine. Anything
+                // else under that name is not our history.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let same = match (fs::symlink_metadata(&archive), live.metadata()) {
+                        (Ok(a), Ok(l)) => a.is_file() && a.dev() == l.dev() && a.ino() == l.ino(),
+                        _ => false,
+                    };
+                    if !same {
+                        return Err(CoreError::storage(&archive, "exists and is not this journal's archive; move it away"));
+                    }
+                }
+                other => other.map_err(at(&archive))?,
             }
-            fs::rename(&tmp, &self.path)?;
-            sync_dir(&self.dir)
+            fs::rename(&tmp, &self.path).map_err(at(&self.path))?;
+            sync_dir(&self.dir).map_err(at(&self.dir))
         })();
         if let Err(e) = io {
             let _ = fs::remove_file(&tmp);
             self.reload = true;
-            return Err(CoreError::storage(&self.path, e));
+            return Err(e);
         }
-        self.generation.bump();
+        self.written_generation = self.generation.bump();
         let meta = fs::metadata(&self.path).map_err(|e| CoreError::storage(&self.path, e))?;
         self.cursor = Cursor {
             file_id: Some((meta.dev(), meta.ino())),
@@ -302,7 +341,7 @@ impl Journal {
         sync_dir(&self.dir).map_err(|e| CoreError::storage(&self.dir, e))?;
         self.cursor = Cursor::default();
         self.reload = false;
-        self.generation.bump();
+        self.written_generation = self.generation.bump();
         Ok(())
     }
 
@@ -344,7 +383,10 @@ impl Journal {
         let mut out: Vec<Record> = Vec::new();
         let mut head = None;
         for (_, path) in files {
-            let bytes = match fs::read(&path) {
+            let bytes = match open_no_follow(&path, OpenOptions::new().read(true)).and_then(|mut f| {
+                let mut b = Vec::new();
+                f.read_to_end(&mut b).map(|_| b)
+            }) {
                 Ok(b) => b,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                 Err(e) => return Err(CoreError::storage(&path, e)),
@@ -387,6 +429,19 @@ fn ignore_not_found(e: std::io::Error) -> std::io::Result<()> {
     } else {
         Err(e)
     }
+}
+
+/// Opens a journal file without following a symbolic link at its name: a link there could
+/// point the SDK at any file (a forged journal, another app's data).
+fn open_no_follow(path: &Path, options: &mut OpenOptions) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    options.custom_flags(libc::O_NOFOLLOW).open(path).map_err(|e| {
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            std::io::Error::other("is a symbolic link; the consent journal must be a regular file (links are not followed)")
+        } else {
+            e
+        }
+    })
 }
 
 fn sync_dir(dir: &Path) -> std::io::Result<()> {
