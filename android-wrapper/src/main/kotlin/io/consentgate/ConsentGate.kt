@@ -1,0 +1,547 @@
+package io.consentgate
+
+import android.app.Activity
+import android.app.Application
+import android.content.ActivityNotFoundException
+import android.content.Context
+import android.content.ContextWrapper
+import android.content.Intent
+import android.net.Uri
+import android.os.Build
+import android.os.Bundle
+import android.os.Handler
+import android.os.Looper
+import android.provider.Settings
+import android.util.Log
+import io.consentgate.internal.Locales
+import io.consentgate.internal.OsPermissions
+import io.consentgate.qa.QaReceiver
+import java.io.File
+import java.io.IOException
+import java.lang.ref.WeakReference
+import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.CopyOnWriteArrayList
+import java.util.concurrent.atomic.AtomicBoolean
+import java.util.concurrent.atomic.AtomicLong
+import kotlin.coroutines.resume
+import kotlin.coroutines.suspendCoroutine
+
+/**
+ * The ConsentGate SDK for app code: one instance per process.
+ *
+ * ```
+ * // Application.onCreate
+ * ConsentGate.init(this)                                   // policy from assets/consentgate/policy.json
+ * // the app's privacy-policy screen, when the user accepts
+ * ConsentGate.get().acceptPrivacyPolicy()
+ * // before a feature needs a permission
+ * val photo = ConsentGate.get().purpose("feedback_photo")  // resolve once, keep
+ * when (photo.request(activity)) { is RequestResult.Granted -> openCamera(); else -> {} }
+ * // at the point of use
+ * if (photo.isAllowed()) camera.takePicture()
+ * ```
+ *
+ * Privacy before consent: until the privacy policy of the current version is accepted the SDK
+ * makes no permission check, no permission request and no package or identifier query; every
+ * purpose is not allowed and every request ends as [RequestResult.Blocked] without UI.
+ *
+ * [isAllowed] means both: consent on record for the purpose as currently worded, and the OS
+ * grants the purpose needs. The OS side is cached (refreshed after the policy is accepted, after
+ * every request, withdrawal and QA command, whenever an activity of the app resumes, and by
+ * [refresh]); Android kills the app's process when the user revokes a permission in system
+ * settings, so the cache never says "granted" for a revoked permission.
+ *
+ * Threads: every method may be called from any thread; callbacks and listeners run on the main
+ * thread. Recording methods write to disk (append + fsync) before they return.
+ */
+class ConsentGate private constructor(
+    context: Context,
+    private val engine: ConsentEngine,
+    /** The folder of the consent journal (by default `noBackupFilesDir/consentgate`). */
+    val journalDir: File,
+) : AutoCloseable {
+
+    private val appContext: Context = context
+    private val application: Application? = findApplication(context)
+    private val mainHandler = Handler(Looper.getMainLooper())
+    private val closed = AtomicBoolean(false)
+    private val refreshLock = Any()
+
+    /** Identifies this instance in request intents: a flow started by another instance (or process) is an orphan. */
+    internal val session: Long = System.nanoTime() xor System.identityHashCode(this).toLong()
+
+    @Volatile private var policyAccepted: Boolean = false
+
+    /** Per purpose index: the OS grants satisfy it. Replaced as a whole (copy on write). */
+    @Volatile private var osGrants: BooleanArray = BooleanArray(engine.purposeIds.size)
+
+    internal val os = OsPermissions(appContext) { policyAccepted }
+
+    /** The policy's permissions per purpose index, and all of them (a purpose's, in policy order). */
+    internal val declaredPermissions: List<List<String>> = engine.settings("en").map { row -> row.permissions.map { it.name } }
+    private val allDeclared: List<String> = declaredPermissions.flatten().distinct()
+
+    private val handles: List<PurposeHandle> = engine.purposeIds.mapIndexed { i, id -> PurposeHandle(this, id, i) }
+    private val handleById: Map<String, PurposeHandle> = handles.associateBy { it.id }
+
+    private val listeners = CopyOnWriteArrayList<ConsentListener>()
+    private val lastResults = ConcurrentHashMap<String, RequestResult>()
+    internal val flows = Flows()
+    private var qaReceiver: QaReceiver? = null
+
+    private val lifecycle = object : Application.ActivityLifecycleCallbacks {
+        override fun onActivityCreated(activity: Activity, savedInstanceState: Bundle?) = Unit
+        override fun onActivityStarted(activity: Activity) = Unit
+        override fun onActivityResumed(activity: Activity) {
+            if (!closed.get()) refresh()
+        }
+        override fun onActivityPaused(activity: Activity) = Unit
+        override fun onActivityStopped(activity: Activity) = Unit
+        override fun onActivitySaveInstanceState(activity: Activity, outState: Bundle) = Unit
+        override fun onActivityDestroyed(activity: Activity) {
+            if (activity.isFinishing) flows.callerFinished(activity)
+        }
+    }
+
+    /** The `policy_version` of the policy in use. */
+    val policyVersion: String get() = engine.policyVersion
+
+    /** Declared purpose ids, in policy order. */
+    val purposeIds: List<String> get() = engine.purposeIds
+
+    /** Whether [close] was called. */
+    val isClosed: Boolean get() = closed.get()
+
+    // ---- privacy policy, age, guardian -------------------------------------------------
+
+    /** Whether the user accepted the privacy policy of the current [policyVersion] (false while storage fails). */
+    val isPrivacyPolicyAccepted: Boolean
+        get() = computePolicyAccepted()
+
+    /**
+     * Records that the user accepted the privacy policy of [policyVersion] in the app's own UI,
+     * in the current locale. Only after this does the SDK look at OS permissions.
+     * [StorageException] if it could not be recorded.
+     */
+    fun acceptPrivacyPolicy() {
+        engine.acceptPolicy(Surface.APP, localeTag())
+        changed(null)
+    }
+
+    /** Records the user's age bracket as the app determined it; minors need [setGuardianConsent]. */
+    fun setAgeBracket(age: AgeBracket) {
+        engine.setAgeBracket(age, Surface.APP, localeTag(), Actor.USER)
+        changed(null)
+    }
+
+    /** Records that a guardian gave ([given] true) or withdrew consent for a minor (actor: guardian). */
+    fun setGuardianConsent(given: Boolean) {
+        engine.setGuardianConsent(given, Surface.APP, localeTag(), Actor.GUARDIAN)
+        changed(null)
+    }
+
+    // ---- the hot path ------------------------------------------------------------------
+
+    /**
+     * The handle of a declared purpose, for the fast check at the point of use: resolve it once
+     * and keep it. [UndeclaredPurposeException] if the policy does not declare [purposeId].
+     */
+    fun purpose(purposeId: String): PurposeHandle {
+        checkOpen()
+        return handleById[purposeId]
+            ?: throw UndeclaredPurposeException("purpose \"${purposeId.take(200)}\" is not declared in the policy")
+    }
+
+    /**
+     * May the app use [purposeId] now: consent on record AND the OS grants it needs. A map lookup
+     * more than [PurposeHandle.isAllowed]; prefer the handle in hot code.
+     * [UndeclaredPurposeException] for an id the policy does not declare.
+     */
+    fun isAllowed(purposeId: String): Boolean = purpose(purposeId).isAllowed()
+
+    internal fun isAllowedAt(index: Int): Boolean {
+        val grants = osGrants
+        if (index < 0 || index >= grants.size || !grants[index]) return false
+        return try {
+            engine.isAllowed(index)
+        } catch (e: EngineClosedException) {
+            false
+        }
+    }
+
+    /** The core's decision for [purposeId] (consent only; the OS grant is not part of it). */
+    fun decide(purposeId: String): Decision = engine.decide(purposeId, Source.FEATURE)
+
+    // ---- requests ------------------------------------------------------------------------
+
+    /**
+     * Asks for [purposeId] because the user started a feature that needs it, from [activity]
+     * (which stays underneath a transparent SDK activity). If consent is needed, the rationale
+     * dialog shows the purpose, the permissions in plain words and who receives the data; the
+     * answer is recorded; then only the purpose's permissions the OS has not granted are
+     * requested, and the OS answers are recorded. Inside a refusal's cooldown nothing is shown
+     * ([RequestResult.Blocked] with the end time). [callback] gets exactly one result, on the main
+     * thread. Call from any thread.
+     */
+    fun request(activity: Activity, purposeId: String, callback: RequestCallback) =
+        startFlow(activity, purposeId, Source.FEATURE, callback)
+
+    /** [request] for Kotlin coroutines (no kotlinx needed); the flow is not cancellable. */
+    @JvmSynthetic
+    suspend fun request(activity: Activity, purposeId: String): RequestResult =
+        suspendCoroutine { cont -> request(activity, purposeId) { cont.resume(it) } }
+
+    /** The result of the last request flow for [purposeId] that ended in this process, or null. */
+    fun lastResult(purposeId: String): RequestResult? = lastResults[purposeId]
+
+    internal fun startFlow(activity: Activity, purposeId: String, source: Source, callback: RequestCallback) {
+        if (Looper.myLooper() != Looper.getMainLooper()) {
+            mainHandler.post { startFlow(activity, purposeId, source, callback) }
+            return
+        }
+        val decision = try {
+            checkOpen()
+            engine.decide(purposeId, source)
+        } catch (e: ConsentGateException) {
+            return post(callback, RequestResult.Error(purposeId, e))
+        }
+        when (decision) {
+            is Decision.Blocked -> return post(callback, RequestResult.Blocked(purposeId, decision.reason, decision.untilMs))
+            is Decision.Allowed -> {
+                refresh()
+                if (isAllowedAt(engine.purposeIndex(purposeId))) return post(callback, RequestResult.Granted(purposeId))
+            }
+            is Decision.NeedsConsent -> Unit
+        }
+        // Consent needed, or consent on record but the OS grant missing: the request activity.
+        val (flow, isNew) = flows.join(purposeId, source, activity, callback)
+        if (!isNew) return
+        val intent = Intent(activity, ConsentRequestActivity::class.java)
+            .putExtra(ConsentRequestActivity.EXTRA_PURPOSE, purposeId)
+            .putExtra(ConsentRequestActivity.EXTRA_SOURCE, source.jsonName)
+            .putExtra(ConsentRequestActivity.EXTRA_REQUEST_ID, flow.requestId)
+            .putExtra(ConsentRequestActivity.EXTRA_SESSION, session)
+            .addFlags(Intent.FLAG_ACTIVITY_NO_ANIMATION)
+        try {
+            activity.startActivity(intent)
+        } catch (e: ActivityNotFoundException) {
+            val error = InternalErrorException(
+                "io.consentgate.ConsentRequestActivity is not in the app's manifest (is the SDK's manifest merged?)"
+            )
+            finishFlow(flow.requestId, purposeId, RequestResult.Error(purposeId, error))
+        }
+    }
+
+    /** Ends a flow: remembers the result, refreshes the OS cache, tells the callbacks (once) and listeners. */
+    internal fun finishFlow(requestId: Long, purposeId: String, result: RequestResult) {
+        lastResults[purposeId] = result
+        if (!closed.get()) refresh()
+        val callbacks = flows.remove(requestId)?.callbacks.orEmpty()
+        mainHandler.post {
+            for (cb in callbacks) deliver(cb, result)
+            notifyListeners(purposeId)
+        }
+    }
+
+    private fun post(callback: RequestCallback, result: RequestResult) {
+        lastResults[result.purposeId] = result
+        mainHandler.post { deliver(callback, result) }
+    }
+
+    private fun deliver(callback: RequestCallback, result: RequestResult) {
+        callback.onResult(result)
+    }
+
+    // ---- withdrawal, settings --------------------------------------------------------------
+
+    /**
+     * The user withdrew consent for [purposeId] (in the app's own UI): recorded at once, and
+     * [isAllowed] is false from now on. The permissions no other allowed purpose still covers
+     * are given back where Android allows it: `revokeSelfPermissionsOnKill` on API 33+; below,
+     * [Withdrawal.systemSettingsSuggested] says whether to offer [openAppSettings].
+     */
+    fun withdraw(purposeId: String): Withdrawal = withdraw(purposeId, Surface.APP, Actor.USER)
+
+    internal fun withdraw(purposeId: String, surface: Surface, actor: Actor): Withdrawal {
+        val released = engine.withdraw(purposeId, surface, localeTag(), actor)
+        refresh()
+        val stillGranted = if (policyAccepted) os.grantedAmong(released) else released
+        val revoked = os.revokeOnKill(stillGranted)
+        changed(purposeId)
+        return Withdrawal(
+            purposeId = purposeId,
+            releasedPermissions = released,
+            stillGrantedPermissions = stillGranted,
+            revokeScheduled = revoked,
+            systemSettingsSuggested = Build.VERSION.SDK_INT < 33 && stillGranted.isNotEmpty(),
+        )
+    }
+
+    /** Every declared purpose with its state, in policy order, in the current locale. */
+    fun settings(): List<PurposeSetting> = engine.settings(localeTag())
+
+    /** Opens the SDK's consent settings screen ([ConsentSettingsActivity]). */
+    fun openSettingsScreen(context: Context) {
+        val intent = Intent(context, ConsentSettingsActivity::class.java)
+        if (context !is Activity) intent.addFlags(Intent.FLAG_ACTIVITY_NEW_TASK)
+        context.startActivity(intent)
+    }
+
+    /** Opens the app's page in Android's settings (where the user can switch permissions off). */
+    fun openAppSettings(context: Context) {
+        val intent = Intent(Settings.ACTION_APPLICATION_DETAILS_SETTINGS, Uri.fromParts("package", context.packageName, null))
+        if (context !is Activity) intent.addFlags(Intent.FLAG_ACTIVITY_NEW_TASK)
+        context.startActivity(intent)
+    }
+
+    /** Told after every change; see [ConsentListener]. Remove it when its owner goes away. */
+    fun addListener(listener: ConsentListener) {
+        listeners.addIfAbsent(listener)
+    }
+
+    fun removeListener(listener: ConsentListener) {
+        listeners.remove(listener)
+    }
+
+    // ---- account deletion, proof, storage ------------------------------------------------
+
+    /**
+     * Account deletion: removes every consent record. Afterwards the privacy policy counts as not
+     * accepted and nothing is allowed; on API 33+ the declared permissions are given back to the
+     * OS when the process ends (if the policy had been accepted, so they may have been granted).
+     */
+    fun erase() {
+        val wasAccepted = computePolicyAccepted()
+        engine.erase()
+        lastResults.clear()
+        if (wasAccepted) os.revokeOnKill(allDeclared)
+        changed(null)
+    }
+
+    /** The proof-of-consent document (JSON); see [ConsentEngine.exportProof]. */
+    fun exportProof(): String = engine.exportProof()
+
+    /** Why every decision fails closed right now (unreadable or corrupt journal), or null. */
+    fun storageProblem(): String? = engine.storageProblem()
+
+    /**
+     * Re-reads the OS grants of the declared permissions (only once the privacy policy is
+     * accepted) and the journal. The SDK calls it itself; call it after asking for permissions
+     * around the SDK.
+     */
+    fun refresh() {
+        synchronized(refreshLock) {
+            if (closed.get()) return
+            val accepted = computePolicyAccepted()
+            policyAccepted = accepted
+            osGrants = if (!accepted) {
+                BooleanArray(handles.size)
+            } else {
+                val granted = os.grantedAmong(allDeclared)
+                val api = Build.VERSION.SDK_INT
+                BooleanArray(handles.size) { engine.osGrantsSatisfy(it, api, granted) }
+            }
+        }
+    }
+
+    /** Whether the OS grants satisfy the purpose at [index] (cached; no query). */
+    internal fun osSatisfied(index: Int): Boolean = osGrants.getOrElse(index) { false }
+
+    internal val engineForSdk: ConsentEngine get() = engine
+
+    /**
+     * Closes the gate (tests; an app keeps it for the life of the process): the journal is
+     * released, the QA receiver unregistered, pending request callbacks dropped, and [get] fails
+     * until the next init. Idempotent.
+     */
+    override fun close() {
+        if (!closed.compareAndSet(false, true)) return
+        synchronized(LOCK) { if (instance === this) instance = null }
+        application?.unregisterActivityLifecycleCallbacks(lifecycle)
+        qaReceiver?.let {
+            try {
+                appContext.unregisterReceiver(it)
+            } catch (e: IllegalArgumentException) {
+                // not registered
+            }
+        }
+        qaReceiver = null
+        flows.clear()
+        listeners.clear()
+        engine.close()
+    }
+
+    // ---- internals ----------------------------------------------------------------------------
+
+    /** A record was written: refresh the cache and tell the listeners. */
+    internal fun changed(purposeId: String?) {
+        refresh()
+        mainHandler.post { notifyListeners(purposeId) }
+    }
+
+    private fun notifyListeners(purposeId: String?) {
+        for (l in listeners) l.onConsentChanged(purposeId)
+    }
+
+    private fun computePolicyAccepted(): Boolean {
+        val first = engine.purposeIds.firstOrNull() ?: return false
+        val d = try {
+            engine.decide(first, Source.SETTINGS)
+        } catch (e: ConsentGateException) {
+            return false
+        }
+        return !(d is Decision.Blocked && (d.reason == BlockReason.POLICY_NOT_ACCEPTED || d.reason == BlockReason.STORAGE))
+    }
+
+    internal fun localeTag(context: Context = appContext): String = Locales.tag(Locales.of(context))
+
+    private fun checkOpen() {
+        if (closed.get()) throw EngineClosedException("ConsentGate is closed")
+    }
+
+    private fun start() {
+        application?.registerActivityLifecycleCallbacks(lifecycle)
+        if (QaReceiver.isDebuggable(appContext)) qaReceiver = QaReceiver.register(appContext, this)
+        refresh()
+    }
+
+    /** Request flows in progress in this process, by request id. Holds no strong Activity reference. */
+    internal inner class Flows {
+        private val lock = Any()
+        private val byId = LinkedHashMap<Long, Flow>()
+        private val ids = AtomicLong(System.nanoTime() and 0x3FFF_FFFF_FFFFL)
+
+        inner class Flow(val requestId: Long, val purposeId: String, val source: Source, caller: Activity) {
+            val callbacks = ArrayList<RequestCallback>(1)
+            val caller = WeakReference(caller)
+            @Volatile var activity: WeakReference<ConsentRequestActivity>? = null
+        }
+
+        /** Joins a flow already running for the purpose (one dialog, every caller told), or starts one. */
+        fun join(purposeId: String, source: Source, caller: Activity, callback: RequestCallback): Pair<Flow, Boolean> =
+            synchronized(lock) {
+                val running = byId.values.firstOrNull { it.purposeId == purposeId }
+                if (running != null) {
+                    running.callbacks.add(callback)
+                    running to false
+                } else {
+                    val flow = Flow(ids.incrementAndGet(), purposeId, source, caller)
+                    flow.callbacks.add(callback)
+                    byId[flow.requestId] = flow
+                    flow to true
+                }
+            }
+
+        fun get(requestId: Long): Flow? = synchronized(lock) { byId[requestId] }
+
+        fun remove(requestId: Long): Flow? = synchronized(lock) { byId.remove(requestId) }
+
+        fun attach(requestId: Long, activity: ConsentRequestActivity) {
+            get(requestId)?.activity = WeakReference(activity)
+        }
+
+        fun detach(requestId: Long, activity: ConsentRequestActivity) {
+            val flow = get(requestId) ?: return
+            if (flow.activity?.get() === activity) flow.activity = null
+        }
+
+        /** The caller finished mid-flow: its flows end as Cancelled, their request activities close. */
+        fun callerFinished(caller: Activity) {
+            val ended = synchronized(lock) { byId.values.filter { it.caller.get() === caller } }
+            for (flow in ended) {
+                val running = flow.activity?.get()
+                if (running != null) {
+                    running.cancelFlow()
+                } else {
+                    finishFlow(flow.requestId, flow.purposeId, RequestResult.Cancelled(flow.purposeId))
+                }
+            }
+        }
+
+        fun size(): Int = synchronized(lock) { byId.size }
+
+        fun clear() = synchronized(lock) { byId.clear() }
+    }
+
+    companion object {
+        /** Where [init] reads the policy by default: `assets/consentgate/policy.json` of the APK. */
+        const val DEFAULT_POLICY_ASSET = "consentgate/policy.json"
+
+        private const val TAG = OsPermissions.LOG_TAG
+        private val LOCK = Any()
+
+        @Volatile private var instance: ConsentGate? = null
+
+        /**
+         * Initialises the SDK for this process, in `Application.onCreate` (every process of the
+         * app that uses it): reads the policy from the APK's assets ([policyAsset]), opens the
+         * journal in `noBackupFilesDir/consentgate` (consent does not travel to a restored
+         * device), and, in a debuggable build only, registers the QA receiver.
+         *
+         * [InvalidPolicyException] for a missing or invalid policy (every problem with its JSON
+         * path and line), [StorageException] if the journal folder cannot be used,
+         * [IllegalStateException] if already initialised (use [get], or [close] first).
+         */
+        @JvmStatic
+        @JvmOverloads
+        fun init(context: Context, policyAsset: String = DEFAULT_POLICY_ASSET): ConsentGate {
+            val json = try {
+                context.assets.open(policyAsset).use { it.readBytes().toString(Charsets.UTF_8) }
+            } catch (e: IOException) {
+                throw InvalidPolicyException("invalid policy: asset \"$policyAsset\" cannot be read from the APK (${e.javaClass.simpleName}: ${e.message})")
+            }
+            return initWithPolicyJson(context, json)
+        }
+
+        /**
+         * As [init], with the policy given as JSON (e.g. downloaded and verified by the app) and,
+         * optionally, another journal folder (absolute).
+         */
+        @JvmStatic
+        @JvmOverloads
+        fun initWithPolicyJson(context: Context, policyJson: String, journalDir: File = defaultJournalDir(context)): ConsentGate {
+            val appContext = context.applicationContext ?: context
+            synchronized(LOCK) {
+                check(instance == null) { "ConsentGate is already initialised in this process: use ConsentGate.get(), or close() it first" }
+                val engine = ConsentEngine.open(policyJson, journalDir)
+                val gate = try {
+                    ConsentGate(appContext, engine, journalDir)
+                } catch (t: Throwable) {
+                    engine.close()
+                    throw t
+                }
+                try {
+                    gate.start()
+                } catch (t: Throwable) {
+                    gate.close()
+                    throw t
+                }
+                instance = gate
+                Log.i(TAG, "initialised: policy ${engine.policyVersion}, ${engine.purposeIds.size} purposes")
+                return gate
+            }
+        }
+
+        /** The instance made by [init]; [IllegalStateException] before it (or after [close]). */
+        @JvmStatic
+        fun get(): ConsentGate =
+            instance ?: throw IllegalStateException("ConsentGate.init(context) has not been called in this process")
+
+        /** The instance made by [init], or null. */
+        @JvmStatic
+        fun getOrNull(): ConsentGate? = instance
+
+        /** `noBackupFilesDir/consentgate`: excluded from backups, so consent does not travel to a restored device. */
+        @JvmStatic
+        fun defaultJournalDir(context: Context): File = File(context.noBackupFilesDir, "consentgate")
+
+        private fun findApplication(context: Context): Application? {
+            var c: Context? = context
+            while (c != null) {
+                if (c is Application) return c
+                c = (c as? ContextWrapper)?.baseContext
+            }
+            return context.applicationContext as? Application
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package io.consentgate
+
+import android.app.Activity
+import android.app.AlertDialog
+import android.graphics.Typeface
+import android.os.Bundle
+import android.util.TypedValue
+import android.view.View
+import android.view.ViewGroup
+import android.widget.LinearLayout
+import android.widget.ScrollView
+import android.widget.Switch
+import android.widget.TextView
+import io.consentgate.internal.Locales
+import io.consentgate.internal.Strings
+import io.consentgate.internal.UiStrings
+
+/**
+ * The ready consent settings screen ([ConsentGate.openSettingsScreen]): every declared purpose
+ * with its description, the permissions it uses in plain words, who receives the data, and a
+ * switch. Off: the consent is withdrawn at once (recorded) and the permissions no other purpose
+ * covers are given back (`revokeSelfPermissionsOnKill` on API 33+; below, a dialog offers the
+ * app's system settings page). On: the same consent flow as a feature request, without the
+ * refusal cooldown (the user asked for it here).
+ *
+ * Framework views built in code (the host build makes no `R` class). Each row's switch carries
+ * the purpose id as its tag ([switchTag]) for tests and UI automation. Before the privacy policy
+ * is accepted the screen shows the purposes with their switches off and disabled, and queries
+ * nothing from the OS.
+ */
+class ConsentSettingsActivity : Activity() {
+    private var gate: ConsentGate? = null
+    private lateinit var list: LinearLayout
+    private lateinit var banner: TextView
+    private val busy = HashSet<String>()
+    private var systemSettingsDialog: AlertDialog? = null
+    private val listener = ConsentListener { render() }
+
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        gate = ConsentGate.getOrNull()
+        val s = strings()
+        title = s.settingsTitle
+        val pad = dp(16)
+        val root = LinearLayout(this).apply {
+            orientation = LinearLayout.VERTICAL
+            setPadding(pad, pad, pad, pad)
+        }
+        root.addView(TextView(this).apply {
+            text = s.settingsTitle
+            setTextSize(TypedValue.COMPLEX_UNIT_SP, 22f)
+            setTypeface(typeface, Typeface.BOLD)
+        })
+        root.addView(TextView(this).apply {
+            text = s.settingsIntro
+            setPadding(0, dp(8), 0, dp(8))
+        })
+        banner = TextView(this).apply {
+            tag = BANNER_TAG
+            setTypeface(typeface, Typeface.BOLD)
+            visibility = View.GONE
+        }
+        root.addView(banner)
+        list = LinearLayout(this).apply { orientation = LinearLayout.VERTICAL }
+        root.addView(list)
+        setContentView(ScrollView(this).apply { addView(root) })
+        if (gate == null) finish()
+    }
+
+    override fun onStart() {
+        super.onStart()
+        gate?.addListener(listener)
+    }
+
+    override fun onResume() {
+        super.onResume()
+        gate?.refresh()
+        render()
+    }
+
+    override fun onStop() {
+        gate?.removeListener(listener)
+        super.onStop()
+    }
+
+    override fun onDestroy() {
+        systemSettingsDialog?.dismiss()
+        systemSettingsDialog = null
+        super.onDestroy()
+    }
+
+    private fun strings(): UiStrings = Strings.forLocale(Locales.of(this))
+
+    /** Rebuilds the rows from the journal's state (cheap: one native call). */
+    internal fun render() {
+        val gate = gate ?: return
+        if (gate.isClosed) return
+        val s = strings()
+        val rows = try {
+            gate.settings()
+        } catch (e: ConsentGateException) {
+            emptyList()
+        }
+        val blockedBy = gate.storageProblem()?.let { s.settingsStorageProblem }
+            ?: firstBlock(gate)?.let { reason ->
+                when (reason) {
+                    BlockReason.POLICY_NOT_ACCEPTED -> s.settingsPolicyNotAccepted
+                    BlockReason.GUARDIAN_REQUIRED -> s.settingsGuardianRequired
+                    BlockReason.STORAGE -> s.settingsStorageProblem
+                    BlockReason.COOLDOWN -> null
+                }
+            }
+        banner.text = blockedBy ?: ""
+        banner.visibility = if (blockedBy == null) View.GONE else View.VISIBLE
+        list.removeAllViews()
+        rows.forEachIndexed { i, row -> list.addView(rowView(gate, i, row, s, enabled = blockedBy == null)) }
+    }
+
+    private fun firstBlock(gate: ConsentGate): BlockReason? {
+        val first = gate.purposeIds.firstOrNull() ?: return null
+        val d = try {
+            gate.engineForSdk.decide(first, Source.SETTINGS)
+        } catch (e: ConsentGateException) {
+            return BlockReason.STORAGE
+        }
+        return (d as? Decision.Blocked)?.reason
+    }
+
+    private fun rowView(gate: ConsentGate, index: Int, row: PurposeSetting, s: UiStrings, enabled: Boolean): View {
+        val box = LinearLayout(this).apply {
+            orientation = LinearLayout.VERTICAL
+            setPadding(0, dp(12), 0, dp(12))
+            tag = ROW_TAG_PREFIX + row.id
+        }
+        val top = LinearLayout(this).apply { orientation = LinearLayout.HORIZONTAL }
+        val title = TextView(this).apply {
+            text = row.description
+            setTextSize(TypedValue.COMPLEX_UNIT_SP, 16f)
+            layoutParams = LinearLayout.LayoutParams(0, ViewGroup.LayoutParams.WRAP_CONTENT, 1f)
+        }
+        val toggle = Switch(this).apply {
+            tag = switchTag(row.id)
+            contentDescription = row.description
+            isChecked = row.allowed
+            isEnabled = enabled && row.id !in busy
+            setOnClickListener { onToggle(row.id, isChecked) }
+        }
+        top.addView(title)
+        top.addView(toggle)
+        box.addView(top)
+        box.addView(detail(s.settingsUses + row.permissions.joinToString(s.listSeparator) { it.label }))
+        box.addView(
+            detail(
+                if (row.recipients.isEmpty()) s.settingsNotShared
+                else s.settingsSharedWith + row.recipients.joinToString(s.listSeparator) { s.recipient(it.name, it.data) }
+            )
+        )
+        when {
+            row.state == SettingState.STALE -> box.addView(detail(s.settingsStale))
+            row.allowed && !gate.osSatisfied(index) -> box.addView(detail(s.settingsOsOff))
+        }
+        return box
+    }
+
+    private fun detail(text: String) = TextView(this).apply {
+        this.text = text
+        setTextSize(TypedValue.COMPLEX_UNIT_SP, 13f)
+        setPadding(0, dp(2), 0, 0)
+    }
+
+    private fun onToggle(purposeId: String, on: Boolean) {
+        val gate = gate ?: return
+        if (on) {
+            busy.add(purposeId)
+            render()
+            gate.startFlow(this, purposeId, Source.SETTINGS) {
+                busy.remove(purposeId)
+                render()
+            }
+        } else {
+            val withdrawal = try {
+                gate.withdraw(purposeId, Surface.SETTINGS_SCREEN, Actor.USER)
+            } catch (e: ConsentGateException) {
+                render()
+                return
+            }
+            render()
+            if (withdrawal.systemSettingsSuggested) offerSystemSettings()
+        }
+    }
+
+    /** Below API 33 an app cannot give a permission back: offer the app's system settings page. */
+    private fun offerSystemSettings() {
+        val gate = gate ?: return
+        val s = strings()
+        systemSettingsDialog?.dismiss()
+        systemSettingsDialog = AlertDialog.Builder(this, android.R.style.Theme_DeviceDefault_Light_Dialog_Alert)
+            .setTitle(s.systemSettingsTitle)
+            .setMessage(s.systemSettingsMessage)
+            .setPositiveButton(s.openSystemSettings) { _, _ -> gate.openAppSettings(this) }
+            .setNegativeButton(s.notNow, null)
+            .create()
+            .also { it.show() }
+    }
+
+    private fun dp(v: Int): Int = (v * resources.displayMetrics.density).toInt()
+
+    companion object {
+        /** The tag of the switch of [purposeId] (`findViewWithTag`). */
+        @JvmStatic
+        fun switchTag(purposeId: String): String = "consentgate:switch:$purposeId"
+
+        internal const val ROW_TAG_PREFIX = "consentgate:row:"
+        internal const val BANNER_TAG = "consentgate:banner"
+    }
+}

@@ -1,0 +1,37 @@
+package io.consentgate
+
+import android.app.Activity
+import kotlin.coroutines.resume
+import kotlin.coroutines.suspendCoroutine
+
+/**
+ * One declared purpose, resolved once ([ConsentGate.purpose]) for the check at the point of use.
+ * [isAllowed] costs a cached boolean and one native call over primitives: no string crosses JNI,
+ * no map is searched, nothing touches the disk.
+ */
+class PurposeHandle internal constructor(
+    private val gate: ConsentGate,
+    /** The purpose id, as declared in the policy. */
+    val id: String,
+    /** Its position in the policy. */
+    val index: Int,
+) {
+    /**
+     * May the app use this purpose now: consent on record for its current wording AND the OS
+     * grants it needs. False for anything else, including a closed gate and an unreadable journal.
+     */
+    fun isAllowed(): Boolean = gate.isAllowedAt(index)
+
+    /** [ConsentGate.request] for this purpose. */
+    fun request(activity: Activity, callback: RequestCallback) = gate.request(activity, id, callback)
+
+    /** [ConsentGate.request] for this purpose, for Kotlin coroutines. */
+    @JvmSynthetic
+    suspend fun request(activity: Activity): RequestResult =
+        suspendCoroutine { cont -> gate.request(activity, id) { cont.resume(it) } }
+
+    /** [ConsentGate.withdraw] for this purpose. */
+    fun withdraw(): Withdrawal = gate.withdraw(id)
+
+    override fun toString(): String = "PurposeHandle($id)"
+}

@@ -1,0 +1,173 @@
+package io.consentgate.android
+
+import android.app.Activity
+import android.app.AlertDialog
+import android.content.Intent
+import android.os.Build
+import android.provider.Settings
+import android.view.View
+import android.view.ViewGroup
+import android.widget.Switch
+import android.widget.TextView
+import io.consentgate.ConsentListener
+import io.consentgate.ConsentSettingsActivity
+import io.consentgate.Surface
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
+import org.junit.Assert.assertNotNull
+import org.junit.Assert.assertNull
+import org.junit.Assert.assertTrue
+import org.junit.Test
+import org.junit.runner.RunWith
+import org.robolectric.Robolectric
+import org.robolectric.RobolectricTestRunner
+import org.robolectric.Shadows.shadowOf
+import org.robolectric.annotation.Config
+
+/** The ready settings screen: real framework views, the real core. */
+@RunWith(RobolectricTestRunner::class)
+@Config(sdk = [23, 29, 33, 34, 35], qualifiers = "en-rUS")
+class SettingsScreenTest : GateTest() {
+
+    private fun screen(): Activity = Robolectric.buildActivity(ConsentSettingsActivity::class.java).setup().get()
+
+    private fun switchOf(screen: Activity, purposeId: String): Switch =
+        screen.window.decorView.findViewWithTag(ConsentSettingsActivity.switchTag(purposeId))
+            ?: throw AssertionError("no switch for $purposeId")
+
+    /** All the text of one purpose's row. */
+    private fun rowText(screen: Activity, purposeId: String): String {
+        val row: View = screen.window.decorView.findViewWithTag("consentgate:row:$purposeId")
+            ?: throw AssertionError("no row for $purposeId")
+        val out = StringBuilder()
+        fun walk(v: View) {
+            if (v is TextView && v !is Switch) out.append(v.text).append('\n')
+            if (v is ViewGroup) for (i in 0 until v.childCount) walk(v.getChildAt(i))
+        }
+        walk(row)
+        return out.toString()
+    }
+
+    @Test
+    fun everyPurposeIsListedWithItsSwitchDescriptionPermissionsAndRecipients() {
+        val gate = acceptedGate()
+        gate.engineForSdk.grant("feedback_photo", Surface.RATIONALE_DIALOG, "en-US")
+        grantOs(CAMERA)
+        val screen = screen()
+
+        for (id in gate.purposeIds) {
+            val sw = switchOf(screen, id)
+            assertTrue("$id: enabled", sw.isEnabled)
+            assertEquals("$id: on only if allowed", gate.isAllowed(id), sw.isChecked)
+        }
+        assertTrue(switchOf(screen, "feedback_photo").isChecked)
+        val photo = rowText(screen, "feedback_photo")
+        assertTrue(photo, photo.contains("Take a photo to attach to your feedback"))
+        assertTrue(photo, photo.contains("Uses: take photos and videos"))
+        assertTrue(photo, photo.contains("Not shared with third parties"))
+        val stores = rowText(screen, "nearby_stores")
+        assertTrue(stores, stores.contains("Find stores near you"))
+        assertTrue(stores, stores.contains("Uses: approximate location, precise location"))
+        assertTrue(stores, stores.contains("Shared with: Amap (高德地图): GPS location"))
+    }
+
+    @Test
+    @Config(qualifiers = "zh-rCN")
+    fun theScreenIsInChineseOnAChineseDevice() {
+        acceptedGate()
+        val screen = screen()
+        val stores = rowText(screen, "nearby_stores")
+        assertTrue(stores, stores.contains("查找附近门店"))
+        assertTrue(stores, stores.contains("使用：大致位置、精确位置"))
+        assertTrue(stores, stores.contains("数据接收方：Amap (高德地图)：GPS location"))
+    }
+
+    @Test
+    fun switchingOffWithdrawsAndTheNextCheckIsFalseAtOnce() {
+        val gate = acceptedGate()
+        gate.engineForSdk.grant("feedback_photo", Surface.RATIONALE_DIALOG, "en-US")
+        grantOs(CAMERA)
+        gate.refresh()
+        val handle = gate.purpose("feedback_photo")
+        assertTrue(handle.isAllowed())
+        val changes = ArrayList<String?>()
+        gate.addListener(ConsentListener { changes.add(it) })
+        val screen = screen()
+        clearDialogs()
+
+        switchOf(screen, "feedback_photo").performClick()
+        assertFalse("not allowed from the moment the switch is off", handle.isAllowed())
+        idle()
+        assertFalse(switchOf(screen, "feedback_photo").isChecked)
+        assertTrue(changes.contains("feedback_photo"))
+        val withdrawn = events(gate, "consent_withdrawn", "feedback_photo").single()
+        assertEquals("settings_screen", withdrawn.getString("surface"))
+
+        if (Build.VERSION.SDK_INT >= 33) {
+            assertEquals(listOf(listOf(CAMERA)), context.revoked)
+            assertNull("nothing to send the user to", latestDialog())
+        } else {
+            assertEquals(emptyList<List<String>>(), context.revoked)
+            val dialog = latestDialog()!!
+            assertEquals("Also turn it off in Android settings?", title(dialog))
+            dialog.getButton(AlertDialog.BUTTON_POSITIVE).performClick()
+            idle()
+            val started: Intent = shadowOf(screen).nextStartedActivity
+            assertEquals(Settings.ACTION_APPLICATION_DETAILS_SETTINGS, started.action)
+            assertEquals("package:io.consentgate.test", started.dataString)
+        }
+    }
+
+    @Test
+    fun switchingOnRunsTheConsentFlowEvenInsideTheCooldown() {
+        val gate = acceptedGate()
+        gate.engineForSdk.deny("feedback_photo", Surface.RATIONALE_DIALOG, "en-US")
+        val screen = screen()
+        assertFalse(switchOf(screen, "feedback_photo").isChecked)
+
+        switchOf(screen, "feedback_photo").performClick()
+        idle()
+        val request = launch(startedRequest(screen)!!).get()
+        val dialog = latestDialog()!!
+        assertTrue("the user asked from settings: no cooldown", dialog.isShowing)
+        assertTrue(message(dialog).startsWith("Take a photo to attach to your feedback"))
+        clickAgree(dialog)
+        assertEquals(listOf(CAMERA), requested(request))
+        answerOs(request, request, grant = setOf(CAMERA))
+
+        assertTrue(gate.isAllowed("feedback_photo"))
+        assertTrue(switchOf(screen, "feedback_photo").isChecked)
+        assertTrue(switchOf(screen, "feedback_photo").isEnabled)
+        assertEquals(listOf("consent_denied", "consent_granted"), events(gate).map { it.getString("event") }.filter { it.startsWith("consent_") })
+    }
+
+    @Test
+    fun switchingOnAndDecliningLeavesTheSwitchOff() {
+        val gate = acceptedGate()
+        val screen = screen()
+        switchOf(screen, "nearby_stores").performClick()
+        idle()
+        val request = launch(startedRequest(screen)!!).get()
+        clickDisagree(latestDialog()!!)
+        assertNull(requested(request))
+        assertFalse(switchOf(screen, "nearby_stores").isChecked)
+        assertFalse(gate.isAllowed("nearby_stores"))
+        assertEquals(1, events(gate, "consent_denied", "nearby_stores").size)
+    }
+
+    @Test
+    fun beforeThePrivacyPolicyIsAcceptedTheSwitchesAreOffAndDisabled() {
+        val gate = initGate()
+        val screen = screen()
+        for (id in gate.purposeIds) {
+            val sw = switchOf(screen, id)
+            assertFalse(sw.isChecked)
+            assertFalse(sw.isEnabled)
+        }
+        val banner = screen.window.decorView.findViewWithTag<TextView>("consentgate:banner")
+        assertNotNull(banner)
+        assertEquals(View.VISIBLE, banner.visibility)
+        assertEquals("Accept the privacy policy before turning on any feature.", banner.text.toString())
+        assertEquals(emptyList<String>(), context.permissionQueries)
+    }
+}
