@@ -4,7 +4,7 @@ package io.consentgate
  * Why a decision is asked for. `jsonName` is the core's name for it; `wire` the code the
  * native bridge reads (`src/jni/wire.rs`): both are pinned by tests.
  */
-enum class Source(val jsonName: String, internal val wire: Int) {
+enum class Source(val jsonName: String, @get:JvmSynthetic internal val wire: Int) {
     /** App code asks because the user started a feature: cooldowns apply. */
     FEATURE("feature", 0),
 
@@ -18,7 +18,7 @@ enum class Source(val jsonName: String, internal val wire: Int) {
 }
 
 /** Where a decision was made; recorded with every journal event as proof. */
-enum class Surface(val jsonName: String, internal val wire: Int) {
+enum class Surface(val jsonName: String, @get:JvmSynthetic internal val wire: Int) {
     /** The SDK's rationale dialog before a permission request. */
     RATIONALE_DIALOG("rationale_dialog", 0),
 
@@ -43,7 +43,7 @@ enum class Surface(val jsonName: String, internal val wire: Int) {
 }
 
 /** Who made a decision. */
-enum class Actor(val jsonName: String, internal val wire: Int) {
+enum class Actor(val jsonName: String, @get:JvmSynthetic internal val wire: Int) {
     USER("user", 0),
     GUARDIAN("guardian", 1),
     SYSTEM("system", 2);
@@ -54,7 +54,7 @@ enum class Actor(val jsonName: String, internal val wire: Int) {
 }
 
 /** What the OS answered for one permission request. */
-enum class OsResult(val jsonName: String, internal val wire: Int) {
+enum class OsResult(val jsonName: String, @get:JvmSynthetic internal val wire: Int) {
     GRANTED("granted", 0),
     DENIED("denied", 1),
 
@@ -67,7 +67,7 @@ enum class OsResult(val jsonName: String, internal val wire: Int) {
 }
 
 /** The user's age bracket, as the app determined it. Minors need a guardian's consent. */
-enum class AgeBracket(val jsonName: String, internal val wire: Int) {
+enum class AgeBracket(val jsonName: String, @get:JvmSynthetic internal val wire: Int) {
     UNDER_14("under14", 0),
     AGE_14_TO_17("age_14_to_17", 1),
     ADULT("adult", 2),
