@@ -670,3 +670,56 @@ fn a_clock_that_jumps_backwards_never_resurrects_a_consent() {
     assert_eq!(history.len(), acked.len() + 6, "every event kept, in sequence order");
     println!("faults injected and survived: 3");
 }
+
+/// Recovery from a corrupt journal while compaction archives exist: the new journal
+/// restarts its sequence numbers, and its events must still be in the proof export.
+#[test]
+fn events_after_a_recovery_stay_in_the_proof_when_archives_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    prepare(dir.path());
+    let clock = Arc::new(ManualClock::new(T0));
+    let mut e = open(small_policy(), dir.path(), &clock);
+    e.compact().unwrap();
+    e.grant("scan_receipt", &tag(80)).unwrap();
+    drop(e);
+    // Damage the live journal's last line.
+    let path = journal_path(dir.path());
+    let mut bytes = std::fs::read(&path).unwrap();
+    let n = bytes.len();
+    bytes[n - 20] ^= 0x01;
+    std::fs::write(&path, &bytes).unwrap();
+    let mut e = open(small_policy(), dir.path(), &clock);
+    assert!(e.storage_problem().is_some());
+    e.recover_from_corruption(&tag(81)).unwrap();
+    e.accept_policy(&tag(82)).unwrap();
+    e.grant("feedback_photo", &tag(83)).unwrap();
+    let mut fresh = open(small_policy(), dir.path(), &clock);
+    assert_eq!(fresh.decide("feedback_photo", Source::Feature).unwrap(), Decision::Allowed);
+    let proof = fresh.export_proof().unwrap();
+    let tags: Vec<&str> = proof["history"].as_array().unwrap().iter().map(|r| r["locale"].as_str().unwrap()).collect();
+    // The export covers the journal since the reset; the old history is kept aside whole
+    // (the corrupt file and its archive), named in the reset event.
+    assert_eq!(tags, ["en-t81", "en-t82", "en-t83"], "every event since the recovery, in order");
+    let note = proof["history"][0]["note"].as_str().unwrap().to_string();
+    let names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let aside: Vec<&String> = names.iter().filter(|n| n.contains(".corrupt-")).collect();
+    assert_eq!(aside.len(), 2, "the corrupt journal and its archive kept aside: {names:?}");
+    for name in &aside {
+        assert!(note.contains(name.split('.').take(3).collect::<Vec<_>>().join(".").as_str()), "{note} names {name}");
+    }
+    let archived = aside.iter().find(|n| n.ends_with(".archive")).unwrap();
+    let old = scan(&std::fs::read(dir.path().join(archived)).unwrap(), None).expect("the old archive still verifies");
+    assert_eq!(old.records.len(), 3, "the old history is kept whole");
+
+    // A second recovery at the same (frozen) millisecond keeps the first kept file.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let n = bytes.len();
+    bytes[n - 20] ^= 0x01;
+    std::fs::write(&path, &bytes).unwrap();
+    let mut e = open(small_policy(), dir.path(), &clock);
+    let kept2 = e.recover_from_corruption(&tag(84)).unwrap();
+    let names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names.iter().filter(|n| n.contains(".corrupt-")).count(), 3, "nothing kept aside was overwritten: {names:?} ({kept2})");
+}

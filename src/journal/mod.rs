@@ -349,7 +349,27 @@ impl Journal {
     /// first event records the reset. Returns the name the bad file was kept under.
     pub fn reset_after_corruption(&mut self, reset: Record, now_ms: i64) -> Result<String> {
         let _guard = self.lock(true)?;
-        let kept = format!("{JOURNAL_FILE}.corrupt-{now_ms}");
+        // A name not taken yet: a frozen clock (tests, the QA hook) repeats a millisecond,
+        // and a rename onto an earlier kept file would destroy it.
+        let mut kept = format!("{JOURNAL_FILE}.corrupt-{now_ms}");
+        for n in 1.. {
+            if fs::symlink_metadata(self.dir.join(&kept)).is_err() {
+                break;
+            }
+            kept = format!("{JOURNAL_FILE}.corrupt-{now_ms}-{n}");
+        }
+        // The old journal's archives belong to its history, not the new journal's (whose
+        // sequence numbers start again at 1): kept aside beside it, out of the new history.
+        let mut archives = 0;
+        for path in self.data_files()? {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let seq = name.strip_prefix(ARCHIVE_PREFIX).and_then(|r| r.strip_suffix(ARCHIVE_SUFFIX));
+            if let Some(seq) = seq.filter(|s| s.parse::<u64>().is_ok()) {
+                let aside = self.dir.join(format!("{kept}.{seq}{ARCHIVE_SUFFIX}"));
+                fs::rename(&path, &aside).map_err(|e| CoreError::storage(&path, e))?;
+                archives += 1;
+            }
+        }
         let kept_path = self.dir.join(&kept);
         match fs::rename(&self.path, &kept_path) {
             Ok(()) => {}
@@ -359,7 +379,10 @@ impl Journal {
         self.cursor = Cursor::default();
         self.reload = false;
         let mut reset = reset;
-        reset.note = Some(format!("previous journal kept aside as {kept}"));
+        reset.note = Some(match archives {
+            0 => format!("previous journal kept aside as {kept}"),
+            n => format!("previous journal kept aside as {kept}, its {n} archive(s) as {kept}.<seq>{ARCHIVE_SUFFIX}"),
+        });
         self.write_locked(vec![reset])?;
         Ok(kept)
     }
