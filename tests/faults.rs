@@ -330,7 +330,7 @@ fn child_fsync_fails(dir: &Path) {
     assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), Decision::NeedsConsent { reason: ConsentReason::NeverAsked });
     let injected = std::fs::read(flags.join("injected")).unwrap().len();
     assert!(injected >= 3, "the shim injected {injected} failures");
-    println!("injected 3");
+    println!("injected {injected}");
 }
 
 /// rename fails with EIO during compaction (the shim): the live journal stays as it was.
@@ -361,7 +361,9 @@ fn child_rename_fails(dir: &Path) {
     println!("ack en-t32");
     assert_ne!(e.decide("feedback_photo", Source::Feature).unwrap(), Decision::Allowed);
     assert_eq!(e.decide("scan_receipt", Source::Feature).unwrap(), Decision::Allowed);
-    println!("injected 1");
+    let injected = std::fs::read(flags.join("injected")).unwrap().len();
+    assert_eq!(injected, 1, "the shim failed exactly the one rename");
+    println!("injected {injected}");
 }
 
 /// The folder turns read-only under a live engine: a read-only bind mount (EROFS) when
