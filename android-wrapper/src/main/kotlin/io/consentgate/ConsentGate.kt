@@ -68,17 +68,17 @@ class ConsentGate private constructor(
     private val refreshLock = Any()
 
     /** Identifies this instance in request intents: a flow started by another instance (or process) is an orphan. */
-    internal val session: Long = System.nanoTime() xor System.identityHashCode(this).toLong()
+    @get:JvmSynthetic internal val session: Long = System.nanoTime() xor System.identityHashCode(this).toLong()
 
     @Volatile private var policyAccepted: Boolean = false
 
     /** Per purpose index: the OS grants satisfy it. Replaced as a whole (copy on write). */
     @Volatile private var osGrants: BooleanArray = BooleanArray(engine.purposeIds.size)
 
-    internal val os = OsPermissions(appContext) { policyAccepted }
+    @get:JvmSynthetic internal val os = OsPermissions(appContext) { policyAccepted }
 
     /** The policy's permissions per purpose index, and all of them (a purpose's, in policy order). */
-    internal val declaredPermissions: List<List<String>> = engine.settings("en").map { row -> row.permissions.map { it.name } }
+    @get:JvmSynthetic internal val declaredPermissions: List<List<String>> = engine.settings("en").map { row -> row.permissions.map { it.name } }
     private val allDeclared: List<String> = declaredPermissions.flatten().distinct()
 
     private val handles: List<PurposeHandle> = engine.purposeIds.mapIndexed { i, id -> PurposeHandle(this, id, i) }
@@ -86,7 +86,7 @@ class ConsentGate private constructor(
 
     private val listeners = CopyOnWriteArrayList<ConsentListener>()
     private val lastResults = ConcurrentHashMap<String, RequestResult>()
-    internal val flows = Flows()
+    @get:JvmSynthetic internal val flows = Flows()
     private var qaReceiver: QaReceiver? = null
 
     private val lifecycle = object : Application.ActivityLifecycleCallbacks {
@@ -159,7 +159,7 @@ class ConsentGate private constructor(
      */
     fun isAllowed(purposeId: String): Boolean = purpose(purposeId).isAllowed()
 
-    internal fun isAllowedAt(index: Int): Boolean {
+    @JvmSynthetic internal fun isAllowedAt(index: Int): Boolean {
         val grants = osGrants
         if (index < 0 || index >= grants.size || !grants[index]) return false
         return try {
@@ -194,7 +194,7 @@ class ConsentGate private constructor(
     /** The result of the last request flow for [purposeId] that ended in this process, or null. */
     fun lastResult(purposeId: String): RequestResult? = lastResults[purposeId]
 
-    internal fun startFlow(activity: Activity, purposeId: String, source: Source, callback: RequestCallback) {
+    @JvmSynthetic internal fun startFlow(activity: Activity, purposeId: String, source: Source, callback: RequestCallback) {
         if (Looper.myLooper() != Looper.getMainLooper()) {
             mainHandler.post { startFlow(activity, purposeId, source, callback) }
             return
@@ -233,7 +233,7 @@ class ConsentGate private constructor(
     }
 
     /** Ends a flow: remembers the result, refreshes the OS cache, tells the callbacks (once) and listeners. */
-    internal fun finishFlow(requestId: Long, purposeId: String, result: RequestResult) {
+    @JvmSynthetic internal fun finishFlow(requestId: Long, purposeId: String, result: RequestResult) {
         lastResults[purposeId] = result
         if (!closed.get()) refresh()
         val callbacks = flows.remove(requestId)?.callbacks.orEmpty()
@@ -262,7 +262,7 @@ class ConsentGate private constructor(
      */
     fun withdraw(purposeId: String): Withdrawal = withdraw(purposeId, Surface.APP, Actor.USER)
 
-    internal fun withdraw(purposeId: String, surface: Surface, actor: Actor): Withdrawal {
+    @JvmSynthetic internal fun withdraw(purposeId: String, surface: Surface, actor: Actor): Withdrawal {
         val released = engine.withdraw(purposeId, surface, localeTag(), actor)
         refresh()
         val stillGranted = if (policyAccepted) os.grantedAmong(released) else released
@@ -345,9 +345,9 @@ class ConsentGate private constructor(
     }
 
     /** Whether the OS grants satisfy the purpose at [index] (cached; no query). */
-    internal fun osSatisfied(index: Int): Boolean = osGrants.getOrElse(index) { false }
+    @JvmSynthetic internal fun osSatisfied(index: Int): Boolean = osGrants.getOrElse(index) { false }
 
-    internal val engineForSdk: ConsentEngine get() = engine
+    @get:JvmSynthetic internal val engineForSdk: ConsentEngine get() = engine
 
     /**
      * Closes the gate (tests; an app keeps it for the life of the process): the journal is
@@ -374,7 +374,7 @@ class ConsentGate private constructor(
     // ---- internals ----------------------------------------------------------------------------
 
     /** A record was written: refresh the cache and tell the listeners. */
-    internal fun changed(purposeId: String?) {
+    @JvmSynthetic internal fun changed(purposeId: String?) {
         refresh()
         mainHandler.post { notifyListeners(purposeId) }
     }
@@ -393,7 +393,7 @@ class ConsentGate private constructor(
         return !(d is Decision.Blocked && (d.reason == BlockReason.POLICY_NOT_ACCEPTED || d.reason == BlockReason.STORAGE))
     }
 
-    internal fun localeTag(context: Context = appContext): String = Locales.tag(Locales.of(context))
+    @JvmSynthetic internal fun localeTag(context: Context = appContext): String = Locales.tag(Locales.of(context))
 
     private fun checkOpen() {
         if (closed.get()) throw EngineClosedException("ConsentGate is closed")

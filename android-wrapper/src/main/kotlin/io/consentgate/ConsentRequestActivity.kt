@@ -257,7 +257,7 @@ class ConsentRequestActivity : Activity() {
     }
 
     /** The calling activity finished mid-flow: close without recording anything more. */
-    internal fun cancelFlow() {
+    @JvmSynthetic internal fun cancelFlow() {
         done(RequestResult.Cancelled(purposeId))
     }
 

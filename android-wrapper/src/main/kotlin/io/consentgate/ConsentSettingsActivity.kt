@@ -92,7 +92,7 @@ class ConsentSettingsActivity : Activity() {
     private fun strings(): UiStrings = Strings.forLocale(Locales.of(this))
 
     /** Rebuilds the rows from the journal's state (cheap: one native call). */
-    internal fun render() {
+    private fun render() {
         val gate = gate ?: return
         if (gate.isClosed) return
         val s = strings()

@@ -1,0 +1,79 @@
+// ConsentGate Android library module, for app teams (Gradle + Android Gradle plugin).
+//
+// NOT BUILT ON THIS PROJECT'S MACHINES: they have no Android SDK, Gradle or NDK. This file was
+// written for AGP 8.7 / Kotlin 2.1 / Gradle 8.9+ and checked by reading only. What IS built and
+// tested here is the same source with Maven (pom.xml, BUILDING-HOST.md): Kotlin against the real
+// framework jar, Robolectric tests at API 23/29/33/34/35 over the real Rust core through JNI.
+//
+// Native libraries: run scripts/build-android.sh first (cargo-ndk for arm64-v8a, armeabi-v7a,
+// x86_64, x86 into src/main/jniLibs/<abi>/libconsentgate.so, picked up below).
+// Include the module in the app's build with the snippet in gradle-settings-snippet.kts.
+
+import org.jetbrains.kotlin.gradle.dsl.JvmTarget
+
+plugins {
+    id("com.android.library")
+    id("org.jetbrains.kotlin.android")
+}
+
+android {
+    namespace = "io.consentgate"
+    compileSdk = 35
+
+    defaultConfig {
+        minSdk = 23
+        // Keeps the native methods and the exceptions the core throws by name through the app's R8.
+        consumerProguardFiles("consumer-rules.pro")
+        testInstrumentationRunner = "androidx.test.runner.AndroidJUnitRunner"
+    }
+
+    sourceSets {
+        getByName("main") {
+            manifest.srcFile("src/main/AndroidManifest.xml")
+            java.srcDirs("src/main/kotlin")
+            jniLibs.srcDirs("src/main/jniLibs")
+        }
+        getByName("androidTest") {
+            java.srcDirs("src/androidTest/kotlin")
+        }
+        // The host tests (src/test) run with Maven against the host-built .so and a test manifest
+        // compiled by their own tool (BUILDING-HOST.md); they are not part of the Gradle build.
+        getByName("test") {
+            java.setSrcDirs(emptyList<String>())
+            resources.setSrcDirs(emptyList<String>())
+        }
+    }
+
+    buildTypes {
+        release {
+            // A library does not shrink itself; the app's R8 applies consumer-rules.pro.
+            isMinifyEnabled = false
+        }
+    }
+
+    compileOptions {
+        sourceCompatibility = JavaVersion.VERSION_17
+        targetCompatibility = JavaVersion.VERSION_17
+    }
+
+    packaging {
+        jniLibs {
+            // Let the app's build strip symbols; keep one copy of the library per ABI.
+            useLegacyPackaging = false
+        }
+    }
+}
+
+kotlin {
+    compilerOptions {
+        jvmTarget.set(JvmTarget.JVM_17)
+    }
+}
+
+dependencies {
+    // The library itself: the Kotlin stdlib only (framework APIs, no AndroidX, no kotlinx).
+    androidTestImplementation("junit:junit:4.13.2")
+    androidTestImplementation("androidx.test:runner:1.6.2")
+    androidTestImplementation("androidx.test:monitor:1.7.2")
+    androidTestImplementation("androidx.test.uiautomator:uiautomator:2.3.0")
+}
