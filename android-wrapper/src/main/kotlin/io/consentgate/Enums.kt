@@ -13,7 +13,7 @@ enum class Source(val jsonName: String, @get:JvmSynthetic internal val wire: Int
 
     companion object {
         /** The constant with this [jsonName]; [InvalidArgumentException] for anything else. */
-        @JvmStatic fun fromJsonName(name: String): Source = byName(entries, name, "source") { it.jsonName }
+        @JvmStatic fun fromJsonName(name: String): Source = byName(entries, name, "a source") { it.jsonName }
     }
 }
 
@@ -38,7 +38,7 @@ enum class Surface(val jsonName: String, @get:JvmSynthetic internal val wire: In
     SDK("sdk", 5);
 
     companion object {
-        @JvmStatic fun fromJsonName(name: String): Surface = byName(entries, name, "surface") { it.jsonName }
+        @JvmStatic fun fromJsonName(name: String): Surface = byName(entries, name, "a surface") { it.jsonName }
     }
 }
 
@@ -49,7 +49,7 @@ enum class Actor(val jsonName: String, @get:JvmSynthetic internal val wire: Int)
     SYSTEM("system", 2);
 
     companion object {
-        @JvmStatic fun fromJsonName(name: String): Actor = byName(entries, name, "actor") { it.jsonName }
+        @JvmStatic fun fromJsonName(name: String): Actor = byName(entries, name, "an actor") { it.jsonName }
     }
 }
 
@@ -62,7 +62,7 @@ enum class OsResult(val jsonName: String, @get:JvmSynthetic internal val wire: I
     DENIED_PERMANENTLY("denied_permanently", 2);
 
     companion object {
-        @JvmStatic fun fromJsonName(name: String): OsResult = byName(entries, name, "OS result") { it.jsonName }
+        @JvmStatic fun fromJsonName(name: String): OsResult = byName(entries, name, "an OS result") { it.jsonName }
     }
 }
 
@@ -76,7 +76,7 @@ enum class AgeBracket(val jsonName: String, @get:JvmSynthetic internal val wire:
     UNKNOWN("unknown", 3);
 
     companion object {
-        @JvmStatic fun fromJsonName(name: String): AgeBracket = byName(entries, name, "age bracket") { it.jsonName }
+        @JvmStatic fun fromJsonName(name: String): AgeBracket = byName(entries, name, "an age bracket") { it.jsonName }
     }
 }
 
@@ -91,7 +91,7 @@ enum class SettingState(val jsonName: String) {
     WITHDRAWN("withdrawn");
 
     companion object {
-        @JvmStatic fun fromJsonName(name: String): SettingState = byName(entries, name, "setting state") { it.jsonName }
+        @JvmStatic fun fromJsonName(name: String): SettingState = byName(entries, name, "a setting state") { it.jsonName }
     }
 }
 
@@ -124,5 +124,5 @@ enum class BlockReason(val jsonName: String) {
 private fun <T> byName(values: List<T>, name: String, what: String, jsonName: (T) -> String): T =
     values.firstOrNull { jsonName(it) == name }
         ?: throw InvalidArgumentException(
-            "\"${name.take(80)}\" is not a $what (expected one of: ${values.joinToString(", ") { jsonName(it) }})"
+            "\"${name.take(80)}\" is not $what (expected one of: ${values.joinToString(", ") { jsonName(it) }})"
         )
