@@ -16,6 +16,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
+use consentgate::engine::state::ConsentState;
 use consentgate::journal::scan::scan;
 use consentgate::journal::JOURNAL_FILE;
 use consentgate::Engine;
@@ -84,7 +85,7 @@ mod append {
         engine_grant(b, false);
     }
 
-    #[divan::bench(sample_count = 40, sample_size = 1)]
+    #[divan::bench(sample_count = 100, sample_size = 1)]
     fn engine_grant_fsync(b: Bencher) {
         engine_grant(b, true);
     }
@@ -107,7 +108,7 @@ mod append {
         floor_write(b, false);
     }
 
-    #[divan::bench(sample_count = 40, sample_size = 1)]
+    #[divan::bench(sample_count = 100, sample_size = 1)]
     fn floor_write_fsync(b: Bencher) {
         floor_write(b, true);
     }
@@ -133,7 +134,7 @@ mod append {
         alt_jsonl(b, false);
     }
 
-    #[divan::bench(sample_count = 40, sample_size = 1)]
+    #[divan::bench(sample_count = 100, sample_size = 1)]
     fn alt_jsonl_fsync(b: Bencher) {
         alt_jsonl(b, true);
     }
@@ -146,7 +147,7 @@ const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 mod load {
     use super::*;
 
-    #[divan::bench(args = SIZES, sample_count = 15)]
+    #[divan::bench(args = SIZES, sample_count = 25)]
     fn engine_open(b: Bencher, events: usize) {
         let dir = journal_with(events);
         let engine = open_engine(&dir);
@@ -157,7 +158,7 @@ mod load {
     }
 
     /// Verification alone, on bytes already in memory (no I/O, no replay).
-    #[divan::bench(args = SIZES, sample_count = 15)]
+    #[divan::bench(args = SIZES, sample_count = 25)]
     fn scan_only(b: Bencher, events: usize) {
         let bytes = fs::read(journal_with(events).join(JOURNAL_FILE)).unwrap();
         assert_eq!(scan(&bytes, None).unwrap().records.len(), events);
@@ -165,14 +166,14 @@ mod load {
     }
 
     /// The floor: reading the file's bytes.
-    #[divan::bench(args = SIZES, sample_count = 15)]
+    #[divan::bench(args = SIZES, sample_count = 25)]
     fn floor_read(b: Bencher, events: usize) {
         let path = journal_with(events).join(JOURNAL_FILE);
         b.bench_local(|| fs::read(black_box(&path)).unwrap());
     }
 
     /// The alternative: read, parse each JSON line into a small struct, fold into a map.
-    #[divan::bench(args = SIZES, sample_count = 15)]
+    #[divan::bench(args = SIZES, sample_count = 25)]
     fn alt_jsonl(b: Bencher, events: usize) {
         let path = journal_with(events).join(JOURNAL_FILE);
         b.bench_local(|| {
@@ -188,8 +189,39 @@ mod load {
         });
     }
 
+    /// A prototype of a streaming load (public API only): verify and fold 1,000 lines at
+    /// a time, dropping each batch's records, so memory stays bounded whatever N is.
+    /// Today's load collects all N records first. Same checks, same state.
+    #[divan::bench(args = SIZES, sample_count = 25)]
+    fn prototype_streaming_fold(b: Bencher, events: usize) {
+        let path = journal_with(events).join(JOURNAL_FILE);
+        let fold = |path: &Path| {
+            let bytes = fs::read(path).unwrap();
+            let mut state = ConsentState::default();
+            let (mut pos, mut at) = (0, None);
+            while pos < bytes.len() {
+                let end = bytes[pos..]
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &c)| c == b'\n')
+                    .nth(999)
+                    .map_or(bytes.len(), |(i, _)| pos + i + 1);
+                let scanned = scan(&bytes[pos..end], at.as_ref()).unwrap();
+                for record in &scanned.records {
+                    state.apply(record);
+                }
+                at = scanned.end;
+                pos = end;
+            }
+            state
+        };
+        let expected = open_engine(&journal_with(events)).state().clone();
+        assert_eq!(fold(&path), expected, "the prototype folds to the engine's state");
+        b.bench_local(|| fold(black_box(&path)));
+    }
+
     /// After compaction the load reads one snapshot line (whatever the history's length).
-    #[divan::bench(sample_count = 15)]
+    #[divan::bench(sample_count = 25)]
     fn engine_open_compacted_100000(b: Bencher) {
         let src = journal_with(100_000).join(JOURNAL_FILE);
         let dir = common::tempdir();
@@ -292,7 +324,7 @@ mod compact {
         open_engine(dir)
     }
 
-    #[divan::bench(args = [1_000, 10_000], sample_count = 20, sample_size = 1)]
+    #[divan::bench(args = [1_000, 10_000], sample_count = 40, sample_size = 1)]
     fn engine_compact(b: Bencher, events: usize) {
         let dir = common::tempdir();
         b.with_inputs(|| fresh(dir.path(), events)).bench_local_values(|mut engine| {
@@ -303,7 +335,7 @@ mod compact {
 
     /// The floor: an atomic file replace (write a snapshot-sized file, fsync, rename,
     /// fsync the folder).
-    #[divan::bench(sample_count = 20, sample_size = 1)]
+    #[divan::bench(sample_count = 40, sample_size = 1)]
     fn floor_atomic_replace(b: Bencher) {
         let dir = common::tempdir();
         let snapshot = {

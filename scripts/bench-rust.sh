@@ -37,8 +37,8 @@ UNITS = {"ps": 1e-3, "ns": 1.0, "µs": 1e3, "μs": 1e3, "us": 1e3, "ms": 1e6, "s
 ROW = re.compile(r"^((?:│  |   )*)(?:├─|╰─) (\S+)(.*)$")
 
 def parse(path):
-    """divan's tree table -> {"core/hot/floor_atomic_load": median_ns, ...}"""
-    medians, root, stack = {}, None, []
+    """divan's tree table -> ({"core/hot/floor_atomic_load": median_ns, ...}, fastest)"""
+    medians, fastest, root, stack = {}, {}, None, []
     for line in open(path, encoding="utf-8"):
         line = line.rstrip("\n")
         if "fastest" in line and "median" in line:
@@ -52,11 +52,14 @@ def parse(path):
         cols = [c.strip() for c in m.group(3).split("│")]
         if len(cols) < 3 or not cols[2]:
             continue  # a group row
+        key = "/".join([root] + stack)
         value, unit = cols[2].split()
-        medians["/".join([root] + stack)] = float(value) * UNITS[unit]
-    return medians
+        medians[key] = float(value) * UNITS[unit]
+        value, unit = cols[0].split()
+        fastest[key] = float(value) * UNITS[unit]
+    return medians, fastest
 
-med = parse(sys.argv[1])
+med, fastest = parse(sys.argv[1])
 
 def get(name):
     if name not in med:
@@ -112,7 +115,7 @@ append = get("journal/append/engine_grant_nofsync")
 verdicts.append(("journal append without fsync < 20 µs", append < 20e3, f"{t(append)} = {append / 20e3:.2f} of the budget"))
 
 print("\n### Journal load and replay (`Engine::open` on N events)\n")
-print("| events | engine: total | engine: per event | verify only (`scan`, in memory) per event | floor: read the file, per event | app instead: JSON lines into a map, per event | vs app | vs floor |")
+print("| events | engine: total | engine: per event (fastest sample) | verify only (`scan`, in memory) per event | floor: read the file, per event | app instead: JSON lines into a map, per event | vs app | vs floor |")
 print("|---|---|---|---|---|---|---|---|")
 per = {}
 for n in (1_000, 10_000, 100_000):
@@ -121,9 +124,13 @@ for n in (1_000, 10_000, 100_000):
     f = get(f"journal/load/floor_read/{n}")
     a = get(f"journal/load/alt_jsonl/{n}")
     per[n] = e / n
-    print(f"| {n:,} | {t(e)} | {t(e / n)} | {t(s / n)} | {t(f / n)} | {t(a / n)} | {x(e / a)} | {x(e / f)} |")
+    fe = fastest[f"journal/load/engine_open/{n}"]
+    print(f"| {n:,} | {t(e)} | {t(e / n)} ({t(fe / n)}) | {t(s / n)} | {t(f / n)} | {t(a / n)} | {x(e / a)} | {x(e / f)} |")
 lin = per[100_000] / per[1_000]
 print(f"\nLinearity: per-event cost at 100k / at 1k = **{lin:.2f}** (1.00 = perfectly linear).")
+sf = {n: get(f"journal/load/prototype_streaming_fold/{n}") / n for n in (1_000, 100_000)}
+print(f"Prototype streaming load (verify + fold 1,000 lines at a time, bounded memory): "
+      f"{t(sf[1_000])} per event at 1k, {t(sf[100_000])} at 100k (ratio {sf[100_000] / sf[1_000]:.2f}).")
 c = get("journal/load/engine_open_compacted_100000")
 print(f"After `compact()` the same 100k-event history loads in {t(c)} (one snapshot line).")
 worst = max(per.values())

@@ -99,10 +99,10 @@ for k in keys[:16]:
 print(f"  {'all symbols':40} {sum(real.values()):9d} {sum(floor.values()):9d} {sum(real.values()) - sum(floor.values()):9d}")
 EOF
     echo
-    echo "sections (real / floor, bytes):"
+    echo "sections (real / floor / extra, bytes; debug sections left out: strip removes them):"
     sections() { size -A "$1" | awk '$1 ~ /^\./ && $2 > 0 { print $1, $2 }' | sort; }
     join -a 1 -e 0 -o 0,1.2,2.2 <(sections "$real_so") <(sections "$floor_so") |
-        awk '$2 > 4096 { printf "  %-20s %9d %9d %9d\n", $1, $2, $3, $2 - $3 }'
+        awk '$1 !~ /^\.debug/ && $2 > 4096 { printf "  %-20s %9d %9d %9d\n", $1, $2, $3, $2 - $3 }'
 fi
 
 if [ "$check" = 1 ] && [ "$verdict" != met ]; then
