@@ -329,3 +329,13 @@ fn proof_export_records_who_where_and_which_text() {
     assert_eq!(proof["journal"]["events"], 3);
     assert_eq!(proof["journal"]["head_hash"].as_str().unwrap().len(), 64);
 }
+
+#[test]
+fn age_brackets_have_stable_journal_names() {
+    // The journal format is a contract: these names are what QA scripts and the adb hook use.
+    let names: Vec<String> = [AgeBracket::Under14, AgeBracket::Age14To17, AgeBracket::Adult, AgeBracket::Unknown]
+        .iter()
+        .map(|a| serde_json::to_value(a).unwrap().as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["under_14", "age_14_to_17", "adult", "unknown"]);
+}

@@ -51,7 +51,7 @@ pub fn os_result(code: i32) -> Result<OsResult, CoreError> {
     }
 }
 
-/// `AgeBracket.wire`: 0 under14, 1 age_14_to_17, 2 adult, 3 unknown.
+/// `AgeBracket.wire`: 0 under_14, 1 age_14_to_17, 2 adult, 3 unknown.
 pub fn age_bracket(code: i32) -> Result<AgeBracket, CoreError> {
     match code {
         0 => Ok(AgeBracket::Under14),

@@ -77,6 +77,7 @@ pub enum OsResult {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AgeBracket {
+    #[serde(rename = "under_14")]
     Under14,
     #[serde(rename = "age_14_to_17")]
     Age14To17,

@@ -68,7 +68,7 @@ enum class OsResult(val jsonName: String, @get:JvmSynthetic internal val wire: I
 
 /** The user's age bracket, as the app determined it. Minors need a guardian's consent. */
 enum class AgeBracket(val jsonName: String, @get:JvmSynthetic internal val wire: Int) {
-    UNDER_14("under14", 0),
+    UNDER_14("under_14", 0),
     AGE_14_TO_17("age_14_to_17", 1),
     ADULT("adult", 2),
 
