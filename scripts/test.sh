@@ -18,6 +18,7 @@ need() {
 need cargo
 need java openjdk-17-jdk-headless
 need mvn maven
+need python3 python3
 
 echo "== Rust: cargo test --all-features"
 cargo test --all-features
@@ -27,7 +28,15 @@ cargo build --release --lib --quiet
 so="$PWD/target/release/libconsentgate.so"
 [ -f "$so" ] || { echo "error: $so was not built" >&2; exit 1; }
 
-echo "== Kotlin wrapper: mvn test (JNI + Robolectric)"
-mvn -B --no-transfer-progress -f android-wrapper/pom.xml -Dstyle.color=never "-Dconsentgate.native.path=$so" test
+echo "== Kotlin wrapper: mvn clean test (JNI + Robolectric)"
+# clean: stale classes or reports from an earlier run must not count.
+mvn_status=0
+mvn -B --no-transfer-progress -f android-wrapper/pom.xml -Dstyle.color=never "-Dconsentgate.native.path=$so" clean test || mvn_status=$?
+summary_status=0
+python3 scripts/api-level-summary.py android-wrapper/target/surefire-reports || summary_status=$?
+if [ "$mvn_status" != 0 ] || [ "$summary_status" != 0 ]; then
+    echo "Kotlin wrapper tests failed" >&2
+    exit 1
+fi
 
 echo "== all test layers passed"
