@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, RwLock};
 
-use consentgate::{Engine, Policy, SharedEngine, Source};
+use consentgate::{Clock, Engine, Policy, SharedEngine, Source, SystemClock};
 use divan::{black_box, Bencher};
 
 fn main() {
@@ -90,6 +90,13 @@ mod decide {
         let last = engine.policy().purposes.last().unwrap().id.clone();
         assert!(!engine.decide(&last, Source::Feature).unwrap().is_allowed());
         b.bench_local(|| engine.decide(black_box(&last), Source::Feature));
+    }
+
+    /// Reference: one read of the device clock (`decide` reads it for cooldowns).
+    #[divan::bench]
+    fn ref_system_clock_now_ms(b: Bencher) {
+        let clock: Box<dyn Clock> = Box::new(SystemClock);
+        b.bench_local(|| black_box(&clock).now_ms());
     }
 
     /// By index, as the JNI call resolves ids once.

@@ -87,6 +87,7 @@ for name, label in [
     ("core/hot/shared_is_allowed", "`SharedEngine::is_allowed(index)` (the JNI hot call's core)"),
     ("core/hot/alt_mutex_hashmap", "app instead: `Mutex<HashMap<String,bool>>` lookup"),
     ("core/hot/alt_rwlock_hashmap", "app instead: `RwLock<HashMap<String,bool>>` lookup"),
+    ("core/decide/ref_system_clock_now_ms", "reference: one `SystemClock::now_ms()` (decide reads the clock)"),
     ("core/decide/engine_decide_index", "`Engine::decide_index` (journal counter sync + decide)"),
     ("core/decide/engine_decide_allowed", "`Engine::decide(id)`, granted purpose"),
     ("core/decide/engine_decide_never_asked", "`Engine::decide(id)`, never-asked purpose"),
