@@ -29,6 +29,7 @@ class RequestFlowTest : GateTest() {
     @Test
     fun beforeThePrivacyPolicyIsAcceptedNothingIsShownAskedOrQueried() {
         val gate = ConsentGate.init(context) // the default asset, as an app does
+        assertEquals("consent does not travel in backups", java.io.File(app.noBackupFilesDir, "consentgate"), gate.journalDir)
         val caller = caller().get()
         val results = Results()
         gate.request(caller, "feedback_photo", results)
