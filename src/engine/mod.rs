@@ -67,7 +67,7 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     /// The folder's change counter as of the last read.
     seen_generation: u64,
-    /// Refusals that could not be stored (see `remember_unsaved_refusals`).
+    /// Refusals that could not be stored (see `UnsavedRefusal`).
     unsaved_refusals: Vec<UnsavedRefusal>,
     /// Sequence number of the last event applied (0: none).
     last_seq: u64,
