@@ -145,6 +145,19 @@ pub extern "system" fn Java_io_consentgate_internal_Native_isAllowed(
     .unwrap_or(false)
 }
 
+/// `emptyCall(handle, index): Boolean`: benchmarks only (`android-wrapper/bench`). The same
+/// class, signature shape and `catch_unwind` as `isAllowed`, doing nothing: the floor that
+/// `isAllowed` is measured against. Always false; a few bytes in the library.
+#[no_mangle]
+pub extern "system" fn Java_io_consentgate_internal_Native_emptyCall(
+    _env: *mut JNIEnv,
+    _class: jclass,
+    _handle: jlong,
+    _index: jint,
+) -> jboolean {
+    std::panic::catch_unwind(|| false).unwrap_or(false)
+}
+
 // ---- policy ------------------------------------------------------------------------
 
 /// `purposeIds(handle): Array<String>`, in policy order (the order of indexes).

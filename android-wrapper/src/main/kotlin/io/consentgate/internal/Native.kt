@@ -27,6 +27,14 @@ internal object Native {
 
     @JvmStatic external fun isAllowed(handle: Long, index: Int): Boolean
 
+    /**
+     * Benchmarks only (`android-wrapper/bench`): does nothing and returns false. The honest floor
+     * for [isAllowed]: the same class, the same signature shape, the same native shape (plain
+     * function, `catch_unwind`, no JNIEnv), so a benchmark can say what the transition itself
+     * costs and what the lookup adds. A few bytes in the library; never called by the SDK.
+     */
+    @JvmStatic external fun emptyCall(handle: Long, index: Int): Boolean
+
     @JvmStatic external fun purposeIds(handle: Long): Array<String>
     @JvmStatic external fun policyVersion(handle: Long): String
 
