@@ -16,6 +16,7 @@ need() {
     command -v "$1" >/dev/null 2>&1 || { echo "error: '$1' is required but not installed" >&2; exit 2; }
 }
 need cargo
+need cc gcc
 need java openjdk-17-jdk-headless
 need mvn maven
 need python3 python3
