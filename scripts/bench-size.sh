@@ -7,7 +7,9 @@
 #
 #   scripts/bench-size.sh              sizes and ratio
 #   scripts/bench-size.sh --breakdown  also: which crates the extra bytes come from
-#                                      (nm on the unstripped builds)
+#                                      (nm on the unstripped builds; relinks the .so in
+#                                      the target dir without stripping: a plain run or
+#                                      `cargo build --release` relinks it stripped again)
 #   scripts/bench-size.sh --check      exit 1 when the ratio is over budget
 #
 # Profile experiments without editing Cargo.toml (both crates get the same override; use
