@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{CoreError, Result};
 use generation::Generation;
-use record::{line_hash, Record, FORMAT_VERSION, GENESIS_HASH};
+use record::{Record, FORMAT_VERSION, GENESIS_HASH};
 use scan::{scan, ChainPoint};
 
 pub const JOURNAL_FILE: &str = "consent.journal";
@@ -224,8 +224,8 @@ impl Journal {
             record.v = FORMAT_VERSION;
             record.seq = seq;
             record.prev = prev;
-            let line = record.encode();
-            prev = line_hash(line.as_bytes());
+            let (line, hash) = record.encode_hashed();
+            prev = hash;
             text.push_str(&line);
             text.push('\n');
             stored.push(record);
@@ -282,7 +282,7 @@ impl Journal {
         record.v = FORMAT_VERSION;
         record.seq = end.seq + 1;
         record.prev = end.hash.clone();
-        let line = record.encode();
+        let (line, line_digest) = record.encode_hashed();
         let tmp = self.dir.join(TMP_FILE);
         let archive = self.dir.join(format!("{ARCHIVE_PREFIX}{}{ARCHIVE_SUFFIX}", end.seq));
         let io = (|| -> Result<()> {
@@ -325,7 +325,7 @@ impl Journal {
         self.cursor = Cursor {
             file_id: Some((meta.dev(), meta.ino())),
             offset: meta.len(),
-            end: Some(ChainPoint { seq: record.seq, hash: line_hash(line.as_bytes()), lines: 1 }),
+            end: Some(ChainPoint { seq: record.seq, hash: line_digest, lines: 1 }),
         };
         Ok(change)
     }

@@ -2,9 +2,11 @@
 //!
 //! A line is the event's JSON with a checksum field appended last:
 //! `{"v":1,"seq":7,...,"prev":"<64 hex>","sum":"<16 hex>"}` followed by `\n`.
-//! `sum` is the first 8 bytes of SHA-256 over the line without the `,"sum":"..."` part
-//! (i.e. the event JSON as serialized); `prev` is SHA-256 over the previous full line
-//! (without its newline), so any edit, removal or reordering breaks the chain.
+//! The line's digest is SHA-256 over the event JSON as serialized, i.e. the line without
+//! its `,"sum":"..."` part. `sum` is the digest's first 8 bytes (it catches damage to the
+//! last line, which has no successor); the next line's `prev` is the whole digest. Since
+//! each event JSON contains its own `prev`, the digests form a hash chain: any edit,
+//! removal or reordering breaks it. One SHA-256 per line serves both checks.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -150,38 +152,63 @@ impl std::fmt::Display for LineError {
     }
 }
 
-fn checksum(body: &[u8]) -> [u8; SUM_HEX_LEN] {
-    let digest = Sha256::digest(body);
-    let mut out = [0u8; SUM_HEX_LEN];
-    out.copy_from_slice(hex(&digest[..SUM_HEX_LEN / 2]).as_bytes());
-    out
+/// SHA-256 of the event JSON that `line` carries (the line without its checksum field).
+fn digest_of_body(line_without_sum: &[u8]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(line_without_sum);
+    hasher.update(b"}");
+    hasher.finalize().into()
 }
 
-/// SHA-256 of a full line (without newline), as 64 hex digits: the next line's `prev`.
+/// The chain hash of a complete line (without newline), as 64 hex digits: the next line's
+/// `prev`. For bytes that are not a complete line, the hash of all of them.
 pub fn line_hash(line: &[u8]) -> String {
-    hex(&Sha256::digest(line))
+    if Record::looks_complete(line) {
+        hex(&digest_of_body(&line[..line.len() - SUM_SUFFIX_LEN]))
+    } else {
+        hex(&Sha256::digest(line))
+    }
 }
 
 impl Record {
     /// The line for this record, without the trailing newline.
     pub fn encode(&self) -> String {
+        self.encode_hashed().0
+    }
+
+    /// The line for this record and its chain hash (the next line's `prev`).
+    pub fn encode_hashed(&self) -> (String, String) {
         let mut line = serde_json::to_string(self).expect("a record always serializes");
-        let sum = checksum(line.as_bytes());
+        let digest: [u8; 32] = Sha256::digest(line.as_bytes()).into();
         line.pop(); // the closing brace
         line.push_str(",\"sum\":\"");
-        line.push_str(std::str::from_utf8(&sum).expect("hex is ascii"));
+        line.push_str(&hex(&digest[..SUM_HEX_LEN / 2]));
         line.push_str("\"}");
-        line
+        (line, hex(&digest))
     }
 
     /// Parses and checks one line (without its newline).
     pub fn decode(line: &[u8]) -> Result<Record, LineError> {
-        let body = split_checksum(line)?;
-        let record: Record = serde_json::from_slice(&body).map_err(|e| LineError::NotJson(e.to_string()))?;
+        Record::decode_hashed(line).map(|(record, _)| record)
+    }
+
+    /// Parses and checks one line, and returns its chain hash too (one SHA-256 for both).
+    pub fn decode_hashed(line: &[u8]) -> Result<(Record, String), LineError> {
+        if !Record::looks_complete(line) {
+            return Err(LineError::NoChecksum);
+        }
+        let split = line.len() - SUM_SUFFIX_LEN;
+        let digest = digest_of_body(&line[..split]);
+        let sum = &line[split + SUM_PREFIX.len()..line.len() - 2];
+        if !hex_matches(sum, &digest[..SUM_HEX_LEN / 2]) {
+            return Err(LineError::BadChecksum);
+        }
+        // The whole line is valid JSON; its `sum` field is not part of `Record` and is skipped.
+        let record: Record = serde_json::from_slice(line).map_err(|e| LineError::NotJson(e.to_string()))?;
         if record.v > FORMAT_VERSION || record.v == 0 {
             return Err(LineError::UnsupportedVersion(record.v));
         }
-        Ok(record)
+        Ok((record, hex(&digest)))
     }
 
     /// Whether `line` ends like a complete record (whatever its checksum says).
@@ -194,26 +221,20 @@ impl Record {
     /// Whether `tail` (bytes after the last newline) contains a checksum suffix in
     /// its middle, which no torn write of a single line can produce.
     pub fn has_inner_checksum(tail: &[u8]) -> bool {
-        tail.windows(SUM_PREFIX.len()).enumerate().any(|(i, w)| {
-            w == SUM_PREFIX && i + SUM_SUFFIX_LEN < tail.len()
-        })
+        tail.windows(SUM_PREFIX.len())
+            .enumerate()
+            .any(|(i, w)| w == SUM_PREFIX && i + SUM_SUFFIX_LEN < tail.len())
     }
 }
 
-/// Checks the checksum and returns the event JSON it covers.
-fn split_checksum(line: &[u8]) -> Result<Vec<u8>, LineError> {
-    if !Record::looks_complete(line) {
-        return Err(LineError::NoChecksum);
-    }
-    let split = line.len() - SUM_SUFFIX_LEN;
-    let sum = &line[split + SUM_PREFIX.len()..line.len() - 2];
-    let mut body = Vec::with_capacity(split + 1);
-    body.extend_from_slice(&line[..split]);
-    body.push(b'}');
-    if checksum(&body) != sum {
-        return Err(LineError::BadChecksum);
-    }
-    Ok(body)
+/// Whether `text` is the lowercase hex of `bytes`.
+fn hex_matches(text: &[u8], bytes: &[u8]) -> bool {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    text.len() == bytes.len() * 2
+        && bytes
+            .iter()
+            .zip(text.chunks_exact(2))
+            .all(|(b, pair)| pair[0] == DIGITS[(b >> 4) as usize] && pair[1] == DIGITS[(b & 0xf) as usize])
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! chain, and the line between a torn tail (dropped) and corruption (fail closed).
 //! Pure: no I/O, so the loader, the CLI's `journal verify` and the fuzzers share it.
 
-use super::record::{line_hash, EventKind, Record, GENESIS_HASH};
+use super::record::{EventKind, Record, GENESIS_HASH};
 
 /// Where the chain stands before the scanned bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,9 +48,8 @@ pub fn scan(bytes: &[u8], start: Option<&ChainPoint>) -> Result<Scan, Corruption
         };
         let line = &bytes[pos..pos + nl];
         line_no += 1;
-        let record = Record::decode(line).map_err(|e| Corruption { line: line_no, reason: e.to_string() })?;
+        let (record, h) = Record::decode_hashed(line).map_err(|e| Corruption { line: line_no, reason: e.to_string() })?;
         check_chain(&record, seq, hash.as_deref()).map_err(|reason| Corruption { line: line_no, reason })?;
-        let h = line_hash(line);
         seq = Some(record.seq);
         hash = Some(h);
         out.records.push(record);
