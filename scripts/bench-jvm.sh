@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# JVM benchmarks of the wrapper (issue 5): the hot path through JNI against an empty native call
+# of the same class (the floor) and against a ConcurrentHashMap<String, Boolean> lookup, with one
+# and two threads (JMH); and the cold start in fresh JVMs (load the .so, parse a 20-purpose
+# policy, replay a 1k-event journal, first isAllowed). Prints one table with medians, ratios and
+# the budgets met or missed; raw results stay in android-wrapper/target/bench/.
+#
+#   scripts/bench-jvm.sh              about 7 minutes on 2 cores
+#   ROUNDS=1 scripts/bench-jvm.sh     a quicker, noisier pass
+#
+# Knobs (environment): ROUNDS (JMH rounds, 3), WARMUP (warm-up iterations of 1 s, 2), ITERS
+# (measured iterations of 0.5 s, 10), COLD (fresh JVMs for the cold start, 15), PHASES (fresh JVMs
+# for its breakdown, 9). Each JMH round runs every benchmark once (one fork) at 1 thread, then
+# at 2 threads: benchmarks measured close in time share the machine's load, so ratios stay
+# meaningful on a busy machine; medians are taken over all rounds' iterations.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WRAPPER="$ROOT/android-wrapper"
+OUT="$WRAPPER/target/bench"
+SO="$ROOT/target/release/libconsentgate.so"
+ROUNDS="${ROUNDS:-3}"
+WARMUP="${WARMUP:-2}"
+ITERS="${ITERS:-10}"
+COLD="${COLD:-15}"
+PHASES="${PHASES:-9}"
+
+cd "$ROOT"
+if [[ ! -f "$SO" ]] || ! nm -D "$SO" | grep -q 'Java_io_consentgate_internal_Native_emptyCall$'; then
+    echo "== cargo build --release (no $SO with the benchmark floor)"
+    cargo build --release
+fi
+
+echo "== compiling the benchmarks (mvn -f android-wrapper/bench/pom.xml compile)"
+mvn -q -B -f "$WRAPPER/bench/pom.xml" compile
+CP="$OUT/classes:$(cat "$OUT/classpath.txt")"
+KOTLIN_CP="$OUT/classes:$(tr ':' '\n' < "$OUT/classpath.txt" | grep '/kotlin-stdlib-' | head -1)"
+
+rm -rf "$OUT/tmp" "$OUT/lib" "$OUT/results"
+mkdir -p "$OUT/tmp" "$OUT/lib" "$OUT/results"
+cp "$SO" "$OUT/lib/libconsentgate.so"
+
+{
+    echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+    echo "nproc: $(nproc)"
+    echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+    echo "java: $(java -version 2>&1 | head -1)"
+    echo "vm: $(java -version 2>&1 | tail -1)"
+    echo "jmh: 1.37, rounds=$ROUNDS, 1 fork per round, warmup=${WARMUP}x1s, measurement=${ITERS}x0.5s"
+    echo "load_before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$OUT/results/machine.txt"
+
+echo "== fixtures: 20-purpose policy, 1000-event journal written by the engine at a frozen clock"
+java -cp "$KOTLIN_CP" -Dconsentgate.native.path="$SO" io.consentgate.bench.ColdStart prepare "$OUT/fixtures" 20 1000
+java -cp "$KOTLIN_CP" -Dconsentgate.native.path="$SO" io.consentgate.bench.ColdStart prepare "$OUT/fixtures-empty" 20 0
+
+# The cold start runs with the wrapper and the Kotlin runtime only on the class path, and loads
+# the library as a device does (System.loadLibrary from java.library.path), one JVM per sample.
+cold() {
+    local mode=$1 fixtures=$2 n=$3 file=$4
+    for ((k = 0; k < n; k++)); do
+        local work
+        work="$(mktemp -d -p "$OUT/tmp")"
+        java -cp "$KOTLIN_CP" -Djava.library.path="$OUT/lib" io.consentgate.bench.ColdStart "$mode" "$fixtures" "$work" 20 >> "$file"
+        rm -rf "$work"
+    done
+}
+echo "== cold start: $COLD fresh JVMs, then $PHASES for the breakdown, then $PHASES with an empty journal"
+cold run "$OUT/fixtures" "$COLD" "$OUT/results/cold.txt"
+cold phases "$OUT/fixtures" "$PHASES" "$OUT/results/phases.txt"
+cold phases "$OUT/fixtures-empty" "$PHASES" "$OUT/results/phases-empty.txt"
+
+JVM_ARGS="-Dconsentgate.native.path=$SO -Dconsentgate.bench.tmp=$OUT/tmp"
+for ((r = 1; r <= ROUNDS; r++)); do
+    for t in 1 2; do
+        echo "== JMH round $r/$ROUNDS, $t thread(s)"
+        java -cp "$CP" org.openjdk.jmh.Main 'io.consentgate.bench.HotPathBenchmark' \
+            -f 1 -wi "$WARMUP" -w 1s -i "$ITERS" -r 500ms -t "$t" \
+            -rf json -rff "$OUT/results/jmh-r$r-t$t.json" -jvmArgsAppend "$JVM_ARGS" \
+            > "$OUT/results/jmh-r$r-t$t.log" 2>&1 \
+            || { tail -40 "$OUT/results/jmh-r$r-t$t.log"; exit 1; }
+        grep -E '^HotPathBenchmark\.' "$OUT/results/jmh-r$r-t$t.log" | sed 's/^/   /'
+    done
+done
+echo "load_after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/results/machine.txt"
+
+python3 - "$OUT/results" <<'EOF' | tee "$OUT/results/summary.md"
+import glob, json, os, re, statistics, sys
+
+res = sys.argv[1]
+print("```")
+print(open(os.path.join(res, "machine.txt")).read().rstrip())
+print("```")
+
+# ---- hot path ------------------------------------------------------------------------------
+runs = {}  # (bench, threads) -> [iteration scores, all rounds]
+per_round = {}  # (bench, threads, round) -> median of that round
+for path in sorted(glob.glob(os.path.join(res, "jmh-r*-t*.json"))):
+    rnd = int(re.search(r"jmh-r(\d+)-t", path).group(1))
+    for b in json.load(open(path)):
+        name = b["benchmark"].rsplit(".", 1)[1]
+        scores = [x for fork in b["primaryMetric"]["rawData"] for x in fork]
+        runs.setdefault((name, b["threads"]), []).extend(scores)
+        per_round[(name, b["threads"], rnd)] = statistics.median(scores)
+rounds = sorted({k[2] for k in per_round})
+med = {k: statistics.median(v) for k, v in runs.items()}
+
+rows = [
+    ("floorEmptyJni", "empty native call, same class (floor)"),
+    ("nativeIsAllowed", "Native.isAllowed(handle, index), no wrapper"),
+    ("engineIsAllowed", "ConsentEngine.isAllowed(index)"),
+    ("facadeIsAllowed", "PurposeHandle.isAllowed() (facade hot path)"),
+    ("engineIsAllowedById", "ConsentEngine.isAllowed(id)"),
+    ("chmConstantKey", "ConcurrentHashMap.get(constant key)"),
+    ("chmConcatenatedKey", 'ConcurrentHashMap.get("consent_" + purpose)'),
+    ("javaSideCacheSketch", "sketch, not the SDK: Java-side cache + mapped change counter"),
+]
+
+def spread(name, base, t):
+    vals = [per_round[(name, t, r)] / per_round[(base, t, r)] for r in rounds
+            if (name, t, r) in per_round and (base, t, r) in per_round]
+    return f"{min(vals):.2f}-{max(vals):.2f}" if len(vals) > 1 else "-"
+
+print()
+print(f"Hot path, ns/op (median of {len(rounds)} round(s) x iterations; 2 threads: time per op in each thread)")
+print()
+print("| call | 1 thread | 2 threads | / floor (1t, 2t) | / CHM concat (1t, 2t) |")
+print("|---|---:|---:|---:|---:|")
+for name, label in rows:
+    if (name, 1) not in med:
+        continue
+    cells = [f"{med[(name, t)]:.1f}" if (name, t) in med else "-" for t in (1, 2)]
+    rf = ", ".join(f"{med[(name, t)] / med[('floorEmptyJni', t)]:.2f}" for t in (1, 2) if (name, t) in med)
+    rc = ", ".join(f"{med[(name, t)] / med[('chmConcatenatedKey', t)]:.2f}" for t in (1, 2) if (name, t) in med)
+    print(f"| {label} | {cells[0]} | {cells[1]} | {rf} | {rc} |")
+
+budgets = []
+for t in (1, 2):
+    for name, label in (("engineIsAllowed", "ConsentEngine.isAllowed(index)"), ("facadeIsAllowed", "PurposeHandle.isAllowed()")):
+        r = med[(name, t)] / med[("floorEmptyJni", t)]
+        budgets.append((f"{label} <= 4x empty JNI call, {t}t", f"{r:.2f}x (rounds {spread(name, 'floorEmptyJni', t)})", r <= 4))
+        r = med[(name, t)] / med[("chmConcatenatedKey", t)]
+        budgets.append((f"{label} <= 1/2 CHM lookup, concatenated key, {t}t", f"{r:.2f}x (rounds {spread(name, 'chmConcatenatedKey', t)})", r <= 0.5))
+        r = med[(name, t)] / med[("chmConstantKey", t)]
+        budgets.append((f"{label} <= 1/2 CHM lookup, constant key, {t}t", f"{r:.2f}x (rounds {spread(name, 'chmConstantKey', t)})", r <= 0.5))
+
+# ---- cold start ----------------------------------------------------------------------------
+def parse(file):
+    out = {}
+    for line in open(os.path.join(res, file)):
+        for k, v in re.findall(r"(\w+)=([-\d/]+)", line):
+            if "/" in v:
+                w, c = v.split("/")
+                out.setdefault(k, []).append((int(w), int(c)))
+            else:
+                out.setdefault(k, []).append((int(v), int(v)))
+    return out
+
+def m(d, k, i):
+    return statistics.median(x[i] for x in d[k])
+
+cold, ph, ph0 = parse("cold.txt"), parse("phases.txt"), parse("phases-empty.txt")
+print()
+print(f"Cold start, fresh JVM per sample, microseconds, median wall / median thread CPU "
+      f"({len(cold['total'])} JVMs; breakdown {len(ph['dlopen'])} + {len(ph0['dlopen'])} JVMs)")
+print()
+print("| step | wall | CPU |")
+print("|---|---:|---:|")
+def row(label, d, k):
+    print(f"| {label} | {m(d, k, 0):.0f} | {m(d, k, 1):.0f} |")
+row("System.loadLibrary (dlopen + JNI_OnLoad)", cold, "dlopen")
+row("wrapper classes + first Kotlin runtime class (host JVM: opens the kotlin-stdlib jar)", cold, "classes")
+row("ConsentEngine.open: 20-purpose policy, 1000-event journal", cold, "open")
+row("first isAllowed", cold, "first")
+row("total, SDK path in a fresh JVM", cold, "total")
+row("breakdown: Native.open alone (parse + replay, in the core)", ph, "native_open")
+row("breakdown: Native.open alone, empty journal (parse, open files)", ph0, "native_open")
+row("breakdown: first Native.isAllowed", ph, "native_first")
+row("breakdown: ConsentEngine.open after a native open (Kotlin side, cold)", ph, "engine_open_after")
+warm = statistics.median(x[0] for x in cold["warm_open"])
+print(f"| same open + isAllowed in a warm JVM (median of 20 per JVM) | {warm:.0f} | - |")
+
+core = [m(ph, "dlopen", i) + m(ph, "native_open", i) + m(ph, "native_first", i) for i in (0, 1)]
+budgets.append(("cold start (load + parse + replay 1k + first isAllowed) < 2 ms, CPU",
+                f"{core[1] / 1000:.2f} ms (wall {core[0] / 1000:.2f} ms)", core[1] < 2000))
+full = [m(cold, "total", i) for i in (0, 1)]
+budgets.append(("same through the Kotlin SDK in a fresh JVM (class loading included) < 2 ms, CPU",
+                f"{full[1] / 1000:.2f} ms (wall {full[0] / 1000:.2f} ms)", full[1] < 2000))
+
+print()
+print("Budgets")
+print()
+print("| budget | measured | |")
+print("|---|---|---|")
+for label, value, ok in budgets:
+    print(f"| {label} | {value} | {'met' if ok else 'MISSED'} |")
+EOF
