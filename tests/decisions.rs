@@ -339,3 +339,30 @@ fn age_brackets_have_stable_journal_names() {
         .collect();
     assert_eq!(names, ["under_14", "age_14_to_17", "adult", "unknown"]);
 }
+
+#[test]
+fn long_histories_compact_themselves_and_keep_every_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(T0));
+    let options = JournalOptions { fsync: true, compact_after: 10 };
+    let mut e = Engine::open(small_policy(), dir.path(), clock.clone(), options).unwrap();
+    e.accept_policy(&user(Surface::App)).unwrap();
+    for i in 0..24 {
+        clock.advance(HOUR_MS);
+        let id = ["feedback_photo", "scan_receipt"][i % 2];
+        if i % 3 == 0 { e.deny(id, &user(Surface::RationaleDialog)) } else { e.grant(id, &user(Surface::RationaleDialog)) }.unwrap();
+    }
+    let live = std::fs::read_to_string(dir.path().join("consent.journal")).unwrap();
+    assert!(live.lines().count() <= 11, "the live file stays short: {} lines", live.lines().count());
+    let archives = std::fs::read_dir(dir.path()).unwrap().filter(|f| f.as_ref().unwrap().file_name().to_string_lossy().ends_with(".archive")).count();
+    assert!(archives >= 2, "history moved to archives: {archives}");
+    let before: Vec<Decision> = ["feedback_photo", "scan_receipt"].iter().map(|id| e.decide(id, Source::Feature).unwrap()).collect();
+    drop(e);
+    let mut e = open(small_policy(), dir.path(), &clock);
+    let after: Vec<Decision> = ["feedback_photo", "scan_receipt"].iter().map(|id| e.decide(id, Source::Feature).unwrap()).collect();
+    assert_eq!(before, after);
+    let history = e.export_proof().unwrap()["history"].as_array().unwrap().clone();
+    assert_eq!(history.len(), 25, "every event is still in the proof");
+    let seqs: Vec<u64> = history.iter().map(|r| r["seq"].as_u64().unwrap()).collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]));
+}

@@ -26,7 +26,7 @@ pub fn user() -> Context {
 }
 
 pub fn open(policy: Policy, dir: &Path, fsync: bool) -> Engine {
-    Engine::open(policy, dir, Arc::new(SystemClock), JournalOptions { fsync }).expect("engine opens")
+    Engine::open(policy, dir, Arc::new(SystemClock), JournalOptions { fsync, compact_after: usize::MAX }).expect("engine opens")
 }
 
 /// Writes exactly `events` events through the engine's public API: the privacy policy

@@ -48,7 +48,7 @@ fn main() {
     let policy = Policy::parse(&phone).unwrap();
     let ids: Vec<String> = policy.purposes.iter().map(|p| p.id.clone()).collect();
     let perm = policy.purposes[0].permissions[0].name().to_string();
-    let mut e = Engine::open(policy, &dir, clock.clone(), JournalOptions { fsync: false }).unwrap();
+    let mut e = Engine::open(policy, &dir, clock.clone(), JournalOptions { fsync: false, ..JournalOptions::default() }).unwrap();
     let user = |s| Context::new(s, "zh-CN", Actor::User);
     e.accept_policy(&user(Surface::App)).unwrap();
     e.set_age_bracket(AgeBracket::Age14To17, &user(Surface::App)).unwrap();

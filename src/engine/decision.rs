@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use super::state::{ConsentState, ConsentStatus};
+use crate::clock::Clock;
 use crate::policy::Policy;
 
 /// Why the decision is being asked for.
@@ -74,7 +75,9 @@ impl Decision {
 }
 
 /// Decides for the purpose at `index` of `policy` (the caller has checked the index).
-pub fn decide(policy: &Policy, state: &ConsentState, index: usize, source: Source, now_ms: i64) -> Decision {
+/// The clock is read only when a refusal's cooldown must be checked: a clock read costs
+/// more than the rest of the decision.
+pub fn decide(policy: &Policy, state: &ConsentState, index: usize, source: Source, clock: &dyn Clock) -> Decision {
     let blocked = |reason| Decision::Blocked { reason };
     match &state.accepted {
         Some(a) if a.policy_version == policy.policy_version => {}
@@ -96,7 +99,7 @@ pub fn decide(policy: &Policy, state: &ConsentState, index: usize, source: Sourc
             // must not become a way around the user's "no". A clock that went backwards
             // keeps the cooldown closed.
             let until_ms = record.ts.saturating_add(policy.cooldown_ms());
-            if source == Source::Feature && now_ms < until_ms {
+            if source == Source::Feature && clock.now_ms() < until_ms {
                 blocked(BlockReason::Cooldown { until_ms })
             } else {
                 Decision::NeedsConsent { reason: ConsentReason::AskAgain }

@@ -261,7 +261,7 @@ impl Engine {
         if self.unsaved_refusals.iter().any(|u| u.purpose.as_ref().is_none_or(|p| p == id)) {
             return Decision::Blocked { reason: decision::BlockReason::Storage };
         }
-        decide(&self.policy, &self.state, index, source, self.clock.now_ms())
+        decide(&self.policy, &self.state, index, source, self.clock.as_ref())
     }
 
     // ---- records --------------------------------------------------------------------
@@ -308,6 +308,12 @@ impl Engine {
                 self.apply(change);
                 self.apply(Change::Appended(stored));
                 self.seen_generation = self.journal.written_generation();
+                if self.journal.live_events() > self.journal.options().compact_after {
+                    // The event is stored; a failed compaction only leaves a longer file.
+                    if let Err(e) = self.compact() {
+                        log::warn!("consent journal compaction failed, will retry at a later write: {e}");
+                    }
+                }
                 Ok(())
             }
             Err(e) => {

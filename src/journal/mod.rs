@@ -32,11 +32,17 @@ const ARCHIVE_SUFFIX: &str = ".archive";
 pub struct JournalOptions {
     /// fsync every append before returning. Only benchmarks turn this off.
     pub fsync: bool,
+    /// A write that leaves more events than this in the live file compacts it (the history
+    /// moves to an archive), so loading at start-up stays bounded however long the history.
+    pub compact_after: usize,
 }
+
+/// Default `compact_after`: loading this many events takes about a millisecond or two.
+pub const DEFAULT_COMPACT_AFTER: usize = 1000;
 
 impl Default for JournalOptions {
     fn default() -> Self {
-        JournalOptions { fsync: true }
+        JournalOptions { fsync: true, compact_after: DEFAULT_COMPACT_AFTER }
     }
 }
 
@@ -103,6 +109,15 @@ impl Journal {
             written_generation: 0,
             options,
         })
+    }
+
+    pub fn options(&self) -> JournalOptions {
+        self.options
+    }
+
+    /// Events in the live file as last read (a snapshot line counts as one).
+    pub fn live_events(&self) -> usize {
+        self.cursor.end.as_ref().map_or(0, |p| p.lines)
     }
 
     pub fn dir(&self) -> &Path {
