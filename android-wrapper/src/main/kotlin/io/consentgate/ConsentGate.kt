@@ -349,6 +349,9 @@ class ConsentGate private constructor(
 
     @get:JvmSynthetic internal val engineForSdk: ConsentEngine get() = engine
 
+    /** The application context the gate was initialised with (the QA operations write their dump there). */
+    @get:JvmSynthetic internal val contextForSdk: Context get() = appContext
+
     /**
      * Closes the gate (tests; an app keeps it for the life of the process): the journal is
      * released, the QA receiver unregistered, pending request callbacks dropped, and [get] fails

@@ -9,14 +9,11 @@ import android.content.pm.ApplicationInfo
 import android.os.Build
 import android.os.Bundle
 import android.util.Log
-import io.consentgate.Actor
 import io.consentgate.AgeBracket
 import io.consentgate.ConsentGate
 import io.consentgate.ConsentGateException
-import io.consentgate.Surface
 import io.consentgate.internal.OsPermissions
 import org.json.JSONObject
-import java.io.File
 import java.io.IOException
 
 /**
@@ -83,39 +80,38 @@ internal class QaReply(val ok: Boolean, val json: String) {
 }
 
 /**
- * The QA commands, as a plain class (testable without broadcasts). Every command goes through the
- * same [ConsentGate] / engine operations as the app and the SDK screens, recorded with
- * [Surface.QA_HOOK] and the device locale.
+ * The QA commands as adb sends them: parses the broadcast's action and extras, runs the one
+ * matching [QaOperations] operation (the same code the test rule runs) and builds the reply.
+ * A plain class, testable without broadcasts.
  */
+@OptIn(ConsentGateQaApi::class)
 internal class QaCommands(private val context: Context, private val gate: ConsentGate) {
 
     fun run(action: String, extras: Bundle?): QaReply {
         val name = action.removePrefix(PREFIX)
         val out = JSONObject().put("ok", true).put("action", name)
         return try {
-            val engine = gate.engineForSdk
-            val locale = gate.localeTag()
+            val qa = QaOperations.of(gate)
             when (name) {
-                "ACCEPT_POLICY" -> engine.acceptPolicy(Surface.QA_HOOK, locale)
-                "GRANT" -> engine.grant(purpose(extras), Surface.QA_HOOK, locale)
-                "DENY" -> engine.deny(purpose(extras), Surface.QA_HOOK, locale)
+                "ACCEPT_POLICY" -> qa.acceptPolicy()
+                "GRANT" -> qa.grant(purpose(extras))
+                "DENY" -> qa.deny(purpose(extras))
                 "WITHDRAW" -> {
-                    val w = gate.withdraw(purpose(extras), Surface.QA_HOOK, Actor.USER)
+                    val w = qa.withdraw(purpose(extras))
                     out.put("released", w.releasedPermissions.joinToString(","))
                     out.put("revoke_scheduled", w.revokeScheduled)
                 }
-                "RESET" -> gate.erase()
-                "SET_CLOCK" -> setClock(extras)
-                "AGE" -> engine.setAgeBracket(AgeBracket.fromJsonName(string(extras, "age")), Surface.QA_HOOK, locale)
-                "GUARDIAN" -> engine.setGuardianConsent(boolean(extras, "given"), Surface.QA_HOOK, locale)
+                "RESET" -> qa.reset()
+                "SET_CLOCK" -> setClock(qa, extras)
+                "AGE" -> qa.setAgeBracket(AgeBracket.fromJsonName(string(extras, "age")))
+                "GUARDIAN" -> qa.setGuardianConsent(boolean(extras, "given"))
                 "DUMP" -> {
-                    val file = dump()
+                    val file = qa.dumpProof()
                     out.put("proof", file.absolutePath).put("journal_dir", gate.journalDir.absolutePath)
                 }
                 else -> throw IllegalArgumentException("unknown QA action \"${action.take(100)}\" (expected one of ${ACTIONS.joinToString(", ")})")
             }
-            gate.changed(extras?.getString("purpose"))
-            out.put("now_ms", engine.currentTimeMs())
+            out.put("now_ms", qa.nowMs())
             extras?.getString("purpose")?.let { p ->
                 if (p in gate.purposeIds) out.put("purpose", p).put("allowed", gate.isAllowed(p)).put("decision", gate.decide(p).toString())
             }
@@ -134,27 +130,15 @@ internal class QaCommands(private val context: Context, private val gate: Consen
         JSONObject().put("ok", false).put("action", name).put("error", "${e.javaClass.simpleName}: ${e.message}").toString(),
     )
 
-    private fun setClock(extras: Bundle?) {
-        val engine = gate.engineForSdk
+    private fun setClock(qa: QaOperations, extras: Bundle?) {
         when {
             extras == null -> throw IllegalArgumentException("SET_CLOCK needs one of --el fixed_ms, --el offset_ms, --el advance_ms, --ez system true")
-            extras.containsKey("fixed_ms") -> engine.setClockFixed(long(extras, "fixed_ms"))
-            extras.containsKey("offset_ms") -> engine.setClockOffset(long(extras, "offset_ms"))
-            extras.containsKey("advance_ms") -> engine.advanceClock(long(extras, "advance_ms"))
-            extras.getBoolean("system", false) -> engine.useSystemClock()
+            extras.containsKey("fixed_ms") -> qa.setClockFixed(long(extras, "fixed_ms"))
+            extras.containsKey("offset_ms") -> qa.setClockOffset(long(extras, "offset_ms"))
+            extras.containsKey("advance_ms") -> qa.advanceClock(long(extras, "advance_ms"))
+            extras.getBoolean("system", false) -> qa.useSystemClock()
             else -> throw IllegalArgumentException("SET_CLOCK needs one of --el fixed_ms, --el offset_ms, --el advance_ms, --ez system true")
         }
-    }
-
-    /** Writes the proof document where `run-as` can read it; returns the file. */
-    private fun dump(): File {
-        val dir = File(context.filesDir, DUMP_DIR)
-        if (!dir.isDirectory && !dir.mkdirs()) throw IOException("cannot create ${dir.absolutePath}")
-        val file = File(dir, "proof.json")
-        val tmp = File(dir, "proof.json.tmp")
-        tmp.writeText(gate.exportProof())
-        if (!tmp.renameTo(file)) throw IOException("cannot write ${file.absolutePath}")
-        return file
     }
 
     private fun purpose(extras: Bundle?): String = string(extras, "purpose")

@@ -1,0 +1,127 @@
+package io.consentgate.qa
+
+import android.content.Context
+import io.consentgate.Actor
+import io.consentgate.AgeBracket
+import io.consentgate.ConsentGate
+import io.consentgate.EngineClosedException
+import io.consentgate.Surface
+import io.consentgate.Withdrawal
+import java.io.File
+import java.io.IOException
+
+/**
+ * Marks the QA operations: they record consent states without asking the user (recorded as
+ * [Surface.QA_HOOK]) and move the consent clock. For the adb QA receiver of a debuggable build
+ * and for tests (`io.consentgate.testing.ConsentGateRule`); never for app code, which asks
+ * through [ConsentGate.request]. Kotlin callers must opt in: `@OptIn(ConsentGateQaApi::class)`.
+ */
+@RequiresOptIn(
+    message = "QA and test operation: records consent without asking the user. For tests and the QA hook only.",
+    level = RequiresOptIn.Level.ERROR,
+)
+@Retention(AnnotationRetention.BINARY)
+@Target(AnnotationTarget.CLASS, AnnotationTarget.FUNCTION, AnnotationTarget.PROPERTY)
+annotation class ConsentGateQaApi
+
+/**
+ * The QA operations on one [ConsentGate]: the single implementation behind both the adb QA
+ * receiver (`io.consentgate.qa.*` broadcasts, see [QaReceiver]) and the test rule
+ * (`ConsentGateRule`). Each goes through the same engine and facade calls as the app and the
+ * SDK's screens, is recorded with [Surface.QA_HOOK] in the app's current locale, and then
+ * refreshes the gate's cached OS grants and tells its listeners, as every other change does.
+ *
+ * The clock is the gate's engine clock: records, cooldowns and decisions all use it, in this
+ * process only.
+ */
+@ConsentGateQaApi
+class QaOperations internal constructor(private val context: Context, private val gate: ConsentGate) {
+
+    private val engine get() = gate.engineForSdk
+
+    /** QA `ACCEPT_POLICY`: the privacy policy of the gate's policy version is accepted. */
+    fun acceptPolicy() {
+        engine.acceptPolicy(Surface.QA_HOOK, gate.localeTag())
+        gate.changed(null)
+    }
+
+    /** QA `GRANT`: consent to [purposeId] as currently worded (the OS grant is separate). */
+    fun grant(purposeId: String) {
+        engine.grant(purposeId, Surface.QA_HOOK, gate.localeTag())
+        gate.changed(purposeId)
+    }
+
+    /** QA `DENY`: a refusal of [purposeId]; its cooldown starts now (the engine clock). */
+    fun deny(purposeId: String) {
+        engine.deny(purposeId, Surface.QA_HOOK, gate.localeTag())
+        gate.changed(purposeId)
+    }
+
+    /** QA `WITHDRAW`: as [ConsentGate.withdraw] (permissions given back on API 33+), recorded as the QA hook. */
+    fun withdraw(purposeId: String): Withdrawal = gate.withdraw(purposeId, Surface.QA_HOOK, Actor.USER)
+
+    /** QA `RESET`: account deletion, [ConsentGate.erase]. */
+    fun reset() = gate.erase()
+
+    /** QA `AGE`: the user's age bracket. */
+    fun setAgeBracket(age: AgeBracket) {
+        engine.setAgeBracket(age, Surface.QA_HOOK, gate.localeTag())
+        gate.changed(null)
+    }
+
+    /** QA `GUARDIAN`: a guardian gave ([given] true) or withdrew consent (actor: guardian). */
+    fun setGuardianConsent(given: Boolean) {
+        engine.setGuardianConsent(given, Surface.QA_HOOK, gate.localeTag())
+        gate.changed(null)
+    }
+
+    /** QA `SET_CLOCK fixed_ms`: freezes the engine clock at [nowMs] (UTC ms). */
+    fun setClockFixed(nowMs: Long) = clockChanged { engine.setClockFixed(nowMs) }
+
+    /** QA `SET_CLOCK offset_ms`: the device clock plus [offsetMs] (unfreezes it). */
+    fun setClockOffset(offsetMs: Long) = clockChanged { engine.setClockOffset(offsetMs) }
+
+    /** QA `SET_CLOCK advance_ms`: moves the clock by [ms] (negative: back). */
+    fun advanceClock(ms: Long) = clockChanged { engine.advanceClock(ms) }
+
+    /** QA `SET_CLOCK system`: back to the plain device clock. */
+    fun useSystemClock() = clockChanged { engine.useSystemClock() }
+
+    /** The engine clock's current time, UTC ms. */
+    fun nowMs(): Long = engine.currentTimeMs()
+
+    /**
+     * QA `DUMP`: writes the proof document to `files/consentgate-qa/proof.json` (where
+     * `adb shell run-as <package> cat` reads it) and returns the file.
+     */
+    fun dumpProof(): File {
+        val dir = File(context.filesDir, QaCommands.DUMP_DIR)
+        if (!dir.isDirectory && !dir.mkdirs()) throw IOException("cannot create ${dir.absolutePath}")
+        val file = File(dir, "proof.json")
+        val tmp = File(dir, "proof.json.tmp")
+        tmp.writeText(gate.exportProof())
+        if (!tmp.renameTo(file)) throw IOException("cannot write ${file.absolutePath}")
+        return file
+    }
+
+    /**
+     * A clock change can end or restart a cooldown, so listeners are told; before the privacy
+     * policy is accepted no decision depends on the clock, and nobody is.
+     */
+    private fun clockChanged(change: () -> Unit) {
+        change()
+        if (gate.isPrivacyPolicyAccepted) gate.changed(null)
+    }
+
+    companion object {
+        /**
+         * The QA operations on [gate] (open). [EngineClosedException] if it is closed.
+         * Obtained by `ConsentGateRule` in tests; the adb receiver of a debuggable build uses the same class.
+         */
+        @JvmStatic
+        fun of(gate: ConsentGate): QaOperations {
+            if (gate.isClosed) throw EngineClosedException("ConsentGate is closed")
+            return QaOperations(gate.contextForSdk, gate)
+        }
+    }
+}
