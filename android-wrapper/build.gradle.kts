@@ -5,6 +5,18 @@
 // tested here is the same source with Maven (pom.xml, BUILDING-HOST.md): Kotlin against the real
 // framework jar, Robolectric tests at API 23/29/33/34/35 over the real Rust core through JNI.
 //
+// Test rule for app teams (io.consentgate.testing.ConsentGateRule, src/testSupport/kotlin): the
+// module's test fixtures, a separate artifact (Gradle capability <group>:<module>-test-fixtures),
+// never in the library AAR; AGP also puts them on this module's own test and androidTest classpaths
+// (src/androidTest uses the rule). Kotlin in Android test fixtures needs AGP 8.5+ and, in the root
+// project's gradle.properties:
+//     android.experimental.enableTestFixturesKotlinSupport=true
+// App modules then depend on it with
+//     testImplementation(testFixtures(project(":consentgate")))          // Robolectric tests
+//     androidTestImplementation(testFixtures(project(":consentgate")))   // instrumented tests
+// (or testFixtures("io.consentgate:consentgate-android:<version>") once published). It brings no
+// JUnit or androidx.test of its own (compileOnly below): the app's test classpath has them.
+//
 // Native libraries: run scripts/build-android.sh first (cargo-ndk for arm64-v8a, armeabi-v7a,
 // x86_64, x86 into src/main/jniLibs/<abi>/libconsentgate.so, picked up below).
 // Include the module in the app's build with the snippet in gradle-settings-snippet.kts.
@@ -27,6 +39,10 @@ android {
         testInstrumentationRunner = "androidx.test.runner.AndroidJUnitRunner"
     }
 
+    testFixtures {
+        enable = true
+    }
+
     sourceSets {
         getByName("main") {
             manifest.srcFile("src/main/AndroidManifest.xml")
@@ -35,6 +51,9 @@ android {
         }
         getByName("androidTest") {
             java.srcDirs("src/androidTest/kotlin")
+        }
+        getByName("testFixtures") {
+            java.srcDirs("src/testSupport/kotlin")
         }
         // The host tests (src/test) run with Maven against the host-built .so and a test manifest
         // compiled by their own tool (BUILDING-HOST.md); they are not part of the Gradle build.
@@ -76,4 +95,9 @@ dependencies {
     androidTestImplementation("androidx.test:runner:1.6.2")
     androidTestImplementation("androidx.test:monitor:1.7.2")
     androidTestImplementation("androidx.test.uiautomator:uiautomator:2.3.0")
+
+    // The test rule (test fixtures): JUnit's TestRule and InstrumentationRegistry, from the
+    // consumer's own test classpath. The library itself comes with the fixtures (AGP).
+    testFixturesCompileOnly("junit:junit:4.13.2")
+    testFixturesCompileOnly("androidx.test:monitor:1.7.2")
 }
