@@ -50,9 +50,17 @@ impl SharedEngine {
             return false;
         }
         if self.generation.load() != self.computed_at.load(Ordering::Acquire) {
-            return self.with(|engine| Ok(engine.decide_current(index, Source::Feature).is_allowed())).unwrap_or(false);
+            return self.refresh_and_decide(index);
         }
         flag.load(Ordering::Relaxed)
+    }
+
+    /// The hot path's rare branch (the journal changed since the flags were computed), kept
+    /// out of line so the common case needs no stack frame.
+    #[cold]
+    #[inline(never)]
+    fn refresh_and_decide(&self, index: usize) -> bool {
+        self.with(|engine| Ok(engine.decide_current(index, Source::Feature).is_allowed())).unwrap_or(false)
     }
 
     /// Runs `f` on the engine under the lock, after catching up with the journal, and
