@@ -16,6 +16,7 @@ import android.util.Log
 import io.consentgate.internal.Locales
 import io.consentgate.internal.OsPermissions
 import io.consentgate.qa.QaReceiver
+import io.consentgate.qa.deleteQaDump
 import java.io.File
 import java.io.IOException
 import java.lang.ref.WeakReference
@@ -309,10 +310,12 @@ class ConsentGate private constructor(
      * Account deletion: removes every consent record. Afterwards the privacy policy counts as not
      * accepted and nothing is allowed; on API 33+ the declared permissions are given back to the
      * OS when the process ends (if the policy had been accepted, so they may have been granted).
+     * A proof document the QA hook of a debuggable build dumped is deleted too.
      */
     fun erase() {
         val wasAccepted = computePolicyAccepted()
         engine.erase()
+        deleteQaDump(appContext)
         lastResults.clear()
         if (wasAccepted) os.revokeOnKill(allDeclared)
         changed(null)

@@ -11,6 +11,17 @@ import java.io.File
 import java.io.IOException
 
 /**
+ * Deletes what QA `DUMP` wrote (`files/consentgate-qa`), for account deletion: the dump holds the
+ * consent history. Best effort (a leftover is logged, not thrown): the journal itself is gone.
+ */
+internal fun deleteQaDump(context: Context) {
+    val dir = File(context.filesDir, QaCommands.DUMP_DIR)
+    if (dir.exists() && !dir.deleteRecursively()) {
+        android.util.Log.w(io.consentgate.internal.OsPermissions.LOG_TAG, "erase: could not delete the QA dump folder")
+    }
+}
+
+/**
  * Marks the QA operations: they record consent states without asking the user (recorded as
  * [Surface.QA_HOOK]) and move the consent clock. For the adb QA receiver of a debuggable build
  * and for tests (`io.consentgate.testing.ConsentGateRule`); never for app code, which asks
@@ -60,7 +71,7 @@ class QaOperations internal constructor(private val context: Context, private va
     /** QA `WITHDRAW`: as [ConsentGate.withdraw] (permissions given back on API 33+), recorded as the QA hook. */
     fun withdraw(purposeId: String): Withdrawal = gate.withdraw(purposeId, Surface.QA_HOOK, Actor.USER)
 
-    /** QA `RESET`: account deletion, [ConsentGate.erase]. */
+    /** QA `RESET`: account deletion, [ConsentGate.erase] (which also deletes the `DUMP` output). */
     fun reset() = gate.erase()
 
     /** QA `AGE`: the user's age bracket. */

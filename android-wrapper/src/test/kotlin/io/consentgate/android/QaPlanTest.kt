@@ -177,7 +177,8 @@ class QaPlanTest : GateTest() {
         ok("RESET")
         assertFalse(gate.isPrivacyPolicyAccepted)
         assertEquals(0, events(gate).size)
-        assertFalse("account deletion removes the journal's content", journal.exists() && journal.length() > 0)
+        assertFalse("account deletion removes the journal", journal.exists())
+        assertFalse("and the proof QA dumped", proof.exists())
 
         System.getProperty("consentgate.qa.transcript")?.let { out ->
             File(out, "transcript-api${Build.VERSION.SDK_INT}.txt").writeText(transcript.toString())
