@@ -45,7 +45,10 @@ import java.util.concurrent.TimeUnit
  *   the start time ([DEFAULT_START_MS] unless [startingAt] says otherwise). Nothing is accepted
  *   or granted: the state of a first launch.
  * - after: the gate is closed (also any other instance a test initialised), [ConsentGate.getOrNull]
- *   is null again, and the folder is deleted. Nothing carries over to the next test.
+ *   is null again, and the folder is deleted. Nothing carries over to the next test. An instance
+ *   the app made is not brought back: under Robolectric every test gets a new application anyway;
+ *   on a device `Application.onCreate` ran once for the whole run, so later tests of that run that
+ *   need ConsentGate should use the rule too.
  *
  * Consent is half of [ConsentGate.isAllowed]; the OS grant is the other half and the rule does
  * not fake it: grant permissions as the test framework does (Robolectric
