@@ -41,7 +41,8 @@ import java.io.IOException
  * `result=1` and `{"ok":false,"error":"..."}`. `result=0` with no data means nothing answered
  * (not debuggable, or ConsentGate not initialised in that process). DUMP writes the proof
  * document to `files/consentgate-qa/proof.json` (read it with `adb shell run-as <package> cat
- * files/consentgate-qa/proof.json`) and answers its path and the journal folder.
+ * files/consentgate-qa/proof.json`) and answers its path and the journal folder; RESET (account
+ * deletion) deletes it again. The commands run [QaOperations], as the test rule does.
  *
  * The clock set here is the engine's, in this process only: it is lost when the process ends.
  */
