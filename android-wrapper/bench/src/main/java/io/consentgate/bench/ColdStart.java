@@ -67,7 +67,10 @@ public final class ColdStart {
             String proof = engine.exportProof();
             int recorded = count(proof, "\"seq\":");
             if (recorded != events) throw new IllegalStateException("fixture journal holds " + recorded + " events, expected " + events);
-            System.out.println("prepared: " + purposes + " purposes, " + recorded + " events, journal " + size(journal) + " bytes");
+            Path live = journal.resolve("consent.journal");
+            long lines = Files.exists(live) ? Files.readAllLines(live, StandardCharsets.UTF_8).size() : 0;
+            System.out.println("prepared: " + purposes + " purposes, " + recorded + " events, " + lines
+                + " lines in the live journal (what open replays), folder " + size(journal) + " bytes");
         }
     }
 
