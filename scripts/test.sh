@@ -40,4 +40,7 @@ if [ "$mvn_status" != 0 ] || [ "$summary_status" != 0 ]; then
     exit 1
 fi
 
+echo "== JVM benchmarks compile (android-wrapper/bench; run them with scripts/bench-jvm.sh)"
+mvn -B -q --no-transfer-progress -f android-wrapper/bench/pom.xml -Dstyle.color=never compile
+
 echo "== all test layers passed"
