@@ -15,7 +15,7 @@ use consentgate::engine::decision::{decide, Source};
 use consentgate::engine::state::ConsentState;
 use consentgate::journal::record::{line_hash, Record};
 use consentgate::journal::scan::{scan, ChainPoint, Scan};
-use consentgate::{Permission, Policy, RequestPlan};
+use consentgate::{ManualClock, Permission, Policy, RequestPlan};
 use sha2::{Digest, Sha256};
 
 /// A fixed policy for deciding on fuzzed journal states.
@@ -79,7 +79,7 @@ fn check_valid_policy(policy: &Policy) {
             let _ = RequestPlan::for_api(&p.permissions, api, &[]);
         }
         // A fresh state never allows anything.
-        let d = decide(policy, &ConsentState::default(), i, Source::Feature, 0);
+        let d = decide(policy, &ConsentState::default(), i, Source::Feature, &ManualClock::new(0));
         assert!(!d.is_allowed());
     }
 }
@@ -187,7 +187,7 @@ fn check_loaded(data: &[u8], s: &Scan) -> String {
         for i in 0..policy.purposes.len() {
             for now in [i64::MIN, -1, 0, 1_700_000_000_000, i64::MAX] {
                 for source in [Source::Feature, Source::Settings] {
-                    let d = decide(&policy, &state, i, source, now);
+                    let d = decide(&policy, &state, i, source, &ManualClock::new(now));
                     if d.is_allowed() {
                         let p = &policy.purposes[i];
                         let rec = state.purposes.get(&p.id).expect("allowed only with a record");
