@@ -97,14 +97,15 @@ impl Engine {
             .enumerate()
             .map(|(i, p)| {
                 let record = self.state().purposes.get(&p.id);
-                let cooldown_until_ms = match self.decide_current(i, Source::Feature) {
+                let decision = self.decide_current(i, Source::Feature);
+                let cooldown_until_ms = match decision {
                     Decision::Blocked { reason: BlockReason::Cooldown { until_ms } } => Some(until_ms),
                     _ => None,
                 };
                 PurposeView {
                     id: p.id.clone(),
                     state: settings_state(self.state(), p),
-                    allowed: self.decide_current(i, Source::Feature).is_allowed(),
+                    allowed: decision.is_allowed(),
                     description: p.description_for(locale, &policy.default_locale).to_string(),
                     permissions: permission_views(&p.permissions, locale),
                     recipients: p.recipients.clone(),
