@@ -366,3 +366,29 @@ fn long_histories_compact_themselves_and_keep_every_event() {
     let seqs: Vec<u64> = history.iter().map(|r| r["seq"].as_u64().unwrap()).collect();
     assert!(seqs.windows(2).all(|w| w[0] < w[1]));
 }
+
+#[test]
+fn two_engines_compacting_one_after_the_other_keep_the_history_exact() {
+    // Caught by the JVM concurrency test: two engines crossed the auto-compaction limit
+    // together; the second compacted the first's lone snapshot, and the proof export then
+    // counted that snapshot as an event.
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(T0));
+    let mut a = open(small_policy(), dir.path(), &clock);
+    let mut b = open(small_policy(), dir.path(), &clock);
+    a.accept_policy(&user(Surface::App)).unwrap();
+    a.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+    b.grant("scan_receipt", &user(Surface::RationaleDialog)).unwrap();
+    a.compact().unwrap();
+    b.compact().unwrap();
+    let archives = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|f| f.as_ref().unwrap().file_name().to_string_lossy().ends_with(".archive"))
+        .count();
+    assert_eq!(archives, 1, "a lone snapshot is not compacted again");
+    for e in [&mut a, &mut b] {
+        let history = e.export_proof().unwrap()["history"].as_array().unwrap().clone();
+        let kinds: Vec<&str> = history.iter().map(|r| r["event"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["policy_accepted", "consent_granted", "consent_granted"]);
+    }
+}

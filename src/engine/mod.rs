@@ -308,9 +308,11 @@ impl Engine {
                 self.apply(change);
                 self.apply(Change::Appended(stored));
                 self.seen_generation = self.journal.written_generation();
-                if self.journal.live_events() > self.journal.options().compact_after {
+                let limit = self.journal.options().compact_after;
+                if self.journal.live_events() > limit {
+                    // Re-checked under the lock: another engine may have compacted first.
                     // The event is stored; a failed compaction only leaves a longer file.
-                    if let Err(e) = self.compact() {
+                    if let Err(e) = self.compact_if_longer_than(limit) {
                         log::warn!("consent journal compaction failed, will retry at a later write: {e}");
                     }
                 }
@@ -425,6 +427,11 @@ impl Engine {
 
     /// Folds the journal into a snapshot; the history moves to an archive kept for proof.
     pub fn compact(&mut self) -> Result<()> {
+        // A live file of one line (nothing, or a snapshot alone) has nothing to fold.
+        self.compact_if_longer_than(1)
+    }
+
+    fn compact_if_longer_than(&mut self, more_than: usize) -> Result<()> {
         self.sync();
         if self.health != Health::Ok {
             return Err(CoreError::Storage {
@@ -435,7 +442,7 @@ impl Engine {
         let mut state = self.state.clone();
         let ctx = Context::new(Surface::Sdk, "und", Actor::System);
         let mut draft = self.draft(EventKind::Snapshot, &ctx);
-        let change = self.journal.compact(|pending| {
+        let change = self.journal.compact(more_than, |pending| {
             for r in pending {
                 state.apply(r);
             }

@@ -286,7 +286,9 @@ impl Journal {
 
     /// Moves the history into an archive and starts a new live file with one snapshot
     /// event carrying `state`. Loading then costs only the events since.
-    pub fn compact(&mut self, snapshot: impl FnOnce(&[Record]) -> Record) -> Result<Change> {
+    /// Does nothing unless the live file, read under the lock, holds more than
+    /// `more_than` events: another process may have compacted it since the caller looked.
+    pub fn compact(&mut self, more_than: usize, snapshot: impl FnOnce(&[Record]) -> Record) -> Result<Change> {
         let _guard = self.lock(true)?;
         let change = self.read_changes()?;
         let pending: Vec<Record> = match &change {
@@ -295,6 +297,9 @@ impl Journal {
         let Some(end) = self.cursor.end.clone() else {
             return Ok(change);
         };
+        if end.lines <= more_than {
+            return Ok(change);
+        }
         let mut record = snapshot(&pending);
         record.v = FORMAT_VERSION;
         record.seq = end.seq + 1;
@@ -422,6 +427,8 @@ impl Journal {
         files.push((u64::MAX, self.path.clone()));
         let mut out: Vec<Record> = Vec::new();
         let mut head = None;
+        // The last sequence number read so far, pushed or skipped.
+        let mut seen = 0;
         for (_, path) in files {
             let bytes = match open_no_follow(&path, OpenOptions::new().read(true)).and_then(|mut f| {
                 let mut b = Vec::new();
@@ -432,18 +439,19 @@ impl Journal {
                 Err(e) => return Err(CoreError::storage(&path, e)),
             };
             let scanned = scan(&bytes, None).map_err(|c| CoreError::Corrupt { path: path.clone(), line: c.line, reason: c.reason })?;
-            let last = out.last().map_or(0, |r| r.seq);
             head = scanned.end.map(|p| p.hash);
             for record in scanned.records {
                 // Archives overlap only if a compaction was interrupted: skip repeats.
-                if record.seq <= last {
+                if record.seq <= seen {
                     continue;
                 }
-                // A snapshot right after its archive only repeats it in summary.
-                if record.event == record::EventKind::Snapshot && last + 1 == record.seq {
-                    continue;
+                // A snapshot right after what it summarises only repeats it. `seen` counts
+                // skipped snapshots too, so a snapshot of a snapshot is skipped as well.
+                let summary = record.event == record::EventKind::Snapshot && seen + 1 == record.seq;
+                seen = record.seq;
+                if !summary {
+                    out.push(record);
                 }
-                out.push(record);
             }
         }
         Ok((out, head))
