@@ -60,13 +60,17 @@ mod hot {
     #[divan::bench]
     fn alt_mutex_hashmap(b: Bencher) {
         let map = Mutex::new(app_map());
-        b.bench_local(|| map.lock().map(|m| m.get(black_box("feedback_photo")).copied().unwrap_or(false)).unwrap_or(false));
+        b.bench_local(|| {
+            map.lock().map(|m| m.get(black_box("feedback_photo")).copied().unwrap_or(false)).unwrap_or(false)
+        });
     }
 
     #[divan::bench]
     fn alt_rwlock_hashmap(b: Bencher) {
         let map = RwLock::new(app_map());
-        b.bench_local(|| map.read().map(|m| m.get(black_box("feedback_photo")).copied().unwrap_or(false)).unwrap_or(false));
+        b.bench_local(|| {
+            map.read().map(|m| m.get(black_box("feedback_photo")).copied().unwrap_or(false)).unwrap_or(false)
+        });
     }
 }
 

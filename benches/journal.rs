@@ -118,7 +118,11 @@ mod append {
         let dir = common::tempdir();
         let path = dir.path().join("events.jsonl");
         b.bench_local(|| {
-            let event = PlainEvent { ts: 1_700_000_000_000, event: "consent_granted".into(), purpose: Some("feedback_photo".into()) };
+            let event = PlainEvent {
+                ts: 1_700_000_000_000,
+                event: "consent_granted".into(),
+                purpose: Some("feedback_photo".into()),
+            };
             let mut line = serde_json::to_vec(&event).unwrap();
             line.push(b'\n');
             let mut file = OpenOptions::new().create(true).append(true).open(&path).unwrap();
@@ -262,7 +266,9 @@ mod load_parts {
     #[divan::bench(sample_count = 30)]
     fn serde_owned_record_x1000(b: Bencher) {
         let lines = lines();
-        b.bench_local(|| lines.iter().map(|l| serde_json::from_slice::<Record>(black_box(l)).is_ok() as usize).sum::<usize>());
+        b.bench_local(|| {
+            lines.iter().map(|l| serde_json::from_slice::<Record>(black_box(l)).is_ok() as usize).sum::<usize>()
+        });
     }
 
     /// A prototype of a borrowing record (no allocation per string field): what a

@@ -16,8 +16,8 @@ use consentgate::engine::state::ConsentState;
 use consentgate::journal::scan::scan;
 use consentgate::journal::JOURNAL_FILE;
 use consentgate::{
-    Actor, AgeBracket, BlockReason, Clock, ConsentReason, Context, Decision, Engine, JournalOptions, ManualClock, OsResult,
-    Policy, SettingsState, Source, Surface,
+    Actor, AgeBracket, BlockReason, Clock, ConsentReason, Context, Decision, Engine, JournalOptions, ManualClock,
+    OsResult, Policy, SettingsState, Source, Surface,
 };
 
 /// The policy the story runs on (seed 004, the phone-backup app).
@@ -57,7 +57,9 @@ fn describe(d: Decision) -> String {
     match d {
         Decision::Allowed => "allowed".into(),
         Decision::NeedsConsent { reason: ConsentReason::NeverAsked } => "needs consent (never asked)".into(),
-        Decision::NeedsConsent { reason: ConsentReason::Stale } => "needs consent (the purpose changed since the user agreed)".into(),
+        Decision::NeedsConsent { reason: ConsentReason::Stale } => {
+            "needs consent (the purpose changed since the user agreed)".into()
+        }
         Decision::NeedsConsent { reason: ConsentReason::AskAgain } => "needs consent (may ask again)".into(),
         Decision::Blocked { reason: BlockReason::PolicyNotAccepted } => "blocked: privacy policy not accepted".into(),
         Decision::Blocked { reason: BlockReason::GuardianRequired } => "blocked: a guardian must agree first".into(),
@@ -147,7 +149,11 @@ fn show_rationale(story: &mut Story, engine: &Engine, purpose: &str, locales: &[
         let perms: Vec<String> = r.permissions.iter().map(|p| format!("{} ({})", p.label, p.name)).collect();
         story.print(&format!("     |        {} {}", if zh { "使用权限:" } else { "uses:" }, perms.join(", ")))?;
         let shared = if r.recipients.is_empty() {
-            if zh { "不与第三方共享".to_string() } else { "nobody".to_string() }
+            if zh {
+                "不与第三方共享".to_string()
+            } else {
+                "nobody".to_string()
+            }
         } else {
             r.recipients.iter().map(|x| format!("{}: {}", x.name, x.data)).collect::<Vec<_>>().join("; ")
         };
@@ -238,7 +244,12 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
     story.check("the system dialog asks for the camera and nothing else", asked == ["android.permission.CAMERA"])?;
     core(
         "os result",
-        engine.record_os_result("feedback_photo", "android.permission.CAMERA", OsResult::Granted, &user(Surface::SystemDialog)),
+        engine.record_os_result(
+            "feedback_photo",
+            "android.permission.CAMERA",
+            OsResult::Granted,
+            &user(Surface::SystemDialog),
+        ),
     )?;
     story.say("The user allows it; the OS answer is journaled too (os_result CAMERA granted).")?;
     let d = core("decide", engine.decide("feedback_photo", Source::Feature))?;
@@ -358,7 +369,10 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
     show_rationale(&mut story, &engine, "location_service", &["en"])?;
     core("grant", engine.grant("location_service", &guardian(Surface::RationaleDialog)))?;
     for perm in ["android.permission.ACCESS_COARSE_LOCATION", "android.permission.ACCESS_FINE_LOCATION"] {
-        core("os result", engine.record_os_result("location_service", perm, OsResult::Granted, &guardian(Surface::SystemDialog)))?;
+        core(
+            "os result",
+            engine.record_os_result("location_service", perm, OsResult::Granted, &guardian(Surface::SystemDialog)),
+        )?;
     }
     let d = core("decide", engine.decide("location_service", Source::Feature))?;
     story.expect("location_service", d, Decision::Allowed)?;
@@ -383,7 +397,12 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
     story.say("The consent settings screen now shows (first four purposes):")?;
     for row in engine.settings("en").iter().take(4) {
         let state = serde_json::to_value(row.state).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-        story.print(&format!("     {:<28} {:<12} {}", row.id, state, if row.allowed { "switch on" } else { "switch off" }))?;
+        story.print(&format!(
+            "     {:<28} {:<12} {}",
+            row.id,
+            state,
+            if row.allowed { "switch on" } else { "switch off" }
+        ))?;
     }
     let row_off = engine
         .settings("en")
@@ -391,7 +410,8 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
         .any(|r| r.id == "import_contacts_to_dial" && r.state == SettingsState::Withdrawn && !r.allowed);
     story.check("import_contacts_to_dial shows \"withdrawn\", switched off", row_off)?;
     let d = core("decide", engine.decide("import_contacts_to_dial", Source::Feature))?;
-    let after_withdrawal = Decision::Blocked { reason: BlockReason::Cooldown { until_ms: withdrawn_at + COOLDOWN_HOURS * HOUR_MS } };
+    let after_withdrawal =
+        Decision::Blocked { reason: BlockReason::Cooldown { until_ms: withdrawn_at + COOLDOWN_HOURS * HOUR_MS } };
     story.expect("decide(import_contacts_to_dial, feature)", d, after_withdrawal)?;
     let d = core("decide", engine.decide("feedback_photo", Source::Feature))?;
     story.expect("decide(feedback_photo, feature)", d, Decision::Allowed)?;
@@ -424,7 +444,8 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
     // 10 --------------------------------------------------------------------------------
     story.chapter("Verifying the journal")?;
     let bytes = std::fs::read(&journal_path).map_err(|e| format!("cannot read {}: {e}", journal_path.display()))?;
-    let scanned = scan(&bytes, None).map_err(|c| format!("the journal does not verify: line {}: {}", c.line, c.reason))?;
+    let scanned =
+        scan(&bytes, None).map_err(|c| format!("the journal does not verify: line {}: {}", c.line, c.reason))?;
     let mut folded = ConsentState::default();
     let readable = scanned.records.iter().all(|r| folded.apply(r));
     let scanned_head = scanned.end.as_ref().map(|p| p.hash.clone()).unwrap_or_default();
@@ -444,8 +465,12 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
 
     story.print("")?;
     story.print("Done. Everything above was checked against the core. To look at the journal yourself:")?;
-    story.print(&format!("   cargo run --features cli --bin consentgate -- journal show {}", journal_path.display()))?;
-    story.print(&format!("   cargo run --features cli --bin consentgate -- journal verify {}", journal_path.display()))?;
+    story
+        .print(&format!("   cargo run --features cli --bin consentgate -- journal show {}", journal_path.display()))?;
+    story.print(&format!(
+        "   cargo run --features cli --bin consentgate -- journal verify {}",
+        journal_path.display()
+    ))?;
     story.print(&format!(
         "   cargo run --features cli --bin consentgate -- journal export {} --policy examples/phone-backup/policy.json",
         journal_path.display()
@@ -475,9 +500,10 @@ fn main() {
         }
     }
     let dir = match dir {
-        Some(d) if d.join(JOURNAL_FILE).exists() => {
-            exit_usage(&format!("{} already holds a consent journal: give the walkthrough an empty folder", d.display()))
-        }
+        Some(d) if d.join(JOURNAL_FILE).exists() => exit_usage(&format!(
+            "{} already holds a consent journal: give the walkthrough an empty folder",
+            d.display()
+        )),
         Some(d) => d,
         None => match tempfile::Builder::new().prefix("consentgate-walkthrough-").tempdir() {
             Ok(t) => t.keep(),

@@ -2,7 +2,8 @@
 # The one test command: every test layer the repo has, on a fresh machine of this kind.
 #   1. Rust: core, journal, crash/corruption/concurrency, CLI + lint, walkthrough, fuzz-corpus replay.
 #   2. The release .so, which the JVM tests load through real JNI.
-#   3. Kotlin wrapper on the host JVM (Maven): JNI tests and Robolectric at API 23, 29, 33, 34, 35.
+#   3. Kotlin wrapper on the host JVM (Maven): ktlint, JNI tests and Robolectric at API 23, 29, 33, 34, 35.
+# Style checks come first: cargo fmt, clippy with warnings as errors, ktlint (in the Maven build).
 # Dependencies come from crates.io and Maven Central on first run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,16 @@ need cc gcc
 need java openjdk-17-jdk-headless
 need mvn maven
 need python3 python3
+
+# Style is part of the tests: rustfmt and clippy (the toolchain's own components).
+for component in rustfmt clippy; do
+    sub=${component/rustfmt/fmt}
+    cargo "$sub" --version >/dev/null 2>&1 || { command -v rustup >/dev/null 2>&1 && rustup component add "$component"; }
+done
+echo "== Rust style: cargo fmt --check, cargo clippy -D warnings"
+cargo fmt --all --check
+(cd fuzz && cargo fmt --check)
+cargo clippy --quiet --all-features --all-targets -- -D warnings
 
 echo "== Rust: cargo test --all-features"
 cargo test --all-features

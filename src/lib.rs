@@ -9,12 +9,12 @@
 // The command line and its manifest lint (feature "cli": not in the Android library).
 #[cfg(feature = "cli")]
 pub mod cli;
-#[cfg(feature = "cli")]
-pub mod lint;
 pub mod clock;
 pub mod engine;
 pub mod error;
 pub mod journal;
+#[cfg(feature = "cli")]
+pub mod lint;
 // The JNI bridge (entry points for io.consentgate.internal.Native); no Rust API.
 mod jni;
 mod json_locate;

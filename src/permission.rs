@@ -291,11 +291,8 @@ mod tests {
 
     #[test]
     fn storage_read_switches_to_media_permissions_on_33() {
-        let declared = [
-            Permission::ReadExternalStorage,
-            Permission::ReadMediaImages,
-            Permission::ReadMediaVisualUserSelected,
-        ];
+        let declared =
+            [Permission::ReadExternalStorage, Permission::ReadMediaImages, Permission::ReadMediaVisualUserSelected];
         assert_eq!(RequestPlan::for_api(&declared, 32, &[]).first, vec![Permission::ReadExternalStorage]);
         assert_eq!(RequestPlan::for_api(&declared, 33, &[]).first, vec![Permission::ReadMediaImages]);
         assert_eq!(

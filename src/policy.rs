@@ -140,7 +140,12 @@ impl Policy {
 
 /// The canonical content hashed into a fingerprint: order-independent where order
 /// carries no meaning (permissions, description locales).
-fn fingerprint(id: &str, permissions: &[Permission], description: &BTreeMap<String, String>, recipients: &[Recipient]) -> String {
+fn fingerprint(
+    id: &str,
+    permissions: &[Permission],
+    description: &BTreeMap<String, String>,
+    recipients: &[Recipient],
+) -> String {
     let mut names: Vec<&str> = permissions.iter().map(|p| p.name()).collect();
     names.sort_unstable();
     let canonical = serde_json::json!({
@@ -202,7 +207,10 @@ impl Validator {
     fn only_fields(&mut self, map: &Map<String, Value>, path: &str, allowed: &[&str]) {
         for key in map.keys() {
             if !allowed.contains(&key.as_str()) {
-                self.issue(format!("{path}.{key}"), format!("unknown field \"{key}\" (expected one of: {})", allowed.join(", ")));
+                self.issue(
+                    format!("{path}.{key}"),
+                    format!("unknown field \"{key}\" (expected one of: {})", allowed.join(", ")),
+                );
             }
         }
     }
@@ -228,7 +236,11 @@ impl Validator {
 
     fn policy(&mut self, value: &Value) -> Option<Policy> {
         let map = self.object(value, "$")?;
-        self.only_fields(map, "$", &["schema", "policy_version", "default_locale", "denial_cooldown_hours", "purposes"]);
+        self.only_fields(
+            map,
+            "$",
+            &["schema", "policy_version", "default_locale", "denial_cooldown_hours", "purposes"],
+        );
         match map.get("schema") {
             None => self.issue("$.schema", "missing required field (this SDK reads schema 1)"),
             Some(v) if v.as_u64() == Some(1) => {}
@@ -306,7 +318,9 @@ impl Validator {
             if !is_valid_purpose_id(id) {
                 self.issue(
                     format!("{path}.id"),
-                    format!("\"{id}\" is not a valid purpose id (lowercase letter first, then a-z, 0-9 or _, at most 64)"),
+                    format!(
+                        "\"{id}\" is not a valid purpose id (lowercase letter first, then a-z, 0-9 or _, at most 64)"
+                    ),
                 );
             }
         }
@@ -366,7 +380,12 @@ impl Validator {
         ok.then_some(out)
     }
 
-    fn description(&mut self, value: Option<&Value>, path: &str, default_locale: Option<&str>) -> Option<BTreeMap<String, String>> {
+    fn description(
+        &mut self,
+        value: Option<&Value>,
+        path: &str,
+        default_locale: Option<&str>,
+    ) -> Option<BTreeMap<String, String>> {
         let map = match value {
             None => {
                 self.issue(path, "missing required field");

@@ -51,7 +51,8 @@ fn lint_texts(dir: &Path, manifest: &str, policy: &str, extra: &[&str]) -> Run {
     let p = dir.join("policy.json");
     std::fs::write(&m, manifest).unwrap();
     std::fs::write(&p, policy).unwrap();
-    let mut args: Vec<String> = vec!["lint".into(), "--manifest".into(), m.display().to_string(), "--policy".into(), p.display().to_string()];
+    let mut args: Vec<String> =
+        vec!["lint".into(), "--manifest".into(), m.display().to_string(), "--policy".into(), p.display().to_string()];
     args.extend(extra.iter().map(|s| s.to_string()));
     cg(&args)
 }
@@ -84,7 +85,8 @@ fn both_examples_lint_clean_with_the_default_target_and_with_34() {
 #[test]
 fn without_uses_sdk_the_default_target_35_applies() {
     let dir = tempfile::tempdir().unwrap();
-    let manifest: String = phone_manifest().lines().filter(|l| !l.contains("<uses-sdk")).map(|l| format!("{l}\n")).collect();
+    let manifest: String =
+        phone_manifest().lines().filter(|l| !l.contains("<uses-sdk")).map(|l| format!("{l}\n")).collect();
     let run = lint_texts(dir.path(), &manifest, &phone_policy(), &[]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("target SDK 35 (the default"), "{}", run.stderr);
@@ -100,11 +102,7 @@ fn cg100_policy_validation_error_with_its_line() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     let line = line_of(&policy, "After-Call SMS");
     let p = dir.path().join("policy.json");
-    assert!(
-        run.stdout.starts_with(&format!("{}:{line}: CG100: $.purposes[6].id: ", p.display())),
-        "{}",
-        run.stdout
-    );
+    assert!(run.stdout.starts_with(&format!("{}:{line}: CG100: $.purposes[6].id: ", p.display())), "{}", run.stdout);
     // The purpose's SEND_SMS is still declared (by the purpose as written): no CG101 noise.
     assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
 }
@@ -195,14 +193,25 @@ fn cg104_storage_read_on_33_plus_without_read_media() {
         let run = lint_texts(dir.path(), &manifest, &phone_policy(), &extra);
         assert_eq!(run.code, 1, "{target:?}");
         assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
-        assert!(run.stdout.contains(&format!("AndroidManifest.xml:{line}: CG104: READ_EXTERNAL_STORAGE is requested on Android 13+")), "{}", run.stdout);
+        assert!(
+            run.stdout.contains(&format!(
+                "AndroidManifest.xml:{line}: CG104: READ_EXTERNAL_STORAGE is requested on Android 13+"
+            )),
+            "{}",
+            run.stdout
+        );
         assert!(run.stdout.contains("purpose \"import_documents\""), "{}", run.stdout);
     }
     // Targeting 32, READ_EXTERNAL_STORAGE still works on Android 13.
     let run = lint_texts(dir.path(), &manifest, &phone_policy(), &["--target-sdk", "32"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     // The same manifest's own targetSdkVersion decides when no flag is given.
-    let run = lint_texts(dir.path(), &manifest.replace("targetSdkVersion=\"35\"", "targetSdkVersion=\"32\""), &phone_policy(), &[]);
+    let run = lint_texts(
+        dir.path(),
+        &manifest.replace("targetSdkVersion=\"35\"", "targetSdkVersion=\"32\""),
+        &phone_policy(),
+        &[],
+    );
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(run.stderr.contains("target SDK 32 (from the manifest"), "{}", run.stderr);
 }
@@ -222,8 +231,19 @@ fn cg105_background_location_without_foreground() {
     assert_eq!(run.code, 1);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{}", run.stdout);
-    assert!(lines[0].contains(&format!("policy.json:{}: CG105: purpose \"calendar_fortune\"", line_of(&policy, "\"permissions\""))), "{}", lines[0]);
-    assert!(lines[1].contains(&format!("AndroidManifest.xml:{}: CG105: ", line_of(&manifest, "BACKGROUND"))), "{}", lines[1]);
+    assert!(
+        lines[0].contains(&format!(
+            "policy.json:{}: CG105: purpose \"calendar_fortune\"",
+            line_of(&policy, "\"permissions\"")
+        )),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains(&format!("AndroidManifest.xml:{}: CG105: ", line_of(&manifest, "BACKGROUND"))),
+        "{}",
+        lines[1]
+    );
 }
 
 #[test]
@@ -235,7 +255,14 @@ fn cg106_manifest_entries_the_lint_cannot_read() {
     );
     let run = lint_texts(dir.path(), &manifest, &phone_policy(), &[]);
     assert_eq!(run.code, 1);
-    assert!(run.stdout.contains(&format!("AndroidManifest.xml:{}: CG106: <uses-permission> without android:name", line_of(&manifest, "<uses-permission />"))), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!(
+            "AndroidManifest.xml:{}: CG106: <uses-permission> without android:name",
+            line_of(&manifest, "<uses-permission />")
+        )),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -381,7 +408,8 @@ fn journal() -> Fixture {
     e.accept_policy(&user(Surface::App)).unwrap();
     tick();
     e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
-    e.record_os_result("feedback_photo", "android.permission.CAMERA", OsResult::Granted, &user(Surface::SystemDialog)).unwrap();
+    e.record_os_result("feedback_photo", "android.permission.CAMERA", OsResult::Granted, &user(Surface::SystemDialog))
+        .unwrap();
     tick();
     e.deny("import_contacts_to_dial", &Context::new(Surface::RationaleDialog, "en", Actor::User)).unwrap();
     tick();
@@ -469,7 +497,11 @@ fn verify_truncated_journals() {
     std::fs::write(&f.journal, &original[first..]).unwrap();
     let run = verify(&f.journal);
     assert_eq!(run.code, 3);
-    assert!(run.stdout.contains("consent.journal:1: corrupt: the journal starts at sequence number 2"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("consent.journal:1: corrupt: the journal starts at sequence number 2"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -477,27 +509,43 @@ fn verify_reordered_removed_duplicated_and_joined_lines_exit_3_naming_the_line()
     let f = journal();
     let original = lines(&f.journal);
     let damaged: Vec<(&str, Vec<Vec<u8>>, usize)> = vec![
-        ("lines 4 and 5 swapped", {
-            let mut l = original.clone();
-            l.swap(3, 4);
-            l
-        }, 4),
-        ("line 6 removed", {
-            let mut l = original.clone();
-            l.remove(5);
-            l
-        }, 6),
-        ("line 3 repeated", {
-            let mut l = original.clone();
-            l.insert(3, original[2].clone());
-            l
-        }, 4),
-        ("lines 2 and 3 joined", {
-            let mut l = original.clone();
-            let second = l.remove(1);
-            l[1] = [&second[..second.len() - 1], &l[1][..]].concat();
-            l
-        }, 2),
+        (
+            "lines 4 and 5 swapped",
+            {
+                let mut l = original.clone();
+                l.swap(3, 4);
+                l
+            },
+            4,
+        ),
+        (
+            "line 6 removed",
+            {
+                let mut l = original.clone();
+                l.remove(5);
+                l
+            },
+            6,
+        ),
+        (
+            "line 3 repeated",
+            {
+                let mut l = original.clone();
+                l.insert(3, original[2].clone());
+                l
+            },
+            4,
+        ),
+        (
+            "lines 2 and 3 joined",
+            {
+                let mut l = original.clone();
+                let second = l.remove(1);
+                l[1] = [&second[..second.len() - 1], &l[1][..]].concat();
+                l
+            },
+            2,
+        ),
     ];
     for (what, l, bad_line) in damaged {
         write_lines(&f.journal, &l);
@@ -595,7 +643,11 @@ fn compacted_journal_verifies_shows_and_exports() {
     e.compact().unwrap();
     let run = verify(&f.journal);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert!(run.stdout.contains("intact: 1 event (seq 10)") && run.stdout.contains("snapshot at seq 10"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("intact: 1 event (seq 10)") && run.stdout.contains("snapshot at seq 10"),
+        "{}",
+        run.stdout
+    );
     let archive = f.dir.join("consent.journal.9.archive");
     assert_eq!(verify(&archive).code, 0);
     let run = cg(&[std::ffi::OsStr::new("journal"), "export".as_ref(), f.journal.as_os_str()]);
@@ -617,11 +669,28 @@ fn show_prints_a_utc_timeline() {
     assert_eq!(rows.len(), 9);
     assert_eq!(rows[0][..7], ["2023-11-14T22:13:20.000Z", "1", "-", "policy_accepted", "app", "user", "zh-CN"]);
     assert_eq!(rows[0][7..], ["privacy", "policy", "2021-11-17"]);
-    assert_eq!(rows[2][..7], ["2023-11-14T22:14:20.000Z", "3", "feedback_photo", "os_result", "system_dialog", "user", "zh-CN"]);
+    assert_eq!(
+        rows[2][..7],
+        ["2023-11-14T22:14:20.000Z", "3", "feedback_photo", "os_result", "system_dialog", "user", "zh-CN"]
+    );
     assert_eq!(rows[2][7..], ["CAMERA", "granted"]);
-    assert_eq!(rows[3][..7], ["2023-11-14T22:15:20.000Z", "4", "import_contacts_to_dial", "consent_denied", "rationale_dialog", "user", "en"]);
+    assert_eq!(
+        rows[3][..7],
+        [
+            "2023-11-14T22:15:20.000Z",
+            "4",
+            "import_contacts_to_dial",
+            "consent_denied",
+            "rationale_dialog",
+            "user",
+            "en"
+        ]
+    );
     assert_eq!(rows[5][..7], ["2023-11-14T22:16:20.000Z", "6", "-", "guardian_consent", "app", "guardian", "zh-CN"]);
-    assert_eq!(rows[8][..7], ["2023-11-14T22:18:20.000Z", "9", "after_call_sms", "consent_granted", "qa_hook", "user", "en"]);
+    assert_eq!(
+        rows[8][..7],
+        ["2023-11-14T22:18:20.000Z", "9", "after_call_sms", "consent_granted", "qa_hook", "user", "en"]
+    );
 }
 
 #[test]
@@ -633,7 +702,11 @@ fn show_torn_and_corrupt_journals() {
     std::fs::write(&f.journal, &torn).unwrap();
     let run = cg(&[std::ffi::OsStr::new("journal"), "show".as_ref(), f.journal.as_os_str()]);
     assert_eq!(run.code, 1);
-    assert!(run.stdout.contains("9 events (seq 1-9), torn last line (10 bytes never acknowledged, not shown)"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("9 events (seq 1-9), torn last line (10 bytes never acknowledged, not shown)"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(run.stdout.lines().count(), 3 + 9);
 
     let mut l = original.clone();
@@ -641,7 +714,11 @@ fn show_torn_and_corrupt_journals() {
     write_lines(&f.journal, &l);
     let run = cg(&[std::ffi::OsStr::new("journal"), "show".as_ref(), f.journal.as_os_str()]);
     assert_eq!(run.code, 3);
-    assert!(run.stdout.contains("6 events (seq 1-6), CORRUPT at line 7: sequence number 8 where 7 was expected"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("6 events (seq 1-6), CORRUPT at line 7: sequence number 8 where 7 was expected"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(run.stdout.lines().count(), 3 + 6, "only the events before the bad line:\n{}", run.stdout);
 }
 
@@ -664,7 +741,9 @@ fn export_matches_the_engines_own_proof() {
     app["generated_at_ms"] = 0.into();
     assert_eq!(cli, app, "the CLI's export is the document the app exports");
     assert_eq!(cli["journal"]["events"], 9);
-    let state = |id: &str| cli["policy"]["purposes"].as_array().unwrap().iter().find(|p| p["id"] == id).unwrap()["state"].clone();
+    let state = |id: &str| {
+        cli["policy"]["purposes"].as_array().unwrap().iter().find(|p| p["id"] == id).unwrap()["state"].clone()
+    };
     assert_eq!(state("feedback_photo"), "withdrawn");
     assert_eq!(state("import_contacts_to_dial"), "denied");
     assert_eq!(state("location_service"), "granted");
@@ -689,7 +768,11 @@ fn export_refuses_corrupt_and_notes_torn() {
     let run = export(&f, true);
     assert_eq!(run.code, 3);
     assert_eq!(run.stdout, "", "nothing exported");
-    assert!(run.stderr.contains("consent.journal:2: corrupt") && run.stderr.contains("refusing to export"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("consent.journal:2: corrupt") && run.stderr.contains("refusing to export"),
+        "{}",
+        run.stderr
+    );
 
     let mut torn = original.concat();
     torn.extend_from_slice(b"{\"v\":1");
@@ -706,10 +789,21 @@ fn export_with_a_bad_policy_exits_2() {
     let f = journal();
     let bad = f.dir.join("bad.json");
     std::fs::write(&bad, "{\n  \"schema\": 2\n}").unwrap();
-    let run = cg(&[std::ffi::OsStr::new("journal"), "export".as_ref(), f.journal.as_os_str(), "--policy".as_ref(), bad.as_os_str()]);
+    let run = cg(&[
+        std::ffi::OsStr::new("journal"),
+        "export".as_ref(),
+        f.journal.as_os_str(),
+        "--policy".as_ref(),
+        bad.as_os_str(),
+    ]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("bad.json:2: $.schema: unknown schema 2"), "{}", run.stderr);
-    let run = cg(&[std::ffi::OsStr::new("journal"), "export".as_ref(), f.journal.as_os_str(), "--policy=/nonexistent.json".as_ref()]);
+    let run = cg(&[
+        std::ffi::OsStr::new("journal"),
+        "export".as_ref(),
+        f.journal.as_os_str(),
+        "--policy=/nonexistent.json".as_ref(),
+    ]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("the policy file /nonexistent.json does not exist"), "{}", run.stderr);
 }

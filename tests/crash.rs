@@ -98,6 +98,9 @@ fn sigkill_at_random_moments_loses_no_acknowledged_event() {
         // At most one unacknowledged event per kill may have reached the disk.
         assert!(stored.len() <= acknowledged.len() + round as usize + 1, "round {round}: unexpected extra events");
     }
-    assert!(kills_mid_stream >= ROUNDS / 2, "only {kills_mid_stream} of {ROUNDS} kills landed while the writer was appending");
+    assert!(
+        kills_mid_stream >= ROUNDS / 2,
+        "only {kills_mid_stream} of {ROUNDS} kills landed while the writer was appending"
+    );
     assert!(acknowledged.len() > 200, "too few events written to mean anything: {}", acknowledged.len());
 }

@@ -42,7 +42,10 @@ fn accepting_an_older_policy_version_does_not_count() {
     let mut e = open(newer, dir.path(), &clock);
     assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_POLICY);
     e.accept_policy(&user(Surface::App)).unwrap();
-    assert!(e.decide("feedback_photo", Source::Feature).unwrap().is_allowed(), "purpose text unchanged: consent stands");
+    assert!(
+        e.decide("feedback_photo", Source::Feature).unwrap().is_allowed(),
+        "purpose text unchanged: consent stands"
+    );
 }
 
 #[test]
@@ -60,7 +63,10 @@ fn minor_without_guardian_is_blocked_with_guardian_is_not() {
     e.set_guardian_consent(true, &Context::new(Surface::App, "zh-CN", Actor::Guardian)).unwrap();
     assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), NEVER_ASKED);
     e.set_guardian_consent(false, &Context::new(Surface::SettingsScreen, "zh-CN", Actor::Guardian)).unwrap();
-    assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), Decision::Blocked { reason: BlockReason::GuardianRequired });
+    assert_eq!(
+        e.decide("feedback_photo", Source::Feature).unwrap(),
+        Decision::Blocked { reason: BlockReason::GuardianRequired }
+    );
     e.set_age_bracket(AgeBracket::Adult, &user(Surface::App)).unwrap();
     assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), NEVER_ASKED);
 }
@@ -75,10 +81,18 @@ fn undeclared_purpose_and_over_scope_permission_are_errors() {
     let err = e.decide_permission("feedback_photo", "android.permission.RECORD_AUDIO", Source::Feature).unwrap_err();
     assert!(matches!(err, CoreError::Undeclared(_)));
     assert!(err.to_string().contains("RECORD_AUDIO"));
-    assert_eq!(e.decide_permission("feedback_photo", "android.permission.CAMERA", Source::Feature).unwrap(), NEVER_ASKED);
+    assert_eq!(
+        e.decide_permission("feedback_photo", "android.permission.CAMERA", Source::Feature).unwrap(),
+        NEVER_ASKED
+    );
     assert!(matches!(e.grant("nope", &user(Surface::RationaleDialog)), Err(CoreError::Undeclared(_))));
     assert!(matches!(
-        e.record_os_result("feedback_photo", "android.permission.READ_CONTACTS", OsResult::Granted, &user(Surface::SystemDialog)),
+        e.record_os_result(
+            "feedback_photo",
+            "android.permission.READ_CONTACTS",
+            OsResult::Granted,
+            &user(Surface::SystemDialog)
+        ),
         Err(CoreError::Undeclared(_))
     ));
 }
@@ -105,12 +119,18 @@ fn changed_purpose_text_makes_consent_stale() {
     drop(e);
     let changed = Policy::parse(&SMALL_POLICY.replace("查找附近门店", "查找附近门店并推荐商品")).unwrap();
     let mut e = open(changed, dir.path(), &clock);
-    assert_eq!(e.decide("nearby_stores", Source::Feature).unwrap(), Decision::NeedsConsent { reason: ConsentReason::Stale });
+    assert_eq!(
+        e.decide("nearby_stores", Source::Feature).unwrap(),
+        Decision::NeedsConsent { reason: ConsentReason::Stale }
+    );
     assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), Decision::Allowed, "other purposes unaffected");
     drop(e);
     let new_recipient = Policy::parse(&SMALL_POLICY.replace("GPS location", "GPS location and device id")).unwrap();
     let mut e = open(new_recipient, dir.path(), &clock);
-    assert_eq!(e.decide("nearby_stores", Source::Feature).unwrap(), Decision::NeedsConsent { reason: ConsentReason::Stale });
+    assert_eq!(
+        e.decide("nearby_stores", Source::Feature).unwrap(),
+        Decision::NeedsConsent { reason: ConsentReason::Stale }
+    );
 }
 
 #[test]
@@ -151,7 +171,8 @@ fn a_clock_moved_backwards_keeps_the_cooldown_closed() {
 fn cooldown_length_comes_from_the_policy() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(T0));
-    let policy = Policy::parse(&SMALL_POLICY.replace("\"denial_cooldown_hours\": 48", "\"denial_cooldown_hours\": 2")).unwrap();
+    let policy =
+        Policy::parse(&SMALL_POLICY.replace("\"denial_cooldown_hours\": 48", "\"denial_cooldown_hours\": 2")).unwrap();
     let mut e = open(policy, dir.path(), &clock);
     e.accept_policy(&user(Surface::App)).unwrap();
     e.deny("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
@@ -201,7 +222,10 @@ fn unreadable_journal_fails_closed() {
     std::fs::create_dir(&path).unwrap();
     let clock = Arc::new(ManualClock::new(T0));
     let mut e = open(small_policy(), d.path(), &clock);
-    assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), Decision::Blocked { reason: BlockReason::Storage });
+    assert_eq!(
+        e.decide("feedback_photo", Source::Feature).unwrap(),
+        Decision::Blocked { reason: BlockReason::Storage }
+    );
 }
 
 #[test]
@@ -211,13 +235,20 @@ fn withdraw_returns_only_permissions_no_other_purpose_covers() {
     e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
     e.grant("scan_receipt", &user(Surface::RationaleDialog)).unwrap();
     e.grant("nearby_stores", &user(Surface::RationaleDialog)).unwrap();
-    assert_eq!(e.withdraw("feedback_photo", &user(Surface::SettingsScreen)).unwrap(), vec![], "scan_receipt still uses the camera");
+    assert_eq!(
+        e.withdraw("feedback_photo", &user(Surface::SettingsScreen)).unwrap(),
+        vec![],
+        "scan_receipt still uses the camera"
+    );
     assert_eq!(e.withdraw("scan_receipt", &user(Surface::SettingsScreen)).unwrap(), vec![Permission::Camera]);
     assert_eq!(
         e.withdraw("nearby_stores", &user(Surface::SettingsScreen)).unwrap(),
         vec![Permission::AccessCoarseLocation, Permission::AccessFineLocation]
     );
-    assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), Decision::Blocked { reason: BlockReason::Cooldown { until_ms: T0 + 48 * HOUR_MS } });
+    assert_eq!(
+        e.decide("feedback_photo", Source::Feature).unwrap(),
+        Decision::Blocked { reason: BlockReason::Cooldown { until_ms: T0 + 48 * HOUR_MS } }
+    );
 }
 
 #[test]
@@ -225,7 +256,11 @@ fn reconcile_reports_os_grants_without_consent() {
     let (_d, _c, mut e) = setup();
     e.accept_policy(&user(Surface::App)).unwrap();
     e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
-    let os = ["android.permission.CAMERA", "android.permission.ACCESS_FINE_LOCATION", "android.permission.POST_NOTIFICATIONS"];
+    let os = [
+        "android.permission.CAMERA",
+        "android.permission.ACCESS_FINE_LOCATION",
+        "android.permission.POST_NOTIFICATIONS",
+    ];
     assert_eq!(e.reconcile(&os), vec![Permission::AccessFineLocation]);
 }
 
@@ -279,7 +314,8 @@ fn erase_leaves_no_journal_and_starts_over() {
     e.compact().unwrap();
     e.grant("scan_receipt", &user(Surface::RationaleDialog)).unwrap();
     e.erase().unwrap();
-    let left: Vec<String> = std::fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let left: Vec<String> =
+        std::fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     assert!(left.iter().all(|n| n == "consent.lock" || n == "consent.gen"), "left behind: {left:?}");
     for name in &left {
         let bytes = std::fs::read(d.path().join(name)).unwrap();
@@ -317,7 +353,13 @@ fn proof_export_records_who_where_and_which_text() {
     let (_d, _c, mut e) = setup();
     e.accept_policy(&user(Surface::App)).unwrap();
     e.grant("feedback_photo", &Context::new(Surface::RationaleDialog, "en", Actor::User)).unwrap();
-    e.record_os_result("feedback_photo", "android.permission.CAMERA", OsResult::DeniedPermanently, &user(Surface::SystemDialog)).unwrap();
+    e.record_os_result(
+        "feedback_photo",
+        "android.permission.CAMERA",
+        OsResult::DeniedPermanently,
+        &user(Surface::SystemDialog),
+    )
+    .unwrap();
     let proof = e.export_proof().unwrap();
     assert_eq!(proof["format"], "consentgate-proof");
     let grant = &proof["history"][1];
@@ -350,16 +392,26 @@ fn long_histories_compact_themselves_and_keep_every_event() {
     for i in 0..24 {
         clock.advance(HOUR_MS);
         let id = ["feedback_photo", "scan_receipt"][i % 2];
-        if i % 3 == 0 { e.deny(id, &user(Surface::RationaleDialog)) } else { e.grant(id, &user(Surface::RationaleDialog)) }.unwrap();
+        if i % 3 == 0 {
+            e.deny(id, &user(Surface::RationaleDialog))
+        } else {
+            e.grant(id, &user(Surface::RationaleDialog))
+        }
+        .unwrap();
     }
     let live = std::fs::read_to_string(dir.path().join("consent.journal")).unwrap();
     assert!(live.lines().count() <= 11, "the live file stays short: {} lines", live.lines().count());
-    let archives = std::fs::read_dir(dir.path()).unwrap().filter(|f| f.as_ref().unwrap().file_name().to_string_lossy().ends_with(".archive")).count();
+    let archives = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|f| f.as_ref().unwrap().file_name().to_string_lossy().ends_with(".archive"))
+        .count();
     assert!(archives >= 2, "history moved to archives: {archives}");
-    let before: Vec<Decision> = ["feedback_photo", "scan_receipt"].iter().map(|id| e.decide(id, Source::Feature).unwrap()).collect();
+    let before: Vec<Decision> =
+        ["feedback_photo", "scan_receipt"].iter().map(|id| e.decide(id, Source::Feature).unwrap()).collect();
     drop(e);
     let mut e = open(small_policy(), dir.path(), &clock);
-    let after: Vec<Decision> = ["feedback_photo", "scan_receipt"].iter().map(|id| e.decide(id, Source::Feature).unwrap()).collect();
+    let after: Vec<Decision> =
+        ["feedback_photo", "scan_receipt"].iter().map(|id| e.decide(id, Source::Feature).unwrap()).collect();
     assert_eq!(before, after);
     let history = e.export_proof().unwrap()["history"].as_array().unwrap().clone();
     assert_eq!(history.len(), 25, "every event is still in the proof");

@@ -89,10 +89,7 @@ fn assert_no_acknowledged_event_lost(dir: &Path, acked: &[String], failed: &[Str
 
 /// Lines `ack <tag>` / `failed <tag>` printed by a child.
 fn child_tags(stdout: &str, kind: &str) -> Vec<String> {
-    stdout
-        .lines()
-        .filter_map(|l| l.split_once(&format!("{kind} ")).map(|(_, t)| t.trim().to_string()))
-        .collect()
+    stdout.lines().filter_map(|l| l.split_once(&format!("{kind} ")).map(|(_, t)| t.trim().to_string())).collect()
 }
 
 /// Runs `fault_child` with `CG_FAULT=scenario` on `dir`; returns its stdout.
@@ -133,14 +130,27 @@ fn private_mount_namespace() -> std::io::Result<()> {
             return Err(std::io::Error::last_os_error());
         }
         let root = CString::new("/").unwrap();
-        if libc::mount(std::ptr::null(), root.as_ptr(), std::ptr::null(), libc::MS_REC | libc::MS_PRIVATE, std::ptr::null()) != 0 {
+        if libc::mount(
+            std::ptr::null(),
+            root.as_ptr(),
+            std::ptr::null(),
+            libc::MS_REC | libc::MS_PRIVATE,
+            std::ptr::null(),
+        ) != 0
+        {
             return Err(std::io::Error::last_os_error());
         }
     }
     Ok(())
 }
 
-fn mount(source: &str, target: &Path, fstype: Option<&str>, flags: libc::c_ulong, data: Option<&str>) -> std::io::Result<()> {
+fn mount(
+    source: &str,
+    target: &Path,
+    fstype: Option<&str>,
+    flags: libc::c_ulong,
+    data: Option<&str>,
+) -> std::io::Result<()> {
     let source = CString::new(source).unwrap();
     let fstype = fstype.map(|f| CString::new(f).unwrap());
     let data = data.map(|d| CString::new(d).unwrap());
@@ -212,7 +222,7 @@ fn child_file_size_limit(dir: &Path) {
     assert!(shared.is_allowed(NEARBY), "consents already on disk still stand");
 
     // Space again: the same actions succeed, and a new grant counts again.
-    set_file_size_limit(libc::RLIM_INFINITY as u64);
+    set_file_size_limit(libc::RLIM_INFINITY);
     shared.with(|e| e.withdraw("feedback_photo", &tag(12))).unwrap();
     println!("ack en-t12");
     assert!(!shared.is_allowed(FP));
@@ -250,8 +260,13 @@ fn child_tmpfs_full(dir: &Path) {
             // Alternate grant and withdraw on one purpose until the disk is full.
             let grant = n % 2 == 0;
             let len = file_len(&path);
-            let result =
-                shared.with(|e| if grant { e.grant("feedback_photo", &tag(n)) } else { e.withdraw("feedback_photo", &tag(n)).map(|_| ()) });
+            let result = shared.with(|e| {
+                if grant {
+                    e.grant("feedback_photo", &tag(n))
+                } else {
+                    e.withdraw("feedback_photo", &tag(n)).map(|_| ())
+                }
+            });
             match result {
                 Ok(()) => {
                     println!("ack en-t{n}");
@@ -261,7 +276,11 @@ fn child_tmpfs_full(dir: &Path) {
                     println!("failed en-t{n}");
                     assert_storage(&err, &path, "No space left on device");
                     assert_eq!(file_len(&path), len, "the partial line was taken back");
-                    assert!(!shared.is_allowed(FP), "after a failed {} the purpose is not allowed", if grant { "grant" } else { "withdrawal" });
+                    assert!(
+                        !shared.is_allowed(FP),
+                        "after a failed {} the purpose is not allowed",
+                        if grant { "grant" } else { "withdrawal" }
+                    );
                     injected += 1;
                     break;
                 }
@@ -318,7 +337,10 @@ fn child_fsync_fails(dir: &Path) {
     let err = e.accept_policy(&tag(22)).unwrap_err();
     println!("failed-fresh en-t22");
     assert_storage(&err, &journal_path(&fresh), "Input/output error");
-    assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), Decision::Blocked { reason: BlockReason::PolicyNotAccepted });
+    assert_eq!(
+        e.decide("feedback_photo", Source::Feature).unwrap(),
+        Decision::Blocked { reason: BlockReason::PolicyNotAccepted }
+    );
 
     disarm();
     shared.with(|e| e.withdraw("feedback_photo", &tag(23))).unwrap();
@@ -327,7 +349,10 @@ fn child_fsync_fails(dir: &Path) {
     println!("ack en-t24");
     assert!(!shared.is_allowed(FP) && shared.is_allowed(RECEIPT));
     e.accept_policy(&tag(25)).unwrap();
-    assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), Decision::NeedsConsent { reason: ConsentReason::NeverAsked });
+    assert_eq!(
+        e.decide("feedback_photo", Source::Feature).unwrap(),
+        Decision::NeedsConsent { reason: ConsentReason::NeverAsked }
+    );
     let injected = std::fs::read(flags.join("injected")).unwrap().len();
     assert!(injected >= 3, "the shim injected {injected} failures");
     println!("injected {injected}");
@@ -349,7 +374,11 @@ fn child_rename_fails(dir: &Path) {
     assert_eq!(std::fs::read(&path).unwrap(), before, "the live journal is untouched");
     assert!(!dir.join("consent.journal.tmp").exists(), "the temporary file is cleaned up");
     assert_eq!(e.storage_problem(), None);
-    assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), Decision::Allowed, "a failed compaction changes no decision");
+    assert_eq!(
+        e.decide("feedback_photo", Source::Feature).unwrap(),
+        Decision::Allowed,
+        "a failed compaction changes no decision"
+    );
     assert_ne!(e.decide("nearby_stores", Source::Feature).unwrap(), Decision::Allowed);
     // Appends go on after a failed compaction.
     e.grant("scan_receipt", &tag(31)).unwrap();
@@ -377,7 +406,10 @@ fn child_read_only(dir: &Path) {
         mount(dir.to_str().unwrap(), dir, None, libc::MS_BIND, None).unwrap();
         mount("none", dir, None, libc::MS_REMOUNT | libc::MS_BIND | libc::MS_RDONLY, None).unwrap();
         let d = dir.to_path_buf();
-        ("Read-only file system", Box::new(move || mount("none", &d, None, libc::MS_REMOUNT | libc::MS_BIND, None).unwrap()))
+        (
+            "Read-only file system",
+            Box::new(move || mount("none", &d, None, libc::MS_REMOUNT | libc::MS_BIND, None).unwrap()),
+        )
     } else {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
@@ -572,7 +604,10 @@ fn a_journal_folder_that_disappears() {
     // A new engine (the app restarted) recreates the folder and starts from nothing; the
     // old one stays closed rather than write beside it without the shared lock.
     let mut fresh = open(small_policy(), &dir, &clock);
-    assert_eq!(fresh.decide("feedback_photo", Source::Feature).unwrap(), Decision::Blocked { reason: BlockReason::PolicyNotAccepted });
+    assert_eq!(
+        fresh.decide("feedback_photo", Source::Feature).unwrap(),
+        Decision::Blocked { reason: BlockReason::PolicyNotAccepted }
+    );
     fresh.accept_policy(&tag(61)).unwrap();
     fresh.grant("feedback_photo", &tag(62)).unwrap();
     let err = shared.with(|e| e.withdraw("feedback_photo", &tag(63))).unwrap_err();
@@ -659,12 +694,19 @@ fn a_clock_that_jumps_backwards_never_resurrects_a_consent() {
         for e in [&mut a, &mut b] {
             for source in [Source::Feature, Source::Settings] {
                 let d = e.decide("feedback_photo", source).unwrap();
-                assert_ne!(d, Decision::Allowed, "clock at {back_to}: a withdrawal with an older timestamp lost to the grant");
+                assert_ne!(
+                    d,
+                    Decision::Allowed,
+                    "clock at {back_to}: a withdrawal with an older timestamp lost to the grant"
+                );
             }
         }
         // When the clock comes back, the purpose may be asked again, not silently allowed.
         clock.set(T0 + 100 * year);
-        assert_eq!(a.decide("feedback_photo", Source::Feature).unwrap(), Decision::NeedsConsent { reason: ConsentReason::AskAgain });
+        assert_eq!(
+            a.decide("feedback_photo", Source::Feature).unwrap(),
+            Decision::NeedsConsent { reason: ConsentReason::AskAgain }
+        );
         assert_eq!(b.storage_problem(), None, "timestamps out of order are not corruption");
     }
     let mut e = open(small_policy(), dir.path(), &Arc::new(ManualClock::new(T0)));
@@ -723,5 +765,9 @@ fn events_after_a_recovery_stay_in_the_proof_when_archives_exist() {
     let kept2 = e.recover_from_corruption(&tag(84)).unwrap();
     let names: Vec<String> =
         std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    assert_eq!(names.iter().filter(|n| n.contains(".corrupt-")).count(), 3, "nothing kept aside was overwritten: {names:?} ({kept2})");
+    assert_eq!(
+        names.iter().filter(|n| n.contains(".corrupt-")).count(),
+        3,
+        "nothing kept aside was overwritten: {names:?} ({kept2})"
+    );
 }

@@ -57,7 +57,8 @@ fn replay(target: &str, check: fn(&[u8]) -> String) -> Vec<(String, Vec<u8>, Str
     let expected_path = fuzz_dir().join("expected").join(format!("{target}.tsv"));
     let actual: BTreeMap<&str, &str> = results.iter().map(|(n, _, c)| (n.as_str(), c.as_str())).collect();
     if std::env::var_os("CG_FUZZ_BLESS").is_some() {
-        let mut text = String::from("# file\toutcome class (written by CG_FUZZ_BLESS=1; see tests/fuzz_corpus_replay.rs)\n");
+        let mut text =
+            String::from("# file\toutcome class (written by CG_FUZZ_BLESS=1; see tests/fuzz_corpus_replay.rs)\n");
         for (n, c) in &actual {
             text.push_str(&format!("{n}\t{c}\n"));
         }
@@ -115,7 +116,12 @@ fn manifest_lint_corpus_replays() {
 #[test]
 fn policy_corpus_replays() {
     let results = replay("policy_parse", fuzz_checks::policy_parse);
-    println!("policy_parse: {} inputs, {} valid, {} invalid", results.len(), count(&results, "valid"), count(&results, "invalid"));
+    println!(
+        "policy_parse: {} inputs, {} valid, {} invalid",
+        results.len(),
+        count(&results, "valid"),
+        count(&results, "invalid")
+    );
     // The seeds cover both classes; a corpus that lost either is not testing much.
     assert!(count(&results, "valid") >= 2 && count(&results, "invalid") >= 1);
 }
@@ -131,7 +137,11 @@ fn load_through_engine(name: &str, bytes: &[u8], class: &str) {
     for purpose in ["feedback_photo", "nearby_stores", "scan_receipt"] {
         let d = engine.decide(purpose, Source::Feature).unwrap();
         if fails_closed {
-            assert_eq!(d, Decision::Blocked { reason: BlockReason::Storage }, "{name}: corrupt journal must fail closed");
+            assert_eq!(
+                d,
+                Decision::Blocked { reason: BlockReason::Storage },
+                "{name}: corrupt journal must fail closed"
+            );
         }
     }
     if fails_closed {
@@ -147,7 +157,12 @@ fn journal_corpus_replays_through_scan_and_the_engine_loader() {
     for (name, bytes, class) in &results {
         load_through_engine(name, bytes, class);
     }
-    println!("journal_scan: {} inputs, {} loaded, {} corrupt", results.len(), count(&results, "loaded"), count(&results, "corrupt"));
+    println!(
+        "journal_scan: {} inputs, {} loaded, {} corrupt",
+        results.len(),
+        count(&results, "loaded"),
+        count(&results, "corrupt")
+    );
     assert!(count(&results, "loaded") >= 2 && count(&results, "corrupt") >= 1);
 }
 

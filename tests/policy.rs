@@ -76,7 +76,10 @@ fn malformed_purpose_id() {
 
 #[test]
 fn empty_permission_list() {
-    let (msg, _) = issue_at(&with_purpose(r#"{"id": "a", "permissions": [], "description": {"en": "x"}}"#), "$.purposes[0].permissions");
+    let (msg, _) = issue_at(
+        &with_purpose(r#"{"id": "a", "permissions": [], "description": {"en": "x"}}"#),
+        "$.purposes[0].permissions",
+    );
     assert!(msg.contains("at least one permission"), "{msg}");
 }
 
@@ -95,7 +98,8 @@ fn unknown_and_normal_permissions() {
 
 #[test]
 fn no_description_in_default_locale() {
-    let src = with_purpose(r#"{"id": "a", "permissions": ["android.permission.CAMERA"], "description": {"zh-CN": "拍照"}}"#);
+    let src =
+        with_purpose(r#"{"id": "a", "permissions": ["android.permission.CAMERA"], "description": {"zh-CN": "拍照"}}"#);
     let (msg, _) = issue_at(&src, "$.purposes[0].description");
     assert!(msg.contains("no description in the default locale \"en\""), "{msg}");
 }
@@ -116,7 +120,8 @@ fn background_location_without_foreground() {
 #[test]
 fn cooldown_out_of_range() {
     for bad in ["0", "-5", "8761", "1.5", "\"48\""] {
-        let src = common::SMALL_POLICY.replace("\"denial_cooldown_hours\": 48", &format!("\"denial_cooldown_hours\": {bad}"));
+        let src =
+            common::SMALL_POLICY.replace("\"denial_cooldown_hours\": 48", &format!("\"denial_cooldown_hours\": {bad}"));
         let (msg, line) = issue_at(&src, "$.denial_cooldown_hours");
         assert!(msg.contains("out of range"), "{bad}: {msg}");
         assert_eq!(line, Some(5));
@@ -128,7 +133,9 @@ fn unknown_fields_anywhere() {
     let src = common::SMALL_POLICY.replace("\"schema\": 1,", "\"schema\": 1, \"purpose\": [],");
     let (msg, _) = issue_at(&src, "$.purpose");
     assert!(msg.contains("unknown field \"purpose\""), "{msg}");
-    let src = with_purpose(r#"{"id": "a", "permissions": ["android.permission.CAMERA"], "description": {"en": "x"}, "optional": true}"#);
+    let src = with_purpose(
+        r#"{"id": "a", "permissions": ["android.permission.CAMERA"], "description": {"en": "x"}, "optional": true}"#,
+    );
     issue_at(&src, "$.purposes[0].optional");
     let src = with_purpose(
         r#"{"id": "a", "permissions": ["android.permission.CAMERA"], "description": {"en": "x"}, "recipients": [{"name": "n", "data": "d", "url": "u"}]}"#,

@@ -49,11 +49,19 @@ fn section_9_table_is_declared_one_purpose_per_function() {
 fn everything_is_off_by_default() {
     let (_d, _c, mut e) = app();
     for id in ids(&e) {
-        assert_eq!(e.decide(&id, Source::Feature).unwrap(), Decision::Blocked { reason: BlockReason::PolicyNotAccepted }, "{id}");
+        assert_eq!(
+            e.decide(&id, Source::Feature).unwrap(),
+            Decision::Blocked { reason: BlockReason::PolicyNotAccepted },
+            "{id}"
+        );
     }
     e.accept_policy(&user(Surface::App)).unwrap();
     for id in ids(&e) {
-        assert_eq!(e.decide(&id, Source::Feature).unwrap(), Decision::NeedsConsent { reason: ConsentReason::NeverAsked }, "{id}");
+        assert_eq!(
+            e.decide(&id, Source::Feature).unwrap(),
+            Decision::NeedsConsent { reason: ConsentReason::NeverAsked },
+            "{id}"
+        );
     }
     assert!(e.settings("zh-CN").iter().all(|row| !row.allowed));
 }
@@ -101,16 +109,26 @@ fn a_purpose_change_needs_fresh_consent() {
     e.grant("location_service", &user(Surface::RationaleDialog)).unwrap();
     e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
     drop(e);
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/phone-backup/policy.json")).unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/phone-backup/policy.json")).unwrap();
     let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
     let location = json["purposes"].as_array_mut().unwrap().iter_mut().find(|p| p["id"] == "location_service").unwrap();
-    location["recipients"].as_array_mut().unwrap().push(serde_json::json!({"name": "Ad network", "data": "GPS location"}));
+    location["recipients"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"name": "Ad network", "data": "GPS location"}));
     let changed = Policy::parse(&json.to_string()).unwrap();
     let mut e = open(changed, d.path(), &clock);
-    assert_eq!(e.decide("location_service", Source::Feature).unwrap(), Decision::NeedsConsent { reason: ConsentReason::Stale });
+    assert_eq!(
+        e.decide("location_service", Source::Feature).unwrap(),
+        Decision::NeedsConsent { reason: ConsentReason::Stale }
+    );
     assert!(e.decide("feedback_photo", Source::Feature).unwrap().is_allowed());
     let rationale = e.rationale("location_service", "en").unwrap();
-    assert!(rationale.recipients.iter().any(|r| r.name == "Ad network"), "the new recipient is shown when asking again");
+    assert!(
+        rationale.recipients.iter().any(|r| r.name == "Ad network"),
+        "the new recipient is shown when asking again"
+    );
 }
 
 /// Withdrawal stops future use at once, but does not rewrite the past: the history of what
@@ -120,7 +138,13 @@ fn withdrawal_stops_future_use_and_keeps_history() {
     let (_d, clock, mut e) = app();
     e.accept_policy(&user(Surface::App)).unwrap();
     e.grant("after_call_sms", &user(Surface::RationaleDialog)).unwrap();
-    e.record_os_result("after_call_sms", "android.permission.SEND_SMS", OsResult::Granted, &user(Surface::SystemDialog)).unwrap();
+    e.record_os_result(
+        "after_call_sms",
+        "android.permission.SEND_SMS",
+        OsResult::Granted,
+        &user(Surface::SystemDialog),
+    )
+    .unwrap();
     clock.advance(HOUR_MS);
     let to_revoke = e.withdraw("after_call_sms", &user(Surface::SettingsScreen)).unwrap();
     assert_eq!(to_revoke, vec![Permission::SendSms]);
@@ -157,7 +181,10 @@ fn under_18s_need_a_guardian() {
     e.accept_policy(&user(Surface::App)).unwrap();
     e.set_age_bracket(AgeBracket::Age14To17, &user(Surface::App)).unwrap();
     e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
-    assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), Decision::Blocked { reason: BlockReason::GuardianRequired });
+    assert_eq!(
+        e.decide("feedback_photo", Source::Feature).unwrap(),
+        Decision::Blocked { reason: BlockReason::GuardianRequired }
+    );
     e.set_guardian_consent(true, &Context::new(Surface::App, "zh-CN", Actor::Guardian)).unwrap();
     assert!(e.decide("feedback_photo", Source::Feature).unwrap().is_allowed());
 }
@@ -182,6 +209,9 @@ fn account_deletion_erases_everything() {
     e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
     e.erase().unwrap();
     assert!(!d.path().join("consent.journal").exists());
-    assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), Decision::Blocked { reason: BlockReason::PolicyNotAccepted });
+    assert_eq!(
+        e.decide("feedback_photo", Source::Feature).unwrap(),
+        Decision::Blocked { reason: BlockReason::PolicyNotAccepted }
+    );
     assert_eq!(e.export_proof().unwrap()["history"].as_array().unwrap().len(), 0);
 }

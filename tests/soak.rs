@@ -82,7 +82,7 @@ fn soak_child() {
                 let counters = counters.clone();
                 let open_engine = &open_engine;
                 s.spawn(move || {
-                    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ ((p as u64) << 32 | t as u64 + 1));
+                    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (((p as u64) << 32) | (t as u64 + 1)));
                     let mut out = Vec::new();
                     let mut logged = 0;
                     let mut own = (t == 2).then(open_engine);
@@ -93,7 +93,7 @@ fn soak_child() {
                         let id = PURPOSES[purpose];
                         if t == 3 {
                             // The hot path, as apps call it at every point of use.
-                            let sample = rng.next() % HOT_SAMPLE == 0 && logged < MAX_LOGGED_PER_THREAD;
+                            let sample = rng.next().is_multiple_of(HOT_SAMPLE) && logged < MAX_LOGGED_PER_THREAD;
                             let start = if sample { mono_ns() } else { 0 };
                             let allowed = shared.is_allowed(purpose);
                             counters[3].fetch_add(1, Ordering::Relaxed);
@@ -131,7 +131,11 @@ fn soak_child() {
                                 None => shared.with(|e| e.decide(id, Source::Feature)),
                             }
                             .unwrap();
-                            assert_ne!(d, Decision::Blocked { reason: BlockReason::Storage }, "storage trouble during the soak");
+                            assert_ne!(
+                                d,
+                                Decision::Blocked { reason: BlockReason::Storage },
+                                "storage trouble during the soak"
+                            );
                             log_line(&mut out, 'D', purpose, start, mono_ns(), if d.is_allowed() { "1" } else { "0" });
                             counters[2].fetch_add(1, Ordering::Relaxed);
                         }
@@ -284,7 +288,8 @@ fn processes_and_threads_granting_withdrawing_and_deciding_at_once() {
         }
     }
     let writes: Vec<&Op> = ops.iter().filter(|o| o.kind != 'D').collect();
-    let lost: Vec<&str> = writes.iter().filter(|o| !seq_of.contains_key(o.rest.as_str())).map(|o| o.rest.as_str()).collect();
+    let lost: Vec<&str> =
+        writes.iter().filter(|o| !seq_of.contains_key(o.rest.as_str())).map(|o| o.rest.as_str()).collect();
     assert!(lost.is_empty(), "{} acknowledged events lost, e.g. {:?}", lost.len(), &lost[..lost.len().min(5)]);
     assert_eq!(seq_of.len(), writes.len(), "events in the journal that no thread acknowledged");
 
@@ -312,7 +317,12 @@ fn processes_and_threads_granting_withdrawing_and_deciding_at_once() {
             violations.push(format!("{} decided {} during [{}, {}]", PURPOSES[d.purpose], allowed, d.start, d.end));
         }
     }
-    assert!(violations.is_empty(), "{} decisions no journal order allows, e.g. {:?}", violations.len(), &violations[..violations.len().min(5)]);
+    assert!(
+        violations.is_empty(),
+        "{} decisions no journal order allows, e.g. {:?}",
+        violations.len(),
+        &violations[..violations.len().min(5)]
+    );
 
     let [grants, withdrawals, decided, hot] = totals;
     println!(

@@ -26,19 +26,16 @@ pub fn user() -> Context {
 }
 
 pub fn open(policy: Policy, dir: &Path, fsync: bool) -> Engine {
-    Engine::open(policy, dir, Arc::new(SystemClock), JournalOptions { fsync, compact_after: usize::MAX }).expect("engine opens")
+    Engine::open(policy, dir, Arc::new(SystemClock), JournalOptions { fsync, compact_after: usize::MAX })
+        .expect("engine opens")
 }
 
 /// Writes exactly `events` events through the engine's public API: the privacy policy
 /// accepted, then grant / OS result / withdraw / deny cycling over every purpose.
 pub fn fill_journal(engine: &mut Engine, events: usize) {
     let ctx = user();
-    let purposes: Vec<(String, String)> = engine
-        .policy()
-        .purposes
-        .iter()
-        .map(|p| (p.id.clone(), p.permissions[0].name().to_string()))
-        .collect();
+    let purposes: Vec<(String, String)> =
+        engine.policy().purposes.iter().map(|p| (p.id.clone(), p.permissions[0].name().to_string())).collect();
     if events == 0 {
         return;
     }

@@ -32,7 +32,11 @@ fn main() {
     let phone_manifest = std::fs::read(root.join("examples/phone-backup/AndroidManifest.xml")).unwrap();
     let assistant_manifest = std::fs::read(root.join("examples/assistant/AndroidManifest.xml")).unwrap();
     write("manifest_lint", "phone-backup.xml", &phone_manifest);
-    write("manifest_lint", "assistant-own-policy.xml", &[&assistant_manifest[..], b"\0", assistant.as_bytes()].concat());
+    write(
+        "manifest_lint",
+        "assistant-own-policy.xml",
+        &[&assistant_manifest[..], b"\0", assistant.as_bytes()].concat(),
+    );
     write("manifest_lint", "assistant-vs-phone-policy.xml", &assistant_manifest);
     write(
         "manifest_lint",
@@ -48,7 +52,8 @@ fn main() {
     let policy = Policy::parse(&phone).unwrap();
     let ids: Vec<String> = policy.purposes.iter().map(|p| p.id.clone()).collect();
     let perm = policy.purposes[0].permissions[0].name().to_string();
-    let mut e = Engine::open(policy, &dir, clock.clone(), JournalOptions { fsync: false, ..JournalOptions::default() }).unwrap();
+    let mut e = Engine::open(policy, &dir, clock.clone(), JournalOptions { fsync: false, ..JournalOptions::default() })
+        .unwrap();
     let user = |s| Context::new(s, "zh-CN", Actor::User);
     e.accept_policy(&user(Surface::App)).unwrap();
     e.set_age_bracket(AgeBracket::Age14To17, &user(Surface::App)).unwrap();

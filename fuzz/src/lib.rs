@@ -117,12 +117,7 @@ fn line_start(data: &[u8], line: usize) -> usize {
     if line <= 1 {
         return 0;
     }
-    data.iter()
-        .enumerate()
-        .filter(|(_, &b)| b == b'\n')
-        .nth(line - 2)
-        .map(|(i, _)| i + 1)
-        .unwrap_or(data.len())
+    data.iter().enumerate().filter(|(_, &b)| b == b'\n').nth(line - 2).map(|(i, _)| i + 1).unwrap_or(data.len())
 }
 
 fn check_loaded(data: &[u8], s: &Scan) -> String {
@@ -322,7 +317,11 @@ pub fn manifest_lint(data: &[u8]) -> String {
                     Some(n) => assert_eq!((report.target_sdk, report.target_source), (n, TargetSource::Flag)),
                     None => assert_ne!(report.target_source, TargetSource::Flag),
                 }
-                let policy_codes = [Code::PolicyInvalid, Code::PurposeListsNonRuntimePermission, Code::BackgroundLocationWithoutForeground];
+                let policy_codes = [
+                    Code::PolicyInvalid,
+                    Code::PurposeListsNonRuntimePermission,
+                    Code::BackgroundLocationWithoutForeground,
+                ];
                 match &policy_valid {
                     Ok(()) => assert!(
                         report.findings.iter().all(|f| f.code != Code::PolicyInvalid),

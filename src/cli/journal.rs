@@ -28,7 +28,11 @@ enum Verdict {
     /// Only the last line is an unfinished write: recoverable, nothing acknowledged lost.
     Torn(Verified),
     /// `line` is the first bad line; `prefix` holds the events before it.
-    Corrupt { line: usize, reason: String, prefix: Verified },
+    Corrupt {
+        line: usize,
+        reason: String,
+        prefix: Verified,
+    },
 }
 
 /// Folds the scanned records into the state, exactly as the engine does on load: a
@@ -75,16 +79,12 @@ fn line_start(bytes: &[u8], line: usize) -> usize {
     if line <= 1 {
         return 0;
     }
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|&(_, &b)| b == b'\n')
-        .nth(line - 2)
-        .map_or(bytes.len(), |(i, _)| i + 1)
+    bytes.iter().enumerate().filter(|&(_, &b)| b == b'\n').nth(line - 2).map_or(bytes.len(), |(i, _)| i + 1)
 }
 
 fn load(path: &Path, command: &str) -> Result<Verdict, Output> {
-    let bytes = read_bytes(path, "journal").map_err(|message| Output::error(EXIT_USAGE, format!("{command}: {message}")))?;
+    let bytes =
+        read_bytes(path, "journal").map_err(|message| Output::error(EXIT_USAGE, format!("{command}: {message}")))?;
     Ok(verify_bytes(&bytes))
 }
 
@@ -178,7 +178,6 @@ fn wire<T: Serialize>(value: &T) -> String {
 }
 
 pub use crate::clock::rfc3339_utc as utc;
-
 
 fn details(r: &Record) -> String {
     let short = |p: &str| p.strip_prefix("android.permission.").unwrap_or(p).to_string();
@@ -291,9 +290,16 @@ pub(super) fn export(path: &Path, policy_path: Option<&Path>) -> Output {
             match Policy::parse(&text) {
                 Ok(policy) => Some(policy),
                 Err(e) => {
-                    let mut out = Output::error(EXIT_USAGE, format!("{COMMAND}: the policy {} is not valid:", p.display()));
+                    let mut out =
+                        Output::error(EXIT_USAGE, format!("{COMMAND}: the policy {} is not valid:", p.display()));
                     for issue in &e.issues {
-                        out.err_line(format!("{}:{}: {}: {}", p.display(), issue.line.unwrap_or(1), issue.path, issue.message));
+                        out.err_line(format!(
+                            "{}:{}: {}: {}",
+                            p.display(),
+                            issue.line.unwrap_or(1),
+                            issue.path,
+                            issue.message
+                        ));
                     }
                     return out;
                 }
@@ -342,7 +348,6 @@ pub(super) fn export(path: &Path, policy_path: Option<&Path>) -> Output {
 #[cfg(test)]
 mod tests {
     use super::*;
-
 
     #[test]
     fn line_start_finds_offsets() {

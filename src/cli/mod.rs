@@ -238,10 +238,9 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> Output {
     let mut args = Args { rest: args.into_iter().collect::<Vec<_>>().into_iter(), positional_only: false };
     match dispatch(&mut args) {
         Ok(out) => out,
-        Err(u) => Output::error(
-            EXIT_USAGE,
-            format!("{}: {}\nRun '{} --help' for usage.", u.command, u.message, u.command),
-        ),
+        Err(u) => {
+            Output::error(EXIT_USAGE, format!("{}: {}\nRun '{} --help' for usage.", u.command, u.message, u.command))
+        }
     }
 }
 
@@ -290,7 +289,10 @@ fn lint_command(args: &mut Args) -> Result<Output, Usage> {
                         return Err(usage(ME, "--target-sdk given twice"));
                     }
                     let level = v.to_str().and_then(api_level).ok_or_else(|| {
-                        usage(ME, format!("--target-sdk expects an API level from 1 to 1000, like 34 (got '{}')", show(&v)))
+                        usage(
+                            ME,
+                            format!("--target-sdk expects an API level from 1 to 1000, like 34 (got '{}')", show(&v)),
+                        )
                     })?;
                     target = Some(level);
                 }
@@ -298,7 +300,10 @@ fn lint_command(args: &mut Args) -> Result<Output, Usage> {
             },
             Arg::Short(c) => return Err(usage(ME, format!("unknown option '-{c}'"))),
             Arg::Positional(p) => {
-                return Err(usage(ME, format!("unexpected argument '{}' (use --manifest FILE --policy FILE)", show(&p))))
+                return Err(usage(
+                    ME,
+                    format!("unexpected argument '{}' (use --manifest FILE --policy FILE)", show(&p)),
+                ))
             }
         }
     }
@@ -321,7 +326,10 @@ fn run_lint(manifest_path: &Path, policy_path: &Path, target: Option<u32>) -> Ou
     let report = match lint::lint(&manifest, &policy, target) {
         Ok(r) => r,
         Err(e @ lint::InputError::ManifestNotXml(_)) => {
-            return Output::error(EXIT_USAGE, format!("{ME}: the manifest {} is not usable: {e}", manifest_path.display()))
+            return Output::error(
+                EXIT_USAGE,
+                format!("{ME}: the manifest {} is not usable: {e}", manifest_path.display()),
+            )
         }
         Err(e @ lint::InputError::PolicyNotJson { .. }) => {
             return Output::error(EXIT_USAGE, format!("{ME}: the policy {} is not JSON: {e}", policy_path.display()))
@@ -424,7 +432,11 @@ fn read_bytes(path: &Path, what: &str) -> Result<Vec<u8>, String> {
 fn read_text(path: &Path, what: &str) -> Result<String, String> {
     let bytes = read_bytes(path, what)?;
     String::from_utf8(bytes).map_err(|e| {
-        format!("the {what} {} is not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to())
+        format!(
+            "the {what} {} is not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
     })
 }
 

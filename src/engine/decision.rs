@@ -36,7 +36,9 @@ pub enum BlockReason {
     PolicyNotAccepted,
     GuardianRequired,
     /// Refused recently; the app may not ask again before `until_ms` (UTC ms).
-    Cooldown { until_ms: i64 },
+    Cooldown {
+        until_ms: i64,
+    },
     /// The journal cannot be read or is corrupt: fail closed.
     Storage,
 }

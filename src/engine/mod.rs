@@ -551,8 +551,9 @@ mod locale_tests {
         for good in ["zh-CN", "en", "und", "zh-Hans-CN"] {
             e.accept_policy(&Context::new(Surface::App, good, Actor::User)).unwrap();
         }
-        assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), Decision::NeedsConsent {
-            reason: decision::ConsentReason::NeverAsked
-        });
+        assert_eq!(
+            e.decide("feedback_photo", Source::Feature).unwrap(),
+            Decision::NeedsConsent { reason: decision::ConsentReason::NeverAsked }
+        );
     }
 }

@@ -66,10 +66,9 @@ impl SharedEngine {
     /// Runs `f` on the engine under the lock, after catching up with the journal, and
     /// recomputes the hot-path flags afterwards.
     pub fn with<R>(&self, f: impl FnOnce(&mut Engine) -> Result<R>) -> Result<R> {
-        let mut guard = self
-            .inner
-            .lock()
-            .map_err(|_| CoreError::Internal("an earlier call panicked while holding the engine; it stays closed".into()))?;
+        let mut guard = self.inner.lock().map_err(|_| {
+            CoreError::Internal("an earlier call panicked while holding the engine; it stays closed".into())
+        })?;
         let engine = guard.as_mut().ok_or(CoreError::Closed)?;
         engine.sync();
         let result = f(engine);

@@ -55,7 +55,11 @@ fn first_unpaired_surrogate(units: &[u16]) -> Option<usize> {
 }
 
 /// Reads a non-null `String[]` argument called `what`; a null element is an error.
-pub fn read_string_array(env: &mut Env<'_>, array: &JObjectArray<'_, JString<'_>>, what: &str) -> BridgeResult<Vec<String>> {
+pub fn read_string_array(
+    env: &mut Env<'_>,
+    array: &JObjectArray<'_, JString<'_>>,
+    what: &str,
+) -> BridgeResult<Vec<String>> {
     if array.is_null() {
         return Err(invalid(format!("{what} must not be null")));
     }

@@ -108,7 +108,9 @@ fn exception_for_bridge(err: &BridgeError, exception_pending: bool) -> Option<(&
     match err {
         _ if exception_pending => None,
         BridgeError::Core(e) => Some(exception_for(e)),
-        BridgeError::Jni(e) => Some((INTERNAL, truncate(format!("internal error in the consent engine's JNI bridge: {e}")))),
+        BridgeError::Jni(e) => {
+            Some((INTERNAL, truncate(format!("internal error in the consent engine's JNI bridge: {e}"))))
+        }
     }
 }
 
@@ -248,7 +250,8 @@ mod tests {
 
     #[test]
     fn invalid_policy_message_names_every_issue_with_path_and_line() {
-        let source = "{\n  \"schema\": 2,\n  \"policy_version\": \"\",\n  \"default_locale\": \"en\",\n  \"purposes\": []\n}";
+        let source =
+            "{\n  \"schema\": 2,\n  \"policy_version\": \"\",\n  \"default_locale\": \"en\",\n  \"purposes\": []\n}";
         let err = CoreError::InvalidPolicy(Policy::parse(source).unwrap_err());
         let (class, message) = exception_for(&err);
         assert_eq!(class, INVALID_POLICY);
@@ -262,7 +265,10 @@ mod tests {
     #[test]
     fn a_policy_with_hundreds_of_issues_still_gives_a_short_message() {
         let purposes: Vec<String> = (0..500).map(|i| format!("{{\"id\":\"P{i}\"}}")).collect();
-        let source = format!("{{\"schema\":1,\"policy_version\":\"v\",\"default_locale\":\"en\",\"purposes\":[{}]}}", purposes.join(","));
+        let source = format!(
+            "{{\"schema\":1,\"policy_version\":\"v\",\"default_locale\":\"en\",\"purposes\":[{}]}}",
+            purposes.join(",")
+        );
         let err = CoreError::InvalidPolicy(Policy::parse(&source).unwrap_err());
         let message = exception_for(&err).1;
         assert!(message.len() <= MAX_MESSAGE_BYTES, "{}", message.len());

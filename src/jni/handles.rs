@@ -121,7 +121,8 @@ mod tests {
 
     fn handle(dir: &std::path::Path) -> EngineHandle {
         let clock = Arc::new(AdjustableClock::new());
-        let engine = Engine::open(Policy::parse(POLICY).unwrap(), dir, clock.clone(), JournalOptions::default()).unwrap();
+        let engine =
+            Engine::open(Policy::parse(POLICY).unwrap(), dir, clock.clone(), JournalOptions::default()).unwrap();
         EngineHandle { shared: SharedEngine::new(engine), clock }
     }
 

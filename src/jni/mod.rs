@@ -100,7 +100,9 @@ pub extern "system" fn Java_io_consentgate_internal_Native_open<'local>(
         let dir = read_string(env, &journal_dir, "journalDir")?;
         if !Path::new(&dir).is_absolute() {
             let shown: String = dir.chars().take(80).collect();
-            return Err(invalid(format!("journalDir \"{shown}\" must be an absolute path (e.g. Context.getNoBackupFilesDir())")));
+            return Err(invalid(format!(
+                "journalDir \"{shown}\" must be an absolute path (e.g. Context.getNoBackupFilesDir())"
+            )));
         }
         let policy = Policy::parse(&source).map_err(CoreError::from)?;
         let (purposes, version) = (policy.purposes.len(), policy.policy_version.clone());
@@ -139,10 +141,8 @@ pub extern "system" fn Java_io_consentgate_internal_Native_isAllowed(
     handle: jlong,
     index: jint,
 ) -> jboolean {
-    std::panic::catch_unwind(|| {
-        index >= 0 && handles::get(handle).is_some_and(|h| h.shared.is_allowed(index as usize))
-    })
-    .unwrap_or(false)
+    std::panic::catch_unwind(|| index >= 0 && handles::get(handle).is_some_and(|h| h.shared.is_allowed(index as usize)))
+        .unwrap_or(false)
 }
 
 /// `emptyCall(handle, index): Boolean`: benchmarks only (`android-wrapper/bench`). The same
@@ -168,7 +168,8 @@ pub extern "system" fn Java_io_consentgate_internal_Native_purposeIds<'local>(
     handle: jlong,
 ) -> JObjectArray<'local, JString<'local>> {
     cold(env, |env| {
-        let ids: Vec<Option<String>> = with_engine(handle, |e| Ok(e.policy().purposes.iter().map(|p| Some(p.id.clone())).collect()))?;
+        let ids: Vec<Option<String>> =
+            with_engine(handle, |e| Ok(e.policy().purposes.iter().map(|p| Some(p.id.clone())).collect()))?;
         new_string_array(env, &ids)
     })
 }

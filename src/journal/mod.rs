@@ -248,8 +248,9 @@ impl Journal {
             stored.push(record);
         }
         let created = self.cursor.file_id.is_none();
-        let mut file = open_no_follow(&self.path, OpenOptions::new().read(true).write(true).create(true).truncate(false))
-            .map_err(|e| CoreError::storage(&self.path, e))?;
+        let mut file =
+            open_no_follow(&self.path, OpenOptions::new().read(true).write(true).create(true).truncate(false))
+                .map_err(|e| CoreError::storage(&self.path, e))?;
         let result = (|| -> std::io::Result<std::fs::Metadata> {
             // Drop an unfinished write left by a crash, so the new line starts on its own.
             file.set_len(self.cursor.offset)?;
@@ -329,7 +330,10 @@ impl Journal {
                         _ => false,
                     };
                     if !same {
-                        return Err(CoreError::storage(&archive, "exists and is not this journal's archive; move it away"));
+                        return Err(CoreError::storage(
+                            &archive,
+                            "exists and is not this journal's archive; move it away",
+                        ));
                     }
                 }
                 other => other.map_err(at(&archive))?,
@@ -438,7 +442,11 @@ impl Journal {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                 Err(e) => return Err(CoreError::storage(&path, e)),
             };
-            let scanned = scan(&bytes, None).map_err(|c| CoreError::Corrupt { path: path.clone(), line: c.line, reason: c.reason })?;
+            let scanned = scan(&bytes, None).map_err(|c| CoreError::Corrupt {
+                path: path.clone(),
+                line: c.line,
+                reason: c.reason,
+            })?;
             head = scanned.end.map(|p| p.hash);
             for record in scanned.records {
                 // Archives overlap only if a compaction was interrupted: skip repeats.
@@ -485,7 +493,9 @@ fn open_no_follow(path: &Path, options: &mut OpenOptions) -> std::io::Result<Fil
     use std::os::unix::fs::OpenOptionsExt;
     options.custom_flags(libc::O_NOFOLLOW).open(path).map_err(|e| {
         if e.raw_os_error() == Some(libc::ELOOP) {
-            std::io::Error::other("is a symbolic link; the consent journal must be a regular file (links are not followed)")
+            std::io::Error::other(
+                "is a symbolic link; the consent journal must be a regular file (links are not followed)",
+            )
         } else {
             e
         }

@@ -221,9 +221,7 @@ impl Record {
     /// Whether `tail` (bytes after the last newline) contains a checksum suffix in
     /// its middle, which no torn write of a single line can produce.
     pub fn has_inner_checksum(tail: &[u8]) -> bool {
-        tail.windows(SUM_PREFIX.len())
-            .enumerate()
-            .any(|(i, w)| w == SUM_PREFIX && i + SUM_SUFFIX_LEN < tail.len())
+        tail.windows(SUM_PREFIX.len()).enumerate().any(|(i, w)| w == SUM_PREFIX && i + SUM_SUFFIX_LEN < tail.len())
     }
 }
 

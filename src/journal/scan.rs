@@ -48,7 +48,8 @@ pub fn scan(bytes: &[u8], start: Option<&ChainPoint>) -> Result<Scan, Corruption
         };
         let line = &bytes[pos..pos + nl];
         line_no += 1;
-        let (record, h) = Record::decode_hashed(line).map_err(|e| Corruption { line: line_no, reason: e.to_string() })?;
+        let (record, h) =
+            Record::decode_hashed(line).map_err(|e| Corruption { line: line_no, reason: e.to_string() })?;
         check_chain(&record, seq, hash.as_deref()).map_err(|reason| Corruption { line: line_no, reason })?;
         seq = Some(record.seq);
         hash = Some(h);
@@ -71,7 +72,11 @@ fn check_chain(record: &Record, seq: Option<u64>, hash: Option<&str>) -> Result<
     match (seq, hash) {
         (Some(seq), Some(hash)) => {
             if record.seq != seq + 1 {
-                return Err(format!("sequence number {} where {} was expected (events removed or reordered)", record.seq, seq + 1));
+                return Err(format!(
+                    "sequence number {} where {} was expected (events removed or reordered)",
+                    record.seq,
+                    seq + 1
+                ));
             }
             if record.prev != hash {
                 return Err("hash chain broken: the previous line was changed, removed or reordered".into());
@@ -84,10 +89,7 @@ fn check_chain(record: &Record, seq: Option<u64>, hash: Option<&str>) -> Result<
         _ => match record.event {
             EventKind::Snapshot => Ok(()),
             _ if record.seq == 1 && record.prev == GENESIS_HASH => Ok(()),
-            _ => Err(format!(
-                "the journal starts at sequence number {} (events before it are missing)",
-                record.seq
-            )),
+            _ => Err(format!("the journal starts at sequence number {} (events before it are missing)", record.seq)),
         },
     }
 }

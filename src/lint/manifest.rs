@@ -151,7 +151,10 @@ pub fn parse(text: &str) -> Result<Manifest, NotAManifest> {
                 }
             }
             Event::CData(_) if depth == 0 => {
-                return Err(NotAManifest { line: Some(line), message: "not XML: CDATA outside the root element".into() });
+                return Err(NotAManifest {
+                    line: Some(line),
+                    message: "not XML: CDATA outside the root element".into(),
+                });
             }
             Event::Eof => break,
             _ => {}
@@ -178,7 +181,8 @@ fn attribute(
     line: usize,
 ) -> Result<Option<String>, NotAManifest> {
     for attr in e.attributes() {
-        let attr = attr.map_err(|err| NotAManifest { line: Some(line), message: format!("not well-formed XML: {err}") })?;
+        let attr =
+            attr.map_err(|err| NotAManifest { line: Some(line), message: format!("not well-formed XML: {err}") })?;
         let (resolved, name) = reader.resolve_attribute(attr.key);
         let matches_ns = match (ns, &resolved) {
             (None, ResolveResult::Unbound) => true,
@@ -243,11 +247,15 @@ fn uses_permission(
     Ok(())
 }
 
-fn uses_sdk(reader: &NsReader<&[u8]>, e: &BytesStart, line: usize, manifest: &mut Manifest) -> Result<(), NotAManifest> {
-    for (attr, slot) in [
-        (&b"minSdkVersion"[..], &mut manifest.min_sdk),
-        (&b"targetSdkVersion"[..], &mut manifest.target_sdk),
-    ] {
+fn uses_sdk(
+    reader: &NsReader<&[u8]>,
+    e: &BytesStart,
+    line: usize,
+    manifest: &mut Manifest,
+) -> Result<(), NotAManifest> {
+    for (attr, slot) in
+        [(&b"minSdkVersion"[..], &mut manifest.min_sdk), (&b"targetSdkVersion"[..], &mut manifest.target_sdk)]
+    {
         if let Some(v) = attribute(reader, e, Some(ANDROID_NS), attr, line)? {
             match api_level(&v) {
                 Some(value) => *slot = Some(SdkValue { value, line }),

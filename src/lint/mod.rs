@@ -52,8 +52,12 @@ impl Code {
             Code::StorageReadWithoutMediaPermissions => {
                 "READ_EXTERNAL_STORAGE requested on API 33+ while targeting 33+, and the purpose has no READ_MEDIA_*"
             }
-            Code::BackgroundLocationWithoutForeground => "ACCESS_BACKGROUND_LOCATION without ACCESS_COARSE/FINE_LOCATION",
-            Code::ManifestEntryUnreadable => "a manifest entry the lint cannot read (no android:name, SDK level not a number)",
+            Code::BackgroundLocationWithoutForeground => {
+                "ACCESS_BACKGROUND_LOCATION without ACCESS_COARSE/FINE_LOCATION"
+            }
+            Code::ManifestEntryUnreadable => {
+                "a manifest entry the lint cannot read (no android:name, SDK level not a number)"
+            }
         }
     }
 }

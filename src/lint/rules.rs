@@ -24,7 +24,8 @@ const READ_MEDIA: [&str; 3] = [
     "android.permission.READ_MEDIA_AUDIO",
 ];
 const BACKGROUND_LOCATION: &str = "android.permission.ACCESS_BACKGROUND_LOCATION";
-const FOREGROUND_LOCATION: [&str; 2] = ["android.permission.ACCESS_COARSE_LOCATION", "android.permission.ACCESS_FINE_LOCATION"];
+const FOREGROUND_LOCATION: [&str; 2] =
+    ["android.permission.ACCESS_COARSE_LOCATION", "android.permission.ACCESS_FINE_LOCATION"];
 
 /// One permission name as a purpose lists it.
 #[derive(Debug, Clone)]
@@ -81,7 +82,10 @@ impl PolicyPermissions {
                             .iter()
                             .enumerate()
                             .filter_map(|(j, n)| {
-                                n.as_str().map(|name| ListedPermission { name: name.to_string(), path: format!("{path}[{j}]") })
+                                n.as_str().map(|name| ListedPermission {
+                                    name: name.to_string(),
+                                    path: format!("{path}[{j}]"),
+                                })
                             })
                             .collect()
                     })
@@ -222,7 +226,9 @@ pub fn check(manifest: &Manifest, policy: &PolicyPermissions, policy_source: &st
             } else if entries.iter().all(|(_, _, range)| range.is_none()) {
                 let lo = min_sdk.max(RUNTIME_PERMISSIONS_API).max(perm.min_api());
                 let why = match entries.iter().filter_map(|(e, _, _)| e.max_sdk).max() {
-                    Some(max) if max < lo => format!("the manifest requests it only up to API {max} (android:maxSdkVersion)"),
+                    Some(max) if max < lo => {
+                        format!("the manifest requests it only up to API {max} (android:maxSdkVersion)")
+                    }
                     _ => format!("it means nothing after API {}", perm.max_api()),
                 };
                 policy_finding(
@@ -294,12 +300,16 @@ mod tests {
 
     /// A policy with one purpose per list of short permission names, one name per line.
     fn policy(purposes: &[&[&str]]) -> String {
-        let mut out = String::from("{\n\"schema\": 1,\n\"policy_version\": \"v1\",\n\"default_locale\": \"en\",\n\"purposes\": [\n");
+        let mut out = String::from(
+            "{\n\"schema\": 1,\n\"policy_version\": \"v1\",\n\"default_locale\": \"en\",\n\"purposes\": [\n",
+        );
         for (i, perms) in purposes.iter().enumerate() {
             if i > 0 {
                 out.push_str(",\n");
             }
-            out.push_str(&format!("{{\n\"id\": \"p{i}\",\n\"description\": {{ \"en\": \"Purpose {i}\" }},\n\"permissions\": [\n"));
+            out.push_str(&format!(
+                "{{\n\"id\": \"p{i}\",\n\"description\": {{ \"en\": \"Purpose {i}\" }},\n\"permissions\": [\n"
+            ));
             let names: Vec<String> = perms.iter().map(|n| format!("\"android.permission.{n}\"")).collect();
             out.push_str(&names.join(",\n"));
             out.push_str("\n]\n}");
@@ -337,7 +347,13 @@ mod tests {
     #[test]
     fn cg101_ignores_entries_that_never_apply_at_runtime() {
         // maxSdkVersion below the app's minSdk: never requested anywhere it runs.
-        let m = manifest(&[perm("CAMERA"), "<uses-permission android:name=\"android.permission.READ_SMS\" android:maxSdkVersion=\"22\"/>".into()].join("\n"));
+        let m = manifest(
+            &[
+                perm("CAMERA"),
+                "<uses-permission android:name=\"android.permission.READ_SMS\" android:maxSdkVersion=\"22\"/>".into(),
+            ]
+            .join("\n"),
+        );
         assert_eq!(run(&m, &policy(&[&["CAMERA"]]), None), vec![]);
     }
 
@@ -353,7 +369,9 @@ mod tests {
 
     #[test]
     fn cg102_when_max_sdk_version_excludes_every_runtime_level() {
-        let m = manifest("<uses-permission android:name=\"android.permission.READ_CONTACTS\" android:maxSdkVersion=\"22\"/>");
+        let m = manifest(
+            "<uses-permission android:name=\"android.permission.READ_CONTACTS\" android:maxSdkVersion=\"22\"/>",
+        );
         let f = run(&m, &policy(&[&["READ_CONTACTS"]]), None);
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].code, Code::PurposePermissionNotInManifest);
@@ -375,14 +393,19 @@ mod tests {
         let p = policy(&[&["READ_EXTERNAL_STORAGE"]]);
         assert_eq!(codes(&run(&m, &p, Some(33))), vec![(File::Manifest, 3, Code::StorageReadWithoutMediaPermissions)]);
         assert_eq!(run(&m, &p, Some(32)), vec![], "targeting 32, READ_EXTERNAL_STORAGE still works on 13+");
-        let capped = manifest("<uses-permission android:name=\"android.permission.READ_EXTERNAL_STORAGE\" android:maxSdkVersion=\"32\"/>");
+        let capped = manifest(
+            "<uses-permission android:name=\"android.permission.READ_EXTERNAL_STORAGE\" android:maxSdkVersion=\"32\"/>",
+        );
         assert_eq!(run(&capped, &p, Some(34)), vec![]);
         let with_media = manifest(&[perm("READ_EXTERNAL_STORAGE"), perm("READ_MEDIA_IMAGES")].join("\n"));
         let p_media = policy(&[&["READ_EXTERNAL_STORAGE", "READ_MEDIA_IMAGES"]]);
         assert_eq!(run(&with_media, &p_media, Some(34)), vec![]);
         // The media permission in another purpose does not help this one.
         let p_split = policy(&[&["READ_EXTERNAL_STORAGE"], &["READ_MEDIA_IMAGES"]]);
-        assert_eq!(codes(&run(&with_media, &p_split, Some(34))), vec![(File::Manifest, 3, Code::StorageReadWithoutMediaPermissions)]);
+        assert_eq!(
+            codes(&run(&with_media, &p_split, Some(34))),
+            vec![(File::Manifest, 3, Code::StorageReadWithoutMediaPermissions)]
+        );
     }
 
     #[test]
@@ -442,7 +465,10 @@ mod tests {
         let f = run(&m, &policy(&[&["CAMERA"]]), None);
         assert_eq!(
             codes(&f),
-            vec![(File::Manifest, 3, Code::ManifestEntryUnreadable), (File::Manifest, 4, Code::ManifestEntryUnreadable)]
+            vec![
+                (File::Manifest, 3, Code::ManifestEntryUnreadable),
+                (File::Manifest, 4, Code::ManifestEntryUnreadable)
+            ]
         );
     }
 

@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicBoolean
  * Locales passed to recording methods are BCP 47 language tags (`Locale.toLanguageTag()`:
  * "zh-CN", "en", "und"); they are stored as proof of the language the user read.
  */
-class ConsentEngine private constructor(private val handle: Long) : AutoCloseable {
+class ConsentEngine private constructor(
+    private val handle: Long,
+) : AutoCloseable {
     private val closed = AtomicBoolean(false)
 
     /** The `policy_version` of the policy this engine was opened with. */
@@ -42,9 +44,10 @@ class ConsentEngine private constructor(private val handle: Long) : AutoCloseabl
     /** Declared purpose ids in policy order; a purpose's index is its position here. */
     val purposeIds: List<String> = Collections.unmodifiableList(Arrays.asList(*ids))
 
-    private val indexById: Map<String, Int> = HashMap<String, Int>(ids.size * 2).also { m ->
-        for (i in ids.indices) m[ids[i]] = i
-    }
+    private val indexById: Map<String, Int> =
+        HashMap<String, Int>(ids.size * 2).also { m ->
+            for (i in ids.indices) m[ids[i]] = i
+        }
 
     /** Whether [close] was called. */
     val isClosed: Boolean get() = closed.get()
@@ -85,8 +88,10 @@ class ConsentEngine private constructor(private val handle: Long) : AutoCloseabl
 
     /** The full decision for a purpose, with the reason when it is not allowed. */
     @JvmOverloads
-    fun decide(purposeId: String, source: Source = Source.FEATURE): Decision =
-        Decision.fromWire(Native.decide(live(), purposeId, source.wire))
+    fun decide(
+        purposeId: String,
+        source: Source = Source.FEATURE,
+    ): Decision = Decision.fromWire(Native.decide(live(), purposeId, source.wire))
 
     /**
      * As [decide], and also checks that the purpose declares [permission] (full name, e.g.
@@ -94,25 +99,39 @@ class ConsentEngine private constructor(private val handle: Long) : AutoCloseabl
      * [InvalidArgumentException] for a name the SDK does not know.
      */
     @JvmOverloads
-    fun decidePermission(purposeId: String, permission: String, source: Source = Source.FEATURE): Decision =
-        Decision.fromWire(Native.decidePermission(live(), purposeId, permission, source.wire))
+    fun decidePermission(
+        purposeId: String,
+        permission: String,
+        source: Source = Source.FEATURE,
+    ): Decision = Decision.fromWire(Native.decidePermission(live(), purposeId, permission, source.wire))
 
     // ---- records (each appended durably before the call returns) ---------------------
 
     /** The user accepted the privacy policy of this engine's [policyVersion]. */
     @JvmOverloads
-    fun acceptPolicy(surface: Surface, locale: String, actor: Actor = Actor.USER) =
-        Native.acceptPolicy(live(), surface.wire, locale, actor.wire)
+    fun acceptPolicy(
+        surface: Surface,
+        locale: String,
+        actor: Actor = Actor.USER,
+    ) = Native.acceptPolicy(live(), surface.wire, locale, actor.wire)
 
     /** The user (or guardian) agreed to the purpose as currently worded. */
     @JvmOverloads
-    fun grant(purposeId: String, surface: Surface, locale: String, actor: Actor = Actor.USER) =
-        Native.grant(live(), purposeId, surface.wire, locale, actor.wire)
+    fun grant(
+        purposeId: String,
+        surface: Surface,
+        locale: String,
+        actor: Actor = Actor.USER,
+    ) = Native.grant(live(), purposeId, surface.wire, locale, actor.wire)
 
     /** The user declined (e.g. in the rationale dialog): a cooldown starts. */
     @JvmOverloads
-    fun deny(purposeId: String, surface: Surface, locale: String, actor: Actor = Actor.USER) =
-        Native.deny(live(), purposeId, surface.wire, locale, actor.wire)
+    fun deny(
+        purposeId: String,
+        surface: Surface,
+        locale: String,
+        actor: Actor = Actor.USER,
+    ) = Native.deny(live(), purposeId, surface.wire, locale, actor.wire)
 
     /**
      * The user withdrew consent. Returns the purpose's permissions that no other allowed
@@ -120,8 +139,12 @@ class ConsentEngine private constructor(private val handle: Long) : AutoCloseabl
      * the app's system settings page below).
      */
     @JvmOverloads
-    fun withdraw(purposeId: String, surface: Surface, locale: String, actor: Actor = Actor.USER): List<String> =
-        Native.withdraw(live(), purposeId, surface.wire, locale, actor.wire).toList()
+    fun withdraw(
+        purposeId: String,
+        surface: Surface,
+        locale: String,
+        actor: Actor = Actor.USER,
+    ): List<String> = Native.withdraw(live(), purposeId, surface.wire, locale, actor.wire).toList()
 
     /** Records the OS answer for one permission requested for a purpose. */
     @JvmOverloads
@@ -136,13 +159,21 @@ class ConsentEngine private constructor(private val handle: Long) : AutoCloseabl
 
     /** Records the user's age bracket; minors need [setGuardianConsent] before any purpose. */
     @JvmOverloads
-    fun setAgeBracket(age: AgeBracket, surface: Surface, locale: String, actor: Actor = Actor.USER) =
-        Native.setAgeBracket(live(), age.wire, surface.wire, locale, actor.wire)
+    fun setAgeBracket(
+        age: AgeBracket,
+        surface: Surface,
+        locale: String,
+        actor: Actor = Actor.USER,
+    ) = Native.setAgeBracket(live(), age.wire, surface.wire, locale, actor.wire)
 
     /** A guardian gave ([given] true) or withdrew consent for a minor. */
     @JvmOverloads
-    fun setGuardianConsent(given: Boolean, surface: Surface, locale: String, actor: Actor = Actor.GUARDIAN) =
-        Native.setGuardianConsent(live(), given, surface.wire, locale, actor.wire)
+    fun setGuardianConsent(
+        given: Boolean,
+        surface: Surface,
+        locale: String,
+        actor: Actor = Actor.GUARDIAN,
+    ) = Native.setGuardianConsent(live(), given, surface.wire, locale, actor.wire)
 
     // ---- permissions ------------------------------------------------------------------
 
@@ -151,15 +182,18 @@ class ConsentEngine private constructor(private val handle: Long) : AutoCloseabl
      * consent covers (sorted): the app asked around the SDK, or a withdrawal's revocation is
      * still pending. Names outside the SDK's scope are ignored.
      */
-    fun reconcile(osGranted: Collection<String>): List<String> =
-        Native.reconcile(live(), osGranted.toTypedArray()).toList()
+    fun reconcile(osGranted: Collection<String>): List<String> = Native.reconcile(live(), osGranted.toTypedArray()).toList()
 
     /**
      * What to ask the OS for, for [purposeId] on a device at [apiLevel], leaving out what
      * [osGranted] already holds: e.g. `READ_MEDIA_IMAGES` instead of `READ_EXTERNAL_STORAGE` on
      * 33+, and background location as a separate second step on 29+.
      */
-    fun requestPlan(purposeId: String, apiLevel: Int, osGranted: Collection<String>): RequestPlan {
+    fun requestPlan(
+        purposeId: String,
+        apiLevel: Int,
+        osGranted: Collection<String>,
+    ): RequestPlan {
         val raw = Native.requestPlan(live(), purposeId, apiLevel, osGranted.toTypedArray())
         return RequestPlan(firstStep = raw.drop(1).map { it!! }, backgroundLocation = raw[0])
     }
@@ -169,17 +203,26 @@ class ConsentEngine private constructor(private val handle: Long) : AutoCloseabl
      * fine location both satisfy foreground location, full or user-selected media access both
      * satisfy photo access, background location is optional. False for an index out of range.
      */
-    fun osGrantsSatisfy(index: Int, apiLevel: Int, osGranted: Collection<String>): Boolean =
-        Native.osGrantsSatisfy(live(), index, apiLevel, osGranted.toTypedArray())
+    fun osGrantsSatisfy(
+        index: Int,
+        apiLevel: Int,
+        osGranted: Collection<String>,
+    ): Boolean = Native.osGrantsSatisfy(live(), index, apiLevel, osGranted.toTypedArray())
 
     /** [osGrantsSatisfy] by purpose id. */
-    fun osGrantsSatisfy(purposeId: String, apiLevel: Int, osGranted: Collection<String>): Boolean =
-        osGrantsSatisfy(purposeIndex(purposeId), apiLevel, osGranted)
+    fun osGrantsSatisfy(
+        purposeId: String,
+        apiLevel: Int,
+        osGranted: Collection<String>,
+    ): Boolean = osGrantsSatisfy(purposeIndex(purposeId), apiLevel, osGranted)
 
     // ---- what people see ---------------------------------------------------------------
 
     /** What the rationale dialog shows for [purposeId], in [locale] (falls back to the policy's default). */
-    fun rationale(purposeId: String, locale: String): Rationale = Json.rationale(Native.rationale(live(), purposeId, locale))
+    fun rationale(
+        purposeId: String,
+        locale: String,
+    ): Rationale = Json.rationale(Native.rationale(live(), purposeId, locale))
 
     /** Every declared purpose with its state, in policy order, for the settings screen. */
     fun settings(locale: String): List<PurposeSetting> = Json.settings(Native.settings(live(), locale))
@@ -205,8 +248,11 @@ class ConsentEngine private constructor(private val handle: Long) : AutoCloseabl
      * consent must be given again. Returns the file name the corrupt journal was kept under.
      */
     @JvmOverloads
-    fun recoverFromCorruption(surface: Surface, locale: String, actor: Actor = Actor.USER): String =
-        Native.recoverFromCorruption(live(), surface.wire, locale, actor.wire)
+    fun recoverFromCorruption(
+        surface: Surface,
+        locale: String,
+        actor: Actor = Actor.USER,
+    ): String = Native.recoverFromCorruption(live(), surface.wire, locale, actor.wire)
 
     /** Folds the journal into a snapshot; the history moves to an archive kept for proof. */
     fun compact() = Native.compact(live())
@@ -243,7 +289,10 @@ class ConsentEngine private constructor(private val handle: Long) : AutoCloseabl
          * closed: see [storageProblem].
          */
         @JvmStatic
-        fun open(policyJson: String, journalDir: File): ConsentEngine {
+        fun open(
+            policyJson: String,
+            journalDir: File,
+        ): ConsentEngine {
             val handle = Native.open(policyJson, journalDir.path)
             try {
                 return ConsentEngine(handle)
@@ -255,7 +304,10 @@ class ConsentEngine private constructor(private val handle: Long) : AutoCloseabl
 
         /** [open] with the folder as a path string. */
         @JvmStatic
-        fun open(policyJson: String, journalDir: String): ConsentEngine = open(policyJson, File(journalDir))
+        fun open(
+            policyJson: String,
+            journalDir: String,
+        ): ConsentEngine = open(policyJson, File(journalDir))
 
         private fun undeclared(purposeId: String) =
             UndeclaredPurposeException("purpose \"${purposeId.take(200)}\" is not declared in the policy")

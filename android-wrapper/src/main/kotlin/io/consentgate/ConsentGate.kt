@@ -61,7 +61,6 @@ class ConsentGate private constructor(
     /** The folder of the consent journal (by default `noBackupFilesDir/consentgate`). */
     val journalDir: File,
 ) : AutoCloseable {
-
     private val appContext: Context = context
     private val application: Application? = findApplication(context)
     private val mainHandler = Handler(Looper.getMainLooper())
@@ -79,7 +78,10 @@ class ConsentGate private constructor(
     @get:JvmSynthetic internal val os = OsPermissions(appContext) { policyAccepted }
 
     /** The policy's permissions per purpose index, and all of them (a purpose's, in policy order). */
-    @get:JvmSynthetic internal val declaredPermissions: List<List<String>> = engine.settings("en").map { row -> row.permissions.map { it.name } }
+    @get:JvmSynthetic internal val declaredPermissions: List<List<String>> =
+        engine.settings("en").map { row ->
+            row.permissions.map { it.name }
+        }
     private val allDeclared: List<String> = declaredPermissions.flatten().distinct()
 
     private val handles: List<PurposeHandle> = engine.purposeIds.mapIndexed { i, id -> PurposeHandle(this, id, i) }
@@ -87,22 +89,36 @@ class ConsentGate private constructor(
 
     private val listeners = CopyOnWriteArrayList<ConsentListener>()
     private val lastResults = ConcurrentHashMap<String, RequestResult>()
+
     @get:JvmSynthetic internal val flows = Flows()
     private var qaReceiver: QaReceiver? = null
 
-    private val lifecycle = object : Application.ActivityLifecycleCallbacks {
-        override fun onActivityCreated(activity: Activity, savedInstanceState: Bundle?) = Unit
-        override fun onActivityStarted(activity: Activity) = Unit
-        override fun onActivityResumed(activity: Activity) {
-            if (!closed.get()) refresh()
+    private val lifecycle =
+        object : Application.ActivityLifecycleCallbacks {
+            override fun onActivityCreated(
+                activity: Activity,
+                savedInstanceState: Bundle?,
+            ) = Unit
+
+            override fun onActivityStarted(activity: Activity) = Unit
+
+            override fun onActivityResumed(activity: Activity) {
+                if (!closed.get()) refresh()
+            }
+
+            override fun onActivityPaused(activity: Activity) = Unit
+
+            override fun onActivityStopped(activity: Activity) = Unit
+
+            override fun onActivitySaveInstanceState(
+                activity: Activity,
+                outState: Bundle,
+            ) = Unit
+
+            override fun onActivityDestroyed(activity: Activity) {
+                if (activity.isFinishing) flows.callerFinished(activity)
+            }
         }
-        override fun onActivityPaused(activity: Activity) = Unit
-        override fun onActivityStopped(activity: Activity) = Unit
-        override fun onActivitySaveInstanceState(activity: Activity, outState: Bundle) = Unit
-        override fun onActivityDestroyed(activity: Activity) {
-            if (activity.isFinishing) flows.callerFinished(activity)
-        }
-    }
 
     /** The `policy_version` of the policy in use. */
     val policyVersion: String get() = engine.policyVersion
@@ -184,28 +200,39 @@ class ConsentGate private constructor(
      * ([RequestResult.Blocked] with the end time). [callback] gets exactly one result, on the main
      * thread. Call from any thread.
      */
-    fun request(activity: Activity, purposeId: String, callback: RequestCallback) =
-        startFlow(activity, purposeId, Source.FEATURE, callback)
+    fun request(
+        activity: Activity,
+        purposeId: String,
+        callback: RequestCallback,
+    ) = startFlow(activity, purposeId, Source.FEATURE, callback)
 
     /** [request] for Kotlin coroutines (no kotlinx needed); the flow is not cancellable. */
     @JvmSynthetic
-    suspend fun request(activity: Activity, purposeId: String): RequestResult =
-        suspendCoroutine { cont -> request(activity, purposeId) { cont.resume(it) } }
+    suspend fun request(
+        activity: Activity,
+        purposeId: String,
+    ): RequestResult = suspendCoroutine { cont -> request(activity, purposeId) { cont.resume(it) } }
 
     /** The result of the last request flow for [purposeId] that ended in this process, or null. */
     fun lastResult(purposeId: String): RequestResult? = lastResults[purposeId]
 
-    @JvmSynthetic internal fun startFlow(activity: Activity, purposeId: String, source: Source, callback: RequestCallback) {
+    @JvmSynthetic internal fun startFlow(
+        activity: Activity,
+        purposeId: String,
+        source: Source,
+        callback: RequestCallback,
+    ) {
         if (Looper.myLooper() != Looper.getMainLooper()) {
             mainHandler.post { startFlow(activity, purposeId, source, callback) }
             return
         }
-        val decision = try {
-            checkOpen()
-            engine.decide(purposeId, source)
-        } catch (e: ConsentGateException) {
-            return post(callback, RequestResult.Error(purposeId, e))
-        }
+        val decision =
+            try {
+                checkOpen()
+                engine.decide(purposeId, source)
+            } catch (e: ConsentGateException) {
+                return post(callback, RequestResult.Error(purposeId, e))
+            }
         when (decision) {
             is Decision.Blocked -> return post(callback, RequestResult.Blocked(purposeId, decision.reason, decision.untilMs))
             is Decision.Allowed -> {
@@ -217,24 +244,30 @@ class ConsentGate private constructor(
         // Consent needed, or consent on record but the OS grant missing: the request activity.
         val (flow, isNew) = flows.join(purposeId, source, activity, callback)
         if (!isNew) return
-        val intent = Intent(activity, ConsentRequestActivity::class.java)
-            .putExtra(ConsentRequestActivity.EXTRA_PURPOSE, purposeId)
-            .putExtra(ConsentRequestActivity.EXTRA_SOURCE, source.jsonName)
-            .putExtra(ConsentRequestActivity.EXTRA_REQUEST_ID, flow.requestId)
-            .putExtra(ConsentRequestActivity.EXTRA_SESSION, session)
-            .addFlags(Intent.FLAG_ACTIVITY_NO_ANIMATION)
+        val intent =
+            Intent(activity, ConsentRequestActivity::class.java)
+                .putExtra(ConsentRequestActivity.EXTRA_PURPOSE, purposeId)
+                .putExtra(ConsentRequestActivity.EXTRA_SOURCE, source.jsonName)
+                .putExtra(ConsentRequestActivity.EXTRA_REQUEST_ID, flow.requestId)
+                .putExtra(ConsentRequestActivity.EXTRA_SESSION, session)
+                .addFlags(Intent.FLAG_ACTIVITY_NO_ANIMATION)
         try {
             activity.startActivity(intent)
         } catch (e: ActivityNotFoundException) {
-            val error = InternalErrorException(
-                "io.consentgate.ConsentRequestActivity is not in the app's manifest (is the SDK's manifest merged?)"
-            )
+            val error =
+                InternalErrorException(
+                    "io.consentgate.ConsentRequestActivity is not in the app's manifest (is the SDK's manifest merged?)",
+                )
             finishFlow(flow.requestId, purposeId, RequestResult.Error(purposeId, error))
         }
     }
 
     /** Ends a flow: remembers the result, refreshes the OS cache, tells the callbacks (once) and listeners. */
-    @JvmSynthetic internal fun finishFlow(requestId: Long, purposeId: String, result: RequestResult) {
+    @JvmSynthetic internal fun finishFlow(
+        requestId: Long,
+        purposeId: String,
+        result: RequestResult,
+    ) {
         lastResults[purposeId] = result
         if (!closed.get()) refresh()
         val callbacks = flows.remove(requestId)?.callbacks.orEmpty()
@@ -244,12 +277,18 @@ class ConsentGate private constructor(
         }
     }
 
-    private fun post(callback: RequestCallback, result: RequestResult) {
+    private fun post(
+        callback: RequestCallback,
+        result: RequestResult,
+    ) {
         lastResults[result.purposeId] = result
         mainHandler.post { deliver(callback, result) }
     }
 
-    private fun deliver(callback: RequestCallback, result: RequestResult) {
+    private fun deliver(
+        callback: RequestCallback,
+        result: RequestResult,
+    ) {
         callback.onResult(result)
     }
 
@@ -263,7 +302,11 @@ class ConsentGate private constructor(
      */
     fun withdraw(purposeId: String): Withdrawal = withdraw(purposeId, Surface.APP, Actor.USER)
 
-    @JvmSynthetic internal fun withdraw(purposeId: String, surface: Surface, actor: Actor): Withdrawal {
+    @JvmSynthetic internal fun withdraw(
+        purposeId: String,
+        surface: Surface,
+        actor: Actor,
+    ): Withdrawal {
         val released = engine.withdraw(purposeId, surface, localeTag(), actor)
         refresh()
         val stillGranted = if (policyAccepted) os.grantedAmong(released) else released
@@ -337,13 +380,14 @@ class ConsentGate private constructor(
             if (closed.get()) return
             val accepted = computePolicyAccepted()
             policyAccepted = accepted
-            osGrants = if (!accepted) {
-                BooleanArray(handles.size)
-            } else {
-                val granted = os.grantedAmong(allDeclared)
-                val api = Build.VERSION.SDK_INT
-                BooleanArray(handles.size) { engine.osGrantsSatisfy(it, api, granted) }
-            }
+            osGrants =
+                if (!accepted) {
+                    BooleanArray(handles.size)
+                } else {
+                    val granted = os.grantedAmong(allDeclared)
+                    val api = Build.VERSION.SDK_INT
+                    BooleanArray(handles.size) { engine.osGrantsSatisfy(it, api, granted) }
+                }
         }
     }
 
@@ -391,11 +435,12 @@ class ConsentGate private constructor(
 
     private fun computePolicyAccepted(): Boolean {
         val first = engine.purposeIds.firstOrNull() ?: return false
-        val d = try {
-            engine.decide(first, Source.SETTINGS)
-        } catch (e: ConsentGateException) {
-            return false
-        }
+        val d =
+            try {
+                engine.decide(first, Source.SETTINGS)
+            } catch (e: ConsentGateException) {
+                return false
+            }
         return !(d is Decision.Blocked && (d.reason == BlockReason.POLICY_NOT_ACCEPTED || d.reason == BlockReason.STORAGE))
     }
 
@@ -417,14 +462,25 @@ class ConsentGate private constructor(
         private val byId = LinkedHashMap<Long, Flow>()
         private val ids = AtomicLong(System.nanoTime() and 0x3FFF_FFFF_FFFFL)
 
-        inner class Flow(val requestId: Long, val purposeId: String, val source: Source, caller: Activity) {
+        inner class Flow(
+            val requestId: Long,
+            val purposeId: String,
+            val source: Source,
+            caller: Activity,
+        ) {
             val callbacks = ArrayList<RequestCallback>(1)
             val caller = WeakReference(caller)
+
             @Volatile var activity: WeakReference<ConsentRequestActivity>? = null
         }
 
         /** Joins a flow already running for the purpose (one dialog, every caller told), or starts one. */
-        fun join(purposeId: String, source: Source, caller: Activity, callback: RequestCallback): Pair<Flow, Boolean> =
+        fun join(
+            purposeId: String,
+            source: Source,
+            caller: Activity,
+            callback: RequestCallback,
+        ): Pair<Flow, Boolean> =
             synchronized(lock) {
                 val running = byId.values.firstOrNull { it.purposeId == purposeId }
                 if (running != null) {
@@ -442,11 +498,17 @@ class ConsentGate private constructor(
 
         fun remove(requestId: Long): Flow? = synchronized(lock) { byId.remove(requestId) }
 
-        fun attach(requestId: Long, activity: ConsentRequestActivity) {
+        fun attach(
+            requestId: Long,
+            activity: ConsentRequestActivity,
+        ) {
             get(requestId)?.activity = WeakReference(activity)
         }
 
-        fun detach(requestId: Long, activity: ConsentRequestActivity) {
+        fun detach(
+            requestId: Long,
+            activity: ConsentRequestActivity,
+        ) {
             val flow = get(requestId) ?: return
             if (flow.activity?.get() === activity) flow.activity = null
         }
@@ -490,12 +552,18 @@ class ConsentGate private constructor(
          */
         @JvmStatic
         @JvmOverloads
-        fun init(context: Context, policyAsset: String = DEFAULT_POLICY_ASSET): ConsentGate {
-            val json = try {
-                context.assets.open(policyAsset).use { it.readBytes().toString(Charsets.UTF_8) }
-            } catch (e: IOException) {
-                throw InvalidPolicyException("invalid policy: asset \"$policyAsset\" cannot be read from the APK (${e.javaClass.simpleName}: ${e.message})")
-            }
+        fun init(
+            context: Context,
+            policyAsset: String = DEFAULT_POLICY_ASSET,
+        ): ConsentGate {
+            val json =
+                try {
+                    context.assets.open(policyAsset).use { it.readBytes().toString(Charsets.UTF_8) }
+                } catch (e: IOException) {
+                    throw InvalidPolicyException(
+                        "invalid policy: asset \"$policyAsset\" cannot be read from the APK (${e.javaClass.simpleName}: ${e.message})",
+                    )
+                }
             return initWithPolicyJson(context, json)
         }
 
@@ -505,17 +573,22 @@ class ConsentGate private constructor(
          */
         @JvmStatic
         @JvmOverloads
-        fun initWithPolicyJson(context: Context, policyJson: String, journalDir: File = defaultJournalDir(context)): ConsentGate {
+        fun initWithPolicyJson(
+            context: Context,
+            policyJson: String,
+            journalDir: File = defaultJournalDir(context),
+        ): ConsentGate {
             val appContext = context.applicationContext ?: context
             synchronized(LOCK) {
                 check(instance == null) { "ConsentGate is already initialised in this process: use ConsentGate.get(), or close() it first" }
                 val engine = ConsentEngine.open(policyJson, journalDir)
-                val gate = try {
-                    ConsentGate(appContext, engine, journalDir)
-                } catch (t: Throwable) {
-                    engine.close()
-                    throw t
-                }
+                val gate =
+                    try {
+                        ConsentGate(appContext, engine, journalDir)
+                    } catch (t: Throwable) {
+                        engine.close()
+                        throw t
+                    }
                 try {
                     gate.start()
                 } catch (t: Throwable) {
@@ -530,8 +603,7 @@ class ConsentGate private constructor(
 
         /** The instance made by [init]; [IllegalStateException] before it (or after [close]). */
         @JvmStatic
-        fun get(): ConsentGate =
-            instance ?: throw IllegalStateException("ConsentGate.init(context) has not been called in this process")
+        fun get(): ConsentGate = instance ?: throw IllegalStateException("ConsentGate.init(context) has not been called in this process")
 
         /** The instance made by [init], or null. */
         @JvmStatic

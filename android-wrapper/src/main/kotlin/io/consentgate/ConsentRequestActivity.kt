@@ -66,11 +66,12 @@ class ConsentRequestActivity : Activity() {
             return closeQuietly()
         }
         // Otherwise a known flow, or an orphan restored after process death: carry on.
-        index = try {
-            gate.engineForSdk.purposeIndex(purposeId)
-        } catch (e: ConsentGateException) {
-            return done(RequestResult.Error(purposeId, e))
-        }
+        index =
+            try {
+                gate.engineForSdk.purposeIndex(purposeId)
+            } catch (e: ConsentGateException) {
+                return done(RequestResult.Error(purposeId, e))
+            }
         gate.flows.attach(requestId, this)
         when (step) {
             STEP_START -> begin()
@@ -107,12 +108,13 @@ class ConsentRequestActivity : Activity() {
 
     private fun begin() {
         val gate = gate ?: return
-        val decision = try {
-            gate.refresh()
-            gate.engineForSdk.decide(purposeId, source)
-        } catch (e: ConsentGateException) {
-            return done(RequestResult.Error(purposeId, e))
-        }
+        val decision =
+            try {
+                gate.refresh()
+                gate.engineForSdk.decide(purposeId, source)
+            } catch (e: ConsentGateException) {
+                return done(RequestResult.Error(purposeId, e))
+            }
         when (decision) {
             is Decision.Blocked -> done(RequestResult.Blocked(purposeId, decision.reason, decision.untilMs))
             is Decision.NeedsConsent -> {
@@ -128,38 +130,45 @@ class ConsentRequestActivity : Activity() {
         val locale = Locales.of(this)
         val tag = Locales.tag(locale)
         val s = Strings.forLocale(locale)
-        val r = try {
-            gate.engineForSdk.rationale(purposeId, tag)
-        } catch (e: ConsentGateException) {
-            return done(RequestResult.Error(purposeId, e))
-        }
-        val message = buildString {
-            append(r.description)
-            append("\n\n").append(s.rationaleUses)
-            for (p in r.permissions) append("\n• ").append(p.label)
-            append("\n\n")
-            if (r.recipients.isEmpty()) {
-                append(s.rationaleNotShared)
-            } else {
-                append(s.rationaleSharedWith)
-                for (x in r.recipients) append("\n• ").append(s.recipient(x.name, x.data))
+        val r =
+            try {
+                gate.engineForSdk.rationale(purposeId, tag)
+            } catch (e: ConsentGateException) {
+                return done(RequestResult.Error(purposeId, e))
             }
-            append("\n\n").append(s.rationaleWithdrawHint)
-        }
-        val d = AlertDialog.Builder(this, android.R.style.Theme_DeviceDefault_Light_Dialog_Alert)
-            .setTitle(s.rationaleTitle)
-            .setMessage(message)
-            .setPositiveButton(s.agree) { _, _ -> onAnswer(true, tag) }
-            .setNegativeButton(s.disagree) { _, _ -> onAnswer(false, tag) }
-            .setOnCancelListener { if (step == STEP_RATIONALE) done(RequestResult.Cancelled(purposeId)) }
-            .create()
+        val message =
+            buildString {
+                append(r.description)
+                append("\n\n").append(s.rationaleUses)
+                for (p in r.permissions) append("\n• ").append(p.label)
+                append("\n\n")
+                if (r.recipients.isEmpty()) {
+                    append(s.rationaleNotShared)
+                } else {
+                    append(s.rationaleSharedWith)
+                    for (x in r.recipients) append("\n• ").append(s.recipient(x.name, x.data))
+                }
+                append("\n\n").append(s.rationaleWithdrawHint)
+            }
+        val d =
+            AlertDialog
+                .Builder(this, android.R.style.Theme_DeviceDefault_Light_Dialog_Alert)
+                .setTitle(s.rationaleTitle)
+                .setMessage(message)
+                .setPositiveButton(s.agree) { _, _ -> onAnswer(true, tag) }
+                .setNegativeButton(s.disagree) { _, _ -> onAnswer(false, tag) }
+                .setOnCancelListener { if (step == STEP_RATIONALE) done(RequestResult.Cancelled(purposeId)) }
+                .create()
         d.setCanceledOnTouchOutside(false)
         dialog = d
         d.show()
     }
 
     /** The user answered the rationale dialog, which was shown in [tag]. */
-    private fun onAnswer(agreed: Boolean, tag: String) {
+    private fun onAnswer(
+        agreed: Boolean,
+        tag: String,
+    ) {
         val gate = gate ?: return
         if (step != STEP_RATIONALE) return
         dialog = null
@@ -209,14 +218,19 @@ class ConsentRequestActivity : Activity() {
         }
     }
 
-    override fun onRequestPermissionsResult(requestCode: Int, permissions: Array<out String>, grantResults: IntArray) {
+    override fun onRequestPermissionsResult(
+        requestCode: Int,
+        permissions: Array<out String>,
+        grantResults: IntArray,
+    ) {
         super.onRequestPermissionsResult(requestCode, permissions, grantResults)
         val gate = gate ?: return
-        val expected = when (step) {
-            STEP_OS_FIRST -> REQUEST_FIRST
-            STEP_OS_BACKGROUND -> REQUEST_BACKGROUND
-            else -> return
-        }
+        val expected =
+            when (step) {
+                STEP_OS_FIRST -> REQUEST_FIRST
+                STEP_OS_BACKGROUND -> REQUEST_BACKGROUND
+                else -> return
+            }
         if (requestCode != expected) return
         if (permissions.isEmpty()) {
             // The system cancelled the request (e.g. another one was running): no answer to record.
@@ -226,11 +240,12 @@ class ConsentRequestActivity : Activity() {
         try {
             for (i in permissions.indices) {
                 val permission = permissions[i]
-                val result = when {
-                    grantResults.getOrNull(i) == PackageManager.PERMISSION_GRANTED -> OsResult.GRANTED
-                    gate.os.canAskAgain(this, permission) -> OsResult.DENIED
-                    else -> OsResult.DENIED_PERMANENTLY
-                }
+                val result =
+                    when {
+                        grantResults.getOrNull(i) == PackageManager.PERMISSION_GRANTED -> OsResult.GRANTED
+                        gate.os.canAskAgain(this, permission) -> OsResult.DENIED
+                        else -> OsResult.DENIED_PERMANENTLY
+                    }
                 if (result != OsResult.GRANTED) {
                     denied.add(permission)
                     if (result == OsResult.DENIED_PERMANENTLY) deniedPermanently = true
@@ -249,10 +264,13 @@ class ConsentRequestActivity : Activity() {
         val gate = gate ?: return
         gate.refresh()
         if (gate.osSatisfied(index)) return done(RequestResult.Granted(purposeId))
-        val missing = if (denied.isNotEmpty()) denied.distinct() else {
-            val declared = gate.declaredPermissions[index]
-            declared - gate.os.grantedAmong(declared).toSet()
-        }
+        val missing =
+            if (denied.isNotEmpty()) {
+                denied.distinct()
+            } else {
+                val declared = gate.declaredPermissions[index]
+                declared - gate.os.grantedAmong(declared).toSet()
+            }
         done(RequestResult.OsDenied(purposeId, deniedPermanently, missing))
     }
 

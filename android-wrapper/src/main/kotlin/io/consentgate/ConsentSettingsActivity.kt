@@ -42,24 +42,30 @@ class ConsentSettingsActivity : Activity() {
         val s = strings()
         title = s.settingsTitle
         val pad = dp(16)
-        val root = LinearLayout(this).apply {
-            orientation = LinearLayout.VERTICAL
-            setPadding(pad, pad, pad, pad)
-        }
-        root.addView(TextView(this).apply {
-            text = s.settingsTitle
-            setTextSize(TypedValue.COMPLEX_UNIT_SP, 22f)
-            setTypeface(typeface, Typeface.BOLD)
-        })
-        root.addView(TextView(this).apply {
-            text = s.settingsIntro
-            setPadding(0, dp(8), 0, dp(8))
-        })
-        banner = TextView(this).apply {
-            tag = BANNER_TAG
-            setTypeface(typeface, Typeface.BOLD)
-            visibility = View.GONE
-        }
+        val root =
+            LinearLayout(this).apply {
+                orientation = LinearLayout.VERTICAL
+                setPadding(pad, pad, pad, pad)
+            }
+        root.addView(
+            TextView(this).apply {
+                text = s.settingsTitle
+                setTextSize(TypedValue.COMPLEX_UNIT_SP, 22f)
+                setTypeface(typeface, Typeface.BOLD)
+            },
+        )
+        root.addView(
+            TextView(this).apply {
+                text = s.settingsIntro
+                setPadding(0, dp(8), 0, dp(8))
+            },
+        )
+        banner =
+            TextView(this).apply {
+                tag = BANNER_TAG
+                setTypeface(typeface, Typeface.BOLD)
+                visibility = View.GONE
+            }
         root.addView(banner)
         list = LinearLayout(this).apply { orientation = LinearLayout.VERTICAL }
         root.addView(list)
@@ -96,20 +102,22 @@ class ConsentSettingsActivity : Activity() {
         val gate = gate ?: return
         if (gate.isClosed) return
         val s = strings()
-        val rows = try {
-            gate.settings()
-        } catch (e: ConsentGateException) {
-            emptyList()
-        }
-        val blockedBy = gate.storageProblem()?.let { s.settingsStorageProblem }
-            ?: firstBlock(gate)?.let { reason ->
-                when (reason) {
-                    BlockReason.POLICY_NOT_ACCEPTED -> s.settingsPolicyNotAccepted
-                    BlockReason.GUARDIAN_REQUIRED -> s.settingsGuardianRequired
-                    BlockReason.STORAGE -> s.settingsStorageProblem
-                    BlockReason.COOLDOWN -> null
-                }
+        val rows =
+            try {
+                gate.settings()
+            } catch (e: ConsentGateException) {
+                emptyList()
             }
+        val blockedBy =
+            gate.storageProblem()?.let { s.settingsStorageProblem }
+                ?: firstBlock(gate)?.let { reason ->
+                    when (reason) {
+                        BlockReason.POLICY_NOT_ACCEPTED -> s.settingsPolicyNotAccepted
+                        BlockReason.GUARDIAN_REQUIRED -> s.settingsGuardianRequired
+                        BlockReason.STORAGE -> s.settingsStorageProblem
+                        BlockReason.COOLDOWN -> null
+                    }
+                }
         banner.text = blockedBy ?: ""
         banner.visibility = if (blockedBy == null) View.GONE else View.VISIBLE
         list.removeAllViews()
@@ -118,42 +126,55 @@ class ConsentSettingsActivity : Activity() {
 
     private fun firstBlock(gate: ConsentGate): BlockReason? {
         val first = gate.purposeIds.firstOrNull() ?: return null
-        val d = try {
-            gate.engineForSdk.decide(first, Source.SETTINGS)
-        } catch (e: ConsentGateException) {
-            return BlockReason.STORAGE
-        }
+        val d =
+            try {
+                gate.engineForSdk.decide(first, Source.SETTINGS)
+            } catch (e: ConsentGateException) {
+                return BlockReason.STORAGE
+            }
         return (d as? Decision.Blocked)?.reason
     }
 
-    private fun rowView(gate: ConsentGate, index: Int, row: PurposeSetting, s: UiStrings, enabled: Boolean): View {
-        val box = LinearLayout(this).apply {
-            orientation = LinearLayout.VERTICAL
-            setPadding(0, dp(12), 0, dp(12))
-            tag = ROW_TAG_PREFIX + row.id
-        }
+    private fun rowView(
+        gate: ConsentGate,
+        index: Int,
+        row: PurposeSetting,
+        s: UiStrings,
+        enabled: Boolean,
+    ): View {
+        val box =
+            LinearLayout(this).apply {
+                orientation = LinearLayout.VERTICAL
+                setPadding(0, dp(12), 0, dp(12))
+                tag = ROW_TAG_PREFIX + row.id
+            }
         val top = LinearLayout(this).apply { orientation = LinearLayout.HORIZONTAL }
-        val title = TextView(this).apply {
-            text = row.description
-            setTextSize(TypedValue.COMPLEX_UNIT_SP, 16f)
-            layoutParams = LinearLayout.LayoutParams(0, ViewGroup.LayoutParams.WRAP_CONTENT, 1f)
-        }
-        val toggle = Switch(this).apply {
-            tag = switchTag(row.id)
-            contentDescription = row.description
-            isChecked = row.allowed
-            isEnabled = enabled && row.id !in busy
-            setOnClickListener { onToggle(row.id, isChecked) }
-        }
+        val title =
+            TextView(this).apply {
+                text = row.description
+                setTextSize(TypedValue.COMPLEX_UNIT_SP, 16f)
+                layoutParams = LinearLayout.LayoutParams(0, ViewGroup.LayoutParams.WRAP_CONTENT, 1f)
+            }
+        val toggle =
+            Switch(this).apply {
+                tag = switchTag(row.id)
+                contentDescription = row.description
+                isChecked = row.allowed
+                isEnabled = enabled && row.id !in busy
+                setOnClickListener { onToggle(row.id, isChecked) }
+            }
         top.addView(title)
         top.addView(toggle)
         box.addView(top)
         box.addView(detail(s.settingsUses + row.permissions.joinToString(s.listSeparator) { it.label }))
         box.addView(
             detail(
-                if (row.recipients.isEmpty()) s.settingsNotShared
-                else s.settingsSharedWith + row.recipients.joinToString(s.listSeparator) { s.recipient(it.name, it.data) }
-            )
+                if (row.recipients.isEmpty()) {
+                    s.settingsNotShared
+                } else {
+                    s.settingsSharedWith + row.recipients.joinToString(s.listSeparator) { s.recipient(it.name, it.data) }
+                },
+            ),
         )
         when {
             row.state == SettingState.STALE -> box.addView(detail(s.settingsStale))
@@ -162,13 +183,17 @@ class ConsentSettingsActivity : Activity() {
         return box
     }
 
-    private fun detail(text: String) = TextView(this).apply {
-        this.text = text
-        setTextSize(TypedValue.COMPLEX_UNIT_SP, 13f)
-        setPadding(0, dp(2), 0, 0)
-    }
+    private fun detail(text: String) =
+        TextView(this).apply {
+            this.text = text
+            setTextSize(TypedValue.COMPLEX_UNIT_SP, 13f)
+            setPadding(0, dp(2), 0, 0)
+        }
 
-    private fun onToggle(purposeId: String, on: Boolean) {
+    private fun onToggle(
+        purposeId: String,
+        on: Boolean,
+    ) {
         val gate = gate ?: return
         if (on) {
             busy.add(purposeId)
@@ -178,12 +203,13 @@ class ConsentSettingsActivity : Activity() {
                 render()
             }
         } else {
-            val withdrawal = try {
-                gate.withdraw(purposeId, Surface.SETTINGS_SCREEN, Actor.USER)
-            } catch (e: ConsentGateException) {
-                render()
-                return
-            }
+            val withdrawal =
+                try {
+                    gate.withdraw(purposeId, Surface.SETTINGS_SCREEN, Actor.USER)
+                } catch (e: ConsentGateException) {
+                    render()
+                    return
+                }
             render()
             if (withdrawal.systemSettingsSuggested) offerSystemSettings()
         }
@@ -194,13 +220,15 @@ class ConsentSettingsActivity : Activity() {
         val gate = gate ?: return
         val s = strings()
         systemSettingsDialog?.dismiss()
-        systemSettingsDialog = AlertDialog.Builder(this, android.R.style.Theme_DeviceDefault_Light_Dialog_Alert)
-            .setTitle(s.systemSettingsTitle)
-            .setMessage(s.systemSettingsMessage)
-            .setPositiveButton(s.openSystemSettings) { _, _ -> gate.openAppSettings(this) }
-            .setNegativeButton(s.notNow, null)
-            .create()
-            .also { it.show() }
+        systemSettingsDialog =
+            AlertDialog
+                .Builder(this, android.R.style.Theme_DeviceDefault_Light_Dialog_Alert)
+                .setTitle(s.systemSettingsTitle)
+                .setMessage(s.systemSettingsMessage)
+                .setPositiveButton(s.openSystemSettings) { _, _ -> gate.openAppSettings(this) }
+                .setNegativeButton(s.notNow, null)
+                .create()
+                .also { it.show() }
     }
 
     private fun dp(v: Int): Int = (v * resources.displayMetrics.density).toInt()

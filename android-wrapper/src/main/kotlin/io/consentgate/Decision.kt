@@ -16,7 +16,9 @@ sealed class Decision {
     }
 
     /** Show the rationale and ask. */
-    data class NeedsConsent(val reason: ConsentReason) : Decision() {
+    data class NeedsConsent(
+        val reason: ConsentReason,
+    ) : Decision() {
         override val isAllowed: Boolean get() = false
     }
 
@@ -24,7 +26,10 @@ sealed class Decision {
      * Do not ask, do not use. [untilMs] (UTC milliseconds) is when the cooldown ends for
      * [BlockReason.COOLDOWN], and 0 for every other reason.
      */
-    data class Blocked(val reason: BlockReason, val untilMs: Long) : Decision() {
+    data class Blocked(
+        val reason: BlockReason,
+        val untilMs: Long,
+    ) : Decision() {
         override val isAllowed: Boolean get() = false
     }
 
@@ -40,16 +45,17 @@ sealed class Decision {
          * Unpacks the native `long` (`src/jni/wire.rs`): bits 56..63 the core's decision code,
          * bits 0..55 the cooldown end as a signed 56-bit number.
          */
-        fun fromWire(packed: Long): Decision = when (val code = (packed ushr 56).toInt()) {
-            0 -> Allowed
-            1 -> NEVER_ASKED
-            2 -> STALE
-            3 -> ASK_AGAIN
-            10 -> POLICY_NOT_ACCEPTED
-            11 -> GUARDIAN_REQUIRED
-            12 -> Blocked(BlockReason.COOLDOWN, (packed shl 8) shr 8)
-            13 -> STORAGE
-            else -> throw InternalErrorException("unknown decision code $code from the native core")
-        }
+        fun fromWire(packed: Long): Decision =
+            when (val code = (packed ushr 56).toInt()) {
+                0 -> Allowed
+                1 -> NEVER_ASKED
+                2 -> STALE
+                3 -> ASK_AGAIN
+                10 -> POLICY_NOT_ACCEPTED
+                11 -> GUARDIAN_REQUIRED
+                12 -> Blocked(BlockReason.COOLDOWN, (packed shl 8) shr 8)
+                13 -> STORAGE
+                else -> throw InternalErrorException("unknown decision code $code from the native core")
+            }
     }
 }

@@ -4,12 +4,16 @@ package io.consentgate
  * Why a decision is asked for. `jsonName` is the core's name for it; `wire` the code the
  * native bridge reads (`src/jni/wire.rs`): both are pinned by tests.
  */
-enum class Source(val jsonName: String, @get:JvmSynthetic internal val wire: Int) {
+enum class Source(
+    val jsonName: String,
+    @get:JvmSynthetic internal val wire: Int,
+) {
     /** App code asks because the user started a feature: cooldowns apply. */
     FEATURE("feature", 0),
 
     /** The user flipped the switch on the consent settings screen: no cooldown. */
-    SETTINGS("settings", 1);
+    SETTINGS("settings", 1),
+    ;
 
     companion object {
         /** The constant with this [jsonName]; [InvalidArgumentException] for anything else. */
@@ -18,7 +22,10 @@ enum class Source(val jsonName: String, @get:JvmSynthetic internal val wire: Int
 }
 
 /** Where a decision was made; recorded with every journal event as proof. */
-enum class Surface(val jsonName: String, @get:JvmSynthetic internal val wire: Int) {
+enum class Surface(
+    val jsonName: String,
+    @get:JvmSynthetic internal val wire: Int,
+) {
     /** The SDK's rationale dialog before a permission request. */
     RATIONALE_DIALOG("rationale_dialog", 0),
 
@@ -35,7 +42,8 @@ enum class Surface(val jsonName: String, @get:JvmSynthetic internal val wire: In
     QA_HOOK("qa_hook", 4),
 
     /** The SDK itself (compaction, recovery). */
-    SDK("sdk", 5);
+    SDK("sdk", 5),
+    ;
 
     companion object {
         @JvmStatic fun fromJsonName(name: String): Surface = byName(entries, name, "a surface") { it.jsonName }
@@ -43,10 +51,14 @@ enum class Surface(val jsonName: String, @get:JvmSynthetic internal val wire: In
 }
 
 /** Who made a decision. */
-enum class Actor(val jsonName: String, @get:JvmSynthetic internal val wire: Int) {
+enum class Actor(
+    val jsonName: String,
+    @get:JvmSynthetic internal val wire: Int,
+) {
     USER("user", 0),
     GUARDIAN("guardian", 1),
-    SYSTEM("system", 2);
+    SYSTEM("system", 2),
+    ;
 
     companion object {
         @JvmStatic fun fromJsonName(name: String): Actor = byName(entries, name, "an actor") { it.jsonName }
@@ -54,12 +66,16 @@ enum class Actor(val jsonName: String, @get:JvmSynthetic internal val wire: Int)
 }
 
 /** What the OS answered for one permission request. */
-enum class OsResult(val jsonName: String, @get:JvmSynthetic internal val wire: Int) {
+enum class OsResult(
+    val jsonName: String,
+    @get:JvmSynthetic internal val wire: Int,
+) {
     GRANTED("granted", 0),
     DENIED("denied", 1),
 
     /** Denied with "don't ask again": only the system settings page can change it. */
-    DENIED_PERMANENTLY("denied_permanently", 2);
+    DENIED_PERMANENTLY("denied_permanently", 2),
+    ;
 
     companion object {
         @JvmStatic fun fromJsonName(name: String): OsResult = byName(entries, name, "an OS result") { it.jsonName }
@@ -67,13 +83,17 @@ enum class OsResult(val jsonName: String, @get:JvmSynthetic internal val wire: I
 }
 
 /** The user's age bracket, as the app determined it. Minors need a guardian's consent. */
-enum class AgeBracket(val jsonName: String, @get:JvmSynthetic internal val wire: Int) {
+enum class AgeBracket(
+    val jsonName: String,
+    @get:JvmSynthetic internal val wire: Int,
+) {
     UNDER_14("under_14", 0),
     AGE_14_TO_17("age_14_to_17", 1),
     ADULT("adult", 2),
 
     /** The app has no age gate: treated as not a minor (the default). */
-    UNKNOWN("unknown", 3);
+    UNKNOWN("unknown", 3),
+    ;
 
     companion object {
         @JvmStatic fun fromJsonName(name: String): AgeBracket = byName(entries, name, "an age bracket") { it.jsonName }
@@ -81,14 +101,17 @@ enum class AgeBracket(val jsonName: String, @get:JvmSynthetic internal val wire:
 }
 
 /** How the settings screen shows one purpose. */
-enum class SettingState(val jsonName: String) {
+enum class SettingState(
+    val jsonName: String,
+) {
     NEVER_ASKED("never_asked"),
     GRANTED("granted"),
 
     /** Granted for an older wording or permission set: the user will be asked again. */
     STALE("stale"),
     DENIED("denied"),
-    WITHDRAWN("withdrawn");
+    WITHDRAWN("withdrawn"),
+    ;
 
     companion object {
         @JvmStatic fun fromJsonName(name: String): SettingState = byName(entries, name, "a setting state") { it.jsonName }
@@ -96,7 +119,9 @@ enum class SettingState(val jsonName: String) {
 }
 
 /** Why consent is needed. */
-enum class ConsentReason(val jsonName: String) {
+enum class ConsentReason(
+    val jsonName: String,
+) {
     NEVER_ASKED("never_asked"),
 
     /** Consent was given for an older wording or permission set of the purpose. */
@@ -107,7 +132,9 @@ enum class ConsentReason(val jsonName: String) {
 }
 
 /** Why a purpose is blocked: do not ask, do not use. */
-enum class BlockReason(val jsonName: String) {
+enum class BlockReason(
+    val jsonName: String,
+) {
     /** The privacy policy of this version has not been accepted. */
     POLICY_NOT_ACCEPTED("policy_not_accepted"),
 
@@ -121,8 +148,13 @@ enum class BlockReason(val jsonName: String) {
     STORAGE("storage"),
 }
 
-private fun <T> byName(values: List<T>, name: String, what: String, jsonName: (T) -> String): T =
+private fun <T> byName(
+    values: List<T>,
+    name: String,
+    what: String,
+    jsonName: (T) -> String,
+): T =
     values.firstOrNull { jsonName(it) == name }
         ?: throw InvalidArgumentException(
-            "\"${name.take(80)}\" is not $what (expected one of: ${values.joinToString(", ") { jsonName(it) }})"
+            "\"${name.take(80)}\" is not $what (expected one of: ${values.joinToString(", ") { jsonName(it) }})",
         )

@@ -8,19 +8,25 @@ package io.consentgate
  * The native core throws these by class name through their `(String)` constructor;
  * `consumer-rules.pro` keeps both through R8.
  */
-open class ConsentGateException(message: String) : RuntimeException(message)
+open class ConsentGateException(
+    message: String,
+) : RuntimeException(message)
 
 /**
  * The policy JSON is invalid. The message names every problem with its JSON path and line,
  * first line like `invalid policy: line 7: $.purposes[0].permissions[0]: unknown permission ...`.
  */
-class InvalidPolicyException(message: String) : ConsentGateException(message)
+class InvalidPolicyException(
+    message: String,
+) : ConsentGateException(message)
 
 /**
  * A purpose id the policy does not declare, or a permission the purpose does not declare
  * (an over-scope request). A programming error: fix the policy or the call.
  */
-class UndeclaredPurposeException(message: String) : ConsentGateException(message)
+class UndeclaredPurposeException(
+    message: String,
+) : ConsentGateException(message)
 
 /**
  * A malformed argument: a null or invalid string (e.g. an unpaired UTF-16 surrogate), a locale
@@ -30,26 +36,36 @@ class UndeclaredPurposeException(message: String) : ConsentGateException(message
  * Extends [ConsentGateException] (not `IllegalArgumentException`) so that one `catch` covers
  * every SDK error.
  */
-class InvalidArgumentException(message: String) : ConsentGateException(message)
+class InvalidArgumentException(
+    message: String,
+) : ConsentGateException(message)
 
 /**
  * The consent journal could not be read or written (including a write refused because the
  * journal is corrupt: [ConsentEngine.storageProblem] then says so). Nothing was recorded;
  * decisions fail closed until the storage works again.
  */
-class StorageException(message: String) : ConsentGateException(message)
+class StorageException(
+    message: String,
+) : ConsentGateException(message)
 
 /**
  * A corrupt consent journal file (bad line in the middle, broken hash chain) was met while
  * reading the full history, e.g. an archive during [ConsentEngine.exportProof]. The file is left
  * untouched; see [ConsentEngine.recoverFromCorruption].
  */
-class CorruptJournalException(message: String) : ConsentGateException(message)
+class CorruptJournalException(
+    message: String,
+) : ConsentGateException(message)
 
 /** The engine was closed; open a new one. */
-class EngineClosedException(message: String) : ConsentGateException(message) {
+class EngineClosedException(
+    message: String,
+) : ConsentGateException(message) {
     constructor() : this("the consent engine is closed")
 }
 
 /** A bug inside the SDK (including a caught panic in the native core). Decisions fail closed. */
-class InternalErrorException(message: String) : ConsentGateException(message)
+class InternalErrorException(
+    message: String,
+) : ConsentGateException(message)

@@ -23,12 +23,14 @@ class PurposeHandle internal constructor(
     fun isAllowed(): Boolean = gate.isAllowedAt(index)
 
     /** [ConsentGate.request] for this purpose. */
-    fun request(activity: Activity, callback: RequestCallback) = gate.request(activity, id, callback)
+    fun request(
+        activity: Activity,
+        callback: RequestCallback,
+    ) = gate.request(activity, id, callback)
 
     /** [ConsentGate.request] for this purpose, for Kotlin coroutines. */
     @JvmSynthetic
-    suspend fun request(activity: Activity): RequestResult =
-        suspendCoroutine { cont -> gate.request(activity, id) { cont.resume(it) } }
+    suspend fun request(activity: Activity): RequestResult = suspendCoroutine { cont -> gate.request(activity, id) { cont.resume(it) } }
 
     /** [ConsentGate.withdraw] for this purpose. */
     fun withdraw(): Withdrawal = gate.withdraw(id)

@@ -14,7 +14,9 @@ sealed class RequestResult {
     open val isGranted: Boolean get() = false
 
     /** Consent on record and the OS permissions the purpose needs are granted: go ahead. */
-    data class Granted(override val purposeId: String) : RequestResult() {
+    data class Granted(
+        override val purposeId: String,
+    ) : RequestResult() {
         override val isGranted: Boolean get() = true
     }
 
@@ -22,7 +24,9 @@ sealed class RequestResult {
      * The user declined in the rationale dialog. Recorded; the app may not ask again on its own
      * before the policy's cooldown ends (the settings screen still can).
      */
-    data class Denied(override val purposeId: String) : RequestResult()
+    data class Denied(
+        override val purposeId: String,
+    ) : RequestResult()
 
     /**
      * The user agreed in the rationale dialog (recorded) but the system dialog did not grant
@@ -41,21 +45,30 @@ sealed class RequestResult {
      * [BlockReason.GUARDIAN_REQUIRED], [BlockReason.COOLDOWN] until [untilMs] UTC ms,
      * [BlockReason.STORAGE]). [untilMs] is 0 for every reason but the cooldown.
      */
-    data class Blocked(override val purposeId: String, val reason: BlockReason, val untilMs: Long) : RequestResult()
+    data class Blocked(
+        override val purposeId: String,
+        val reason: BlockReason,
+        val untilMs: Long,
+    ) : RequestResult()
 
     /**
      * The flow ended without an answer and recorded nothing more: the user dismissed the
      * rationale dialog (back), the calling activity finished, or the system cancelled the
      * permission request.
      */
-    data class Cancelled(override val purposeId: String) : RequestResult()
+    data class Cancelled(
+        override val purposeId: String,
+    ) : RequestResult()
 
     /**
      * The SDK could not run the request: an undeclared purpose ([UndeclaredPurposeException], a
      * programming error), journal trouble ([StorageException]), a closed gate, or the request
      * activity missing from the app's manifest. Nothing is allowed.
      */
-    data class Error(override val purposeId: String, val exception: ConsentGateException) : RequestResult()
+    data class Error(
+        override val purposeId: String,
+        val exception: ConsentGateException,
+    ) : RequestResult()
 }
 
 /** Receives the one [RequestResult] of a request, on the main thread. */

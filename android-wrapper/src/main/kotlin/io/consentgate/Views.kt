@@ -9,7 +9,10 @@ data class PermissionInfo(
 )
 
 /** A third party that receives data for a purpose, as the policy declares it. */
-data class Recipient(val name: String, val data: String)
+data class Recipient(
+    val name: String,
+    val data: String,
+)
 
 /** Everything the rationale dialog shows before asking for a purpose. */
 data class Rationale(

@@ -25,7 +25,14 @@ class ConcurrencyTest {
 
     private fun dir(name: String = "consent") = File(tmp.root, name)
 
-    private fun thread(name: String, body: () -> Unit): Thread = Thread(body, name).apply { isDaemon = true; start() }
+    private fun thread(
+        name: String,
+        body: () -> Unit,
+    ): Thread =
+        Thread(body, name).apply {
+            isDaemon = true
+            start()
+        }
 
     private fun Thread.joinOrFail(ms: Long = 120_000) {
         join(ms)
@@ -54,65 +61,79 @@ class ConcurrencyTest {
         val checked = AtomicLongArray(4)
         val start = CountDownLatch(1)
 
-        val writers = purposes.indices.map { p ->
-            thread("writer-$p") {
-                try {
-                    start.await()
-                    val e = engines[p] // purpose 0 written through a, purpose 1 through b
-                    for (r in 1..rounds) {
-                        state.set(p, r * 4L + 0)
-                        e.grant(purposes[p], Surface.RATIONALE_DIALOG, "en")
-                        state.set(p, r * 4L + 1)
-                        Thread.yield()
-                        state.set(p, r * 4L + 2)
-                        e.withdraw(purposes[p], Surface.SETTINGS_SCREEN, "en")
-                        state.set(p, r * 4L + 3)
-                        Thread.yield()
+        val writers =
+            purposes.indices.map { p ->
+                thread("writer-$p") {
+                    try {
+                        start.await()
+                        val e = engines[p] // purpose 0 written through a, purpose 1 through b
+                        for (r in 1..rounds) {
+                            state.set(p, r * 4L + 0)
+                            e.grant(purposes[p], Surface.RATIONALE_DIALOG, "en")
+                            state.set(p, r * 4L + 1)
+                            Thread.yield()
+                            state.set(p, r * 4L + 2)
+                            e.withdraw(purposes[p], Surface.SETTINGS_SCREEN, "en")
+                            state.set(p, r * 4L + 3)
+                            Thread.yield()
+                        }
+                    } catch (t: Throwable) {
+                        failures.add(t)
                     }
-                } catch (t: Throwable) {
-                    failures.add(t)
                 }
             }
-        }
-        val readers = (0 until 8).map { i ->
-            thread("reader-$i") {
-                try {
-                    start.await()
-                    val e = engines[i % 2]
-                    while (!writersDone.get()) {
-                        for (p in purposes.indices) {
-                            val before = state.get(p)
-                            val allowed = e.isAllowed(p)
-                            val after = state.get(p)
-                            if (before != after) continue
-                            when ((before % 4).toInt()) {
-                                1 -> { checked.incrementAndGet(1); if (!allowed) violations.add("reader-$i: purpose $p refused after grant returned (state $before)") }
-                                3 -> { checked.incrementAndGet(3); if (allowed) violations.add("reader-$i: purpose $p allowed after withdraw returned (state $before)") }
+        val readers =
+            (0 until 8).map { i ->
+                thread("reader-$i") {
+                    try {
+                        start.await()
+                        val e = engines[i % 2]
+                        while (!writersDone.get()) {
+                            for (p in purposes.indices) {
+                                val before = state.get(p)
+                                val allowed = e.isAllowed(p)
+                                val after = state.get(p)
+                                if (before != after) continue
+                                when ((before % 4).toInt()) {
+                                    1 -> {
+                                        checked.incrementAndGet(1)
+                                        if (!allowed) violations.add("reader-$i: purpose $p refused after grant returned (state $before)")
+                                    }
+                                    3 -> {
+                                        checked.incrementAndGet(3)
+                                        if (allowed) violations.add("reader-$i: purpose $p allowed after withdraw returned (state $before)")
+                                    }
+                                }
                             }
                         }
+                    } catch (t: Throwable) {
+                        failures.add(t)
                     }
-                } catch (t: Throwable) {
-                    failures.add(t)
                 }
             }
-        }
         // Two more threads on the cold paths, so the engine lock is contended too.
-        val cold = engines.mapIndexed { i, e ->
-            thread("cold-$i") {
-                try {
-                    start.await()
-                    while (!writersDone.get()) {
-                        val before = state.get(i)
-                        val d = e.decide(purposes[i])
-                        val after = state.get(i)
-                        if (before == after && before % 4 == 3L && d.isAllowed) violations.add("decide: purpose $i allowed after withdraw returned")
-                        e.settings("en")
+        val cold =
+            engines.mapIndexed { i, e ->
+                thread("cold-$i") {
+                    try {
+                        start.await()
+                        while (!writersDone.get()) {
+                            val before = state.get(i)
+                            val d = e.decide(purposes[i])
+                            val after = state.get(i)
+                            if (before == after &&
+                                before % 4 == 3L &&
+                                d.isAllowed
+                            ) {
+                                violations.add("decide: purpose $i allowed after withdraw returned")
+                            }
+                            e.settings("en")
+                        }
+                    } catch (t: Throwable) {
+                        failures.add(t)
                     }
-                } catch (t: Throwable) {
-                    failures.add(t)
                 }
             }
-        }
         start.countDown()
         writers.forEach { it.joinOrFail() }
         writersDone.set(true)
@@ -146,32 +167,40 @@ class ConcurrencyTest {
             val violations = Collections.synchronizedList(mutableListOf<String>())
             val completed = AtomicLong()
             val ready = CountDownLatch(8)
-            val threads = (0 until 8).map { k ->
-                thread("caller-$k") {
-                    ready.countDown()
-                    var closedSeen = 0
-                    var i = 0
-                    while (closedSeen < 20) {
-                        val afterClose = closedReturned.get()
-                        try {
-                            when ((k + i++) % 5) {
-                                0 -> e.isAllowed(0)
-                                1 -> e.decide("feedback_photo")
-                                2 -> e.settings("en")
-                                3 -> if (i % 7 == 0) e.grant("scan_receipt", Surface.RATIONALE_DIALOG, "en") else e.isAllowed("scan_receipt")
-                                else -> e.storageProblem()
+            val threads =
+                (0 until 8).map { k ->
+                    thread("caller-$k") {
+                        ready.countDown()
+                        var closedSeen = 0
+                        var i = 0
+                        while (closedSeen < 20) {
+                            val afterClose = closedReturned.get()
+                            try {
+                                when ((k + i++) % 5) {
+                                    0 -> e.isAllowed(0)
+                                    1 -> e.decide("feedback_photo")
+                                    2 -> e.settings("en")
+                                    3 ->
+                                        if (i % 7 ==
+                                            0
+                                        ) {
+                                            e.grant("scan_receipt", Surface.RATIONALE_DIALOG, "en")
+                                        } else {
+                                            e.isAllowed("scan_receipt")
+                                        }
+                                    else -> e.storageProblem()
+                                }
+                                completed.incrementAndGet()
+                                if (afterClose) violations.add("a call that started after close() returned completed")
+                            } catch (c: EngineClosedException) {
+                                closedSeen++
+                            } catch (t: Throwable) {
+                                unexpected.add(t)
+                                return@thread
                             }
-                            completed.incrementAndGet()
-                            if (afterClose) violations.add("a call that started after close() returned completed")
-                        } catch (c: EngineClosedException) {
-                            closedSeen++
-                        } catch (t: Throwable) {
-                            unexpected.add(t)
-                            return@thread
                         }
                     }
                 }
-            }
             assertTrue(ready.await(10, TimeUnit.SECONDS))
             Thread.sleep(15L + round)
             e.close()
@@ -199,27 +228,28 @@ class ConcurrencyTest {
             val closedReturned = AtomicBoolean(false)
             val problems = Collections.synchronizedList(mutableListOf<String>())
             val ready = CountDownLatch(8)
-            val threads = (0 until 8).map { k ->
-                thread("native-$k") {
-                    ready.countDown()
-                    repeat(3000) { i ->
-                        val afterClose = closedReturned.get()
-                        try {
-                            if ((k + i) % 2 == 0) {
-                                val allowed = Native.isAllowed(h, 0)
-                                if (afterClose && allowed) problems.add("isAllowed true after close returned")
-                            } else {
-                                Native.decide(h, "feedback_photo", 0)
-                                if (afterClose) problems.add("decide completed after close returned")
+            val threads =
+                (0 until 8).map { k ->
+                    thread("native-$k") {
+                        ready.countDown()
+                        repeat(3000) { i ->
+                            val afterClose = closedReturned.get()
+                            try {
+                                if ((k + i) % 2 == 0) {
+                                    val allowed = Native.isAllowed(h, 0)
+                                    if (afterClose && allowed) problems.add("isAllowed true after close returned")
+                                } else {
+                                    Native.decide(h, "feedback_photo", 0)
+                                    if (afterClose) problems.add("decide completed after close returned")
+                                }
+                            } catch (c: EngineClosedException) {
+                                // expected once closed
+                            } catch (t: Throwable) {
+                                problems.add(t.toString())
                             }
-                        } catch (c: EngineClosedException) {
-                            // expected once closed
-                        } catch (t: Throwable) {
-                            problems.add(t.toString())
                         }
                     }
                 }
-            }
             assertTrue(ready.await(10, TimeUnit.SECONDS))
             Thread.sleep(2L + round)
             Native.close(h)
@@ -234,22 +264,29 @@ class ConcurrencyTest {
     @Test
     fun enginesOpenedAndUsedFromManyThreadsAtOnce() {
         val failures = Collections.synchronizedList(mutableListOf<Throwable>())
-        val threads = (0 until 8).map { t ->
-            thread("opener-$t") {
-                try {
-                    repeat(5) { r ->
-                        val purpose = Fixtures.run { listOf("feedback_photo", "nearby_stores", "scan_receipt", "pick_photos")[(t + r) % 4] }
-                        openGranted(dir("t$t-r$r"), purpose).use { e ->
-                            for (p in e.purposeIds.indices) {
-                                check(e.isAllowed(p) == (e.purposeIds[p] == purpose)) { "thread $t round $r purpose $p" }
+        val threads =
+            (0 until 8).map { t ->
+                thread("opener-$t") {
+                    try {
+                        repeat(5) { r ->
+                            val purpose =
+                                Fixtures.run {
+                                    listOf("feedback_photo", "nearby_stores", "scan_receipt", "pick_photos")[
+                                        (t + r) %
+                                            4,
+                                    ]
+                                }
+                            openGranted(dir("t$t-r$r"), purpose).use { e ->
+                                for (p in e.purposeIds.indices) {
+                                    check(e.isAllowed(p) == (e.purposeIds[p] == purpose)) { "thread $t round $r purpose $p" }
+                                }
                             }
                         }
+                    } catch (x: Throwable) {
+                        failures.add(x)
                     }
-                } catch (x: Throwable) {
-                    failures.add(x)
                 }
             }
-        }
         threads.forEach { it.joinOrFail() }
         assertEquals(emptyList<Throwable>(), failures)
     }

@@ -149,12 +149,21 @@ class ConsentEngineTest {
             for (r in OsResult.entries) e.recordOsResult("feedback_photo", CAMERA, r, Surface.SYSTEM_DIALOG, "en")
             for (age in AgeBracket.entries) e.setAgeBracket(age, Surface.APP, "en")
             val h = history(e)
-            assertEquals(Surface.entries.map { it.jsonName }, h.filter { it.getString("event") == "consent_granted" }.map { it.getString("surface") })
-            assertEquals(Actor.entries.map { it.jsonName }, h.filter { it.getString("event") == "consent_denied" }.map { it.getString("actor") })
+            assertEquals(
+                Surface.entries.map { it.jsonName },
+                h.filter { it.getString("event") == "consent_granted" }.map { it.getString("surface") },
+            )
+            assertEquals(
+                Actor.entries.map { it.jsonName },
+                h.filter { it.getString("event") == "consent_denied" }.map { it.getString("actor") },
+            )
             val os = h.filter { it.getString("event") == "os_result" }
             assertEquals(OsResult.entries.map { it.jsonName }, os.map { it.getString("os_result") })
             assertEquals(listOf(CAMERA, CAMERA, CAMERA), os.map { it.getString("permission") })
-            assertEquals(AgeBracket.entries.map { it.jsonName }, h.filter { it.getString("event") == "age_bracket_set" }.map { it.getString("age") })
+            assertEquals(
+                AgeBracket.entries.map { it.jsonName },
+                h.filter { it.getString("event") == "age_bracket_set" }.map { it.getString("age") },
+            )
             for (s in Surface.entries) assertSame(s, Surface.fromJsonName(s.jsonName))
             for (s in Source.entries) assertSame(s, Source.fromJsonName(s.jsonName))
             val err = assertThrows<InvalidArgumentException> { Surface.fromJsonName("RATIONALE_DIALOG") }
@@ -221,7 +230,17 @@ class ConsentEngineTest {
             e.grant("scan_receipt", Surface.RATIONALE_DIALOG, "en")
             val rows = e.settings("en")
             assertEquals(e.purposeIds, rows.map { it.id })
-            assertEquals(listOf(SettingState.NEVER_ASKED, SettingState.NEVER_ASKED, SettingState.GRANTED, SettingState.NEVER_ASKED), rows.map { it.state })
+            assertEquals(
+                listOf(
+                    SettingState.NEVER_ASKED,
+                    SettingState.NEVER_ASKED,
+                    SettingState.GRANTED,
+                    SettingState.NEVER_ASKED,
+                ),
+                rows.map {
+                    it.state
+                },
+            )
             assertEquals(listOf(false, false, true, false), rows.map { it.allowed })
             assertEquals("Scan a receipt", rows[2].description)
             assertEquals(T0, rows[2].lastDecisionMs)

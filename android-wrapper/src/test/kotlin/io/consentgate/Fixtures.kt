@@ -17,7 +17,8 @@ object Fixtures {
     const val READ_CONTACTS = "android.permission.READ_CONTACTS"
 
     /** Purposes by index: 0 feedback_photo, 1 nearby_stores, 2 scan_receipt, 3 pick_photos. */
-    val POLICY = """
+    val POLICY =
+        """
         {
           "schema": 1,
           "policy_version": "2024-01-01",
@@ -35,7 +36,7 @@ object Fixtures {
               "description": { "zh-CN": "选择照片", "en": "Pick photos to back up" } }
           ]
         }
-    """.trimIndent()
+        """.trimIndent()
 
     /** The seed-derived example policy shipped in the repository. */
     fun phoneBackupPolicy(): String = File(repoRoot(), "examples/phone-backup/policy.json").readText()
@@ -52,17 +53,26 @@ object Fixtures {
     }
 
     /** A journal folder that does not exist yet, inside [parent]. */
-    fun journalDir(parent: File, name: String = "consent"): File = File(parent, name)
+    fun journalDir(
+        parent: File,
+        name: String = "consent",
+    ): File = File(parent, name)
 
     /** Opens an engine on [POLICY] with a frozen clock at [T0]. */
-    fun open(dir: File, policy: String = POLICY): ConsentEngine =
-        ConsentEngine.open(policy, dir).also { it.setClockFixed(T0) }
+    fun open(
+        dir: File,
+        policy: String = POLICY,
+    ): ConsentEngine = ConsentEngine.open(policy, dir).also { it.setClockFixed(T0) }
 
     /** Opens, accepts the policy and grants [purposes]. */
-    fun openGranted(dir: File, vararg purposes: String): ConsentEngine = open(dir).also { e ->
-        e.acceptPolicy(Surface.APP, "zh-CN")
-        for (p in purposes) e.grant(p, Surface.RATIONALE_DIALOG, "zh-CN")
-    }
+    fun openGranted(
+        dir: File,
+        vararg purposes: String,
+    ): ConsentEngine =
+        open(dir).also { e ->
+            e.acceptPolicy(Surface.APP, "zh-CN")
+            for (p in purposes) e.grant(p, Surface.RATIONALE_DIALOG, "zh-CN")
+        }
 
     /** The journal events of an engine's proof export. */
     fun history(engine: ConsentEngine): List<org.json.JSONObject> {

@@ -40,6 +40,7 @@ class JniPressureTest {
 
     /** Open handles by slot (0: empty); replaced ones are closed while others may use them. */
     private val live = AtomicLongArray(slots)
+
     /** Every handle ever opened, open or closed, for use-after-close. */
     private val everOpened = Collections.synchronizedList(mutableListOf<Long>())
 
@@ -52,40 +53,51 @@ class JniPressureTest {
 
     private fun folder(i: Int) = File(tmp.root, "f$i").path
 
-    private fun SplittableRandom.handle(): Long = when (nextInt(10)) {
-        in 0..5 -> live.get(nextInt(slots))
-        6, 7 -> synchronized(everOpened) { if (everOpened.isEmpty()) 0L else everOpened[nextInt(everOpened.size)] }
-        8 -> listOf(0L, -1L, 1L, Long.MIN_VALUE, Long.MAX_VALUE, 0x4347_5431_0000_0000L, 0x4347_5431_FFFF_FFFFL)[nextInt(7)]
-        else -> 0x4347_5431_0000_0000L or nextInt(1 shl 20).toLong() // well-formed, mostly never issued
-    }.also { if (it == 0L || nextInt(10) >= 8) garbage.incrementAndGet() }
+    private fun SplittableRandom.handle(): Long =
+        when (nextInt(10)) {
+            in 0..5 -> live.get(nextInt(slots))
+            6, 7 -> synchronized(everOpened) { if (everOpened.isEmpty()) 0L else everOpened[nextInt(everOpened.size)] }
+            8 -> listOf(0L, -1L, 1L, Long.MIN_VALUE, Long.MAX_VALUE, 0x4347_5431_0000_0000L, 0x4347_5431_FFFF_FFFFL)[nextInt(7)]
+            else -> 0x4347_5431_0000_0000L or nextInt(1 shl 20).toLong() // well-formed, mostly never issued
+        }.also { if (it == 0L || nextInt(10) >= 8) garbage.incrementAndGet() }
 
-    private fun SplittableRandom.purpose(): String? = when (nextInt(12)) {
-        in 0..7 -> purposes[nextInt(purposes.size)]
-        8 -> null
-        9 -> ""
-        10 -> unpaired
-        else -> "no_such_purpose"
-    }
+    private fun SplittableRandom.purpose(): String? =
+        when (nextInt(12)) {
+            in 0..7 -> purposes[nextInt(purposes.size)]
+            8 -> null
+            9 -> ""
+            10 -> unpaired
+            else -> "no_such_purpose"
+        }
 
-    private fun SplittableRandom.locale(): String? = when (nextInt(14)) {
-        in 0..9 -> if (nextBoolean()) "en" else "zh-CN"
-        10 -> null
-        11 -> ""
-        12 -> unpaired
-        else -> megabyte
-    }
+    private fun SplittableRandom.locale(): String? =
+        when (nextInt(14)) {
+            in 0..9 -> if (nextBoolean()) "en" else "zh-CN"
+            10 -> null
+            11 -> ""
+            12 -> unpaired
+            else -> megabyte
+        }
 
     private fun SplittableRandom.code(): Int = if (nextInt(8) == 0) listOf(-1, 99, Int.MIN_VALUE, Int.MAX_VALUE)[nextInt(4)] else nextInt(4)
 
-    private fun SplittableRandom.index(): Int = if (nextInt(8) == 0) listOf(-1, 4, 1000, Int.MIN_VALUE, Int.MAX_VALUE)[nextInt(5)] else nextInt(4)
+    private fun SplittableRandom.index(): Int =
+        if (nextInt(8) ==
+            0
+        ) {
+            listOf(-1, 4, 1000, Int.MIN_VALUE, Int.MAX_VALUE)[nextInt(5)]
+        } else {
+            nextInt(4)
+        }
 
-    private fun SplittableRandom.names(): Array<String?>? = when (nextInt(10)) {
-        0 -> null
-        1 -> arrayOfNulls(3)
-        2 -> Array(2000) { permissions[it % permissions.size] } // more than ART's local-reference table
-        3 -> arrayOf(unpaired, Fixtures.CAMERA)
-        else -> Array(nextInt(4)) { permissions[nextInt(permissions.size)] }
-    }
+    private fun SplittableRandom.names(): Array<String?>? =
+        when (nextInt(10)) {
+            0 -> null
+            1 -> arrayOfNulls(3)
+            2 -> Array(2000) { permissions[it % permissions.size] } // more than ART's local-reference table
+            3 -> arrayOf(unpaired, Fixtures.CAMERA)
+            else -> Array(nextInt(4)) { permissions[nextInt(permissions.size)] }
+        }
 
     private fun openInto(r: SplittableRandom) {
         val h = Native.open(Fixtures.POLICY, folder(r.nextInt(folders)))
@@ -108,32 +120,57 @@ class JniPressureTest {
             3 -> Native.open(Fixtures.POLICY, if (r.nextBoolean()) "relative/dir" else unpaired)
             in 4..9 -> Native.isAllowed(h, r.index())
             10, 11 -> Decision.fromWire(Native.decide(h, r.purpose(), r.code()))
-            12 -> Native.decidePermission(h, r.purpose(), if (r.nextBoolean()) permissions[r.nextInt(permissions.size)] else r.locale(), r.code())
+            12 ->
+                Native.decidePermission(
+                    h,
+                    r.purpose(),
+                    if (r.nextBoolean()) permissions[r.nextInt(permissions.size)] else r.locale(),
+                    r.code(),
+                )
             13 -> Native.acceptPolicy(h, r.code(), r.locale(), r.code())
             14, 15 -> Native.grant(h, r.purpose(), r.code(), r.locale(), r.code())
             16 -> Native.withdraw(h, r.purpose(), r.code(), r.locale(), r.code())
             17 -> Native.deny(h, r.purpose(), r.code(), r.locale(), r.code())
             18 -> Native.recordOsResult(h, r.purpose(), permissions[r.nextInt(permissions.size)], r.code(), r.code(), r.locale(), r.code())
-            19 -> if (r.nextBoolean()) Native.setAgeBracket(h, r.code(), r.code(), r.locale(), r.code())
-                  else Native.setGuardianConsent(h, r.nextBoolean(), r.code(), r.locale(), r.code())
+            19 ->
+                if (r.nextBoolean()) {
+                    Native.setAgeBracket(h, r.code(), r.code(), r.locale(), r.code())
+                } else {
+                    Native.setGuardianConsent(h, r.nextBoolean(), r.code(), r.locale(), r.code())
+                }
             20 -> Native.reconcile(h, r.names())
             21 -> Native.requestPlan(h, r.purpose(), listOf(-1, 0, 23, 29, 33, 34, 35, Int.MAX_VALUE)[r.nextInt(8)], r.names())
             22 -> Native.osGrantsSatisfy(h, r.index(), listOf(-1, 23, 33, 35)[r.nextInt(4)], r.names())
             23 -> Native.rationale(h, r.purpose(), r.locale())
             24 -> Native.settings(h, r.locale())
             25 -> if (r.nextInt(4) == 0) Native.exportProof(h) else Native.storageProblem(h)
-            26 -> when (r.nextInt(4)) {
-                0 -> Native.setClockFixed(h, listOf(Long.MIN_VALUE, -1L, Fixtures.T0, Long.MAX_VALUE)[r.nextInt(4)])
-                1 -> Native.setClockOffset(h, listOf(Long.MIN_VALUE, 0L, Long.MAX_VALUE)[r.nextInt(3)])
-                2 -> Native.advanceClock(h, listOf(Long.MIN_VALUE, -Fixtures.HOUR_MS, 49 * Fixtures.HOUR_MS, Long.MAX_VALUE)[r.nextInt(4)])
-                else -> { Native.useSystemClock(h); Native.clockNow(h) }
-            }
-            27 -> if (r.nextInt(8) == 0) Native.compact(h) else { Native.purposeIds(h); Native.policyVersion(h) }
-            28 -> when (r.nextInt(20)) {
-                0 -> Native.erase(h)
-                1 -> Native.recoverFromCorruption(h, r.code(), r.locale(), r.code())
-                else -> Native.isAllowed(h, r.index())
-            }
+            26 ->
+                when (r.nextInt(4)) {
+                    0 -> Native.setClockFixed(h, listOf(Long.MIN_VALUE, -1L, Fixtures.T0, Long.MAX_VALUE)[r.nextInt(4)])
+                    1 -> Native.setClockOffset(h, listOf(Long.MIN_VALUE, 0L, Long.MAX_VALUE)[r.nextInt(3)])
+                    2 ->
+                        Native.advanceClock(
+                            h,
+                            listOf(Long.MIN_VALUE, -Fixtures.HOUR_MS, 49 * Fixtures.HOUR_MS, Long.MAX_VALUE)[r.nextInt(4)],
+                        )
+                    else -> {
+                        Native.useSystemClock(h)
+                        Native.clockNow(h)
+                    }
+                }
+            27 ->
+                if (r.nextInt(8) == 0) {
+                    Native.compact(h)
+                } else {
+                    Native.purposeIds(h)
+                    Native.policyVersion(h)
+                }
+            28 ->
+                when (r.nextInt(20)) {
+                    0 -> Native.erase(h)
+                    1 -> Native.recoverFromCorruption(h, r.code(), r.locale(), r.code())
+                    else -> Native.isAllowed(h, r.index())
+                }
             else -> if (r.nextInt(50) == 0) System.gc() else Native.isAllowed(h, r.index())
         }
     }
@@ -145,35 +182,43 @@ class JniPressureTest {
         val unexpected = Collections.synchronizedList(mutableListOf<Throwable>())
         val deadline = System.nanoTime() + seconds * 1_000_000_000
         val start = CountDownLatch(1)
-        val workers = (0 until threads).map { t ->
-            Thread({
-                val r = SplittableRandom(1000L + t)
-                start.await()
-                while (System.nanoTime() < deadline && unexpected.size < 20) {
-                    calls.incrementAndGet()
-                    try {
-                        call(r)
-                    } catch (e: ConsentGateException) {
-                        sdkExceptions.incrementAndGet()
-                    } catch (e: Throwable) {
-                        unexpected.add(e)
+        val workers =
+            (0 until threads).map { t ->
+                Thread({
+                    val r = SplittableRandom(1000L + t)
+                    start.await()
+                    while (System.nanoTime() < deadline && unexpected.size < 20) {
+                        calls.incrementAndGet()
+                        try {
+                            call(r)
+                        } catch (e: ConsentGateException) {
+                            sdkExceptions.incrementAndGet()
+                        } catch (e: Throwable) {
+                            unexpected.add(e)
+                        }
                     }
+                }, "pressure-$t").apply {
+                    isDaemon = true
+                    start()
                 }
-            }, "pressure-$t").apply { isDaemon = true; start() }
-        }
+            }
         start.countDown()
-        workers.forEach { it.join(seconds * 1000 + 120_000); assertFalse("${it.name} hangs", it.isAlive) }
+        workers.forEach {
+            it.join(seconds * 1000 + 120_000)
+            assertFalse("${it.name} hangs", it.isAlive)
+        }
         assertEquals("only the SDK's own exceptions", emptyList<String>(), unexpected.take(5).map { it.stackTraceToString() })
 
         // Every engine still open answers consistently on both paths.
         var checkedOpen = 0
         for (s in 0 until slots) {
             val h = live.get(s)
-            val usable = try {
-                Native.storageProblem(h) == null
-            } catch (closed: EngineClosedException) {
-                false // closed at random by a worker
-            }
+            val usable =
+                try {
+                    Native.storageProblem(h) == null
+                } catch (closed: EngineClosedException) {
+                    false // closed at random by a worker
+                }
             if (!usable) continue
             checkedOpen++
             for (i in purposes.indices) {

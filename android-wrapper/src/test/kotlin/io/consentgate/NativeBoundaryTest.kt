@@ -36,27 +36,28 @@ class NativeBoundaryTest {
     fun nullStringsAreInvalidArgumentsNamingTheParameter() {
         val h = Native.open(Fixtures.POLICY, dir().path)
         try {
-            val cases: List<Pair<String, () -> Unit>> = listOf(
-                "policyJson" to { Native.open(null, dir("x").path) },
-                "journalDir" to { Native.open(Fixtures.POLICY, null) },
-                "purposeId" to { Native.decide(h, null, 0) },
-                "permission" to { Native.decidePermission(h, "feedback_photo", null, 0) },
-                "locale" to { Native.acceptPolicy(h, 3, null, 0) },
-                "purposeId" to { Native.grant(h, null, 0, "en", 0) },
-                "locale" to { Native.deny(h, "feedback_photo", 0, null, 0) },
-                "purposeId" to { Native.withdraw(h, null, 1, "en", 0) },
-                "permission" to { Native.recordOsResult(h, "feedback_photo", null, 0, 2, "en", 0) },
-                "locale" to { Native.setAgeBracket(h, 2, 3, null, 0) },
-                "locale" to { Native.setGuardianConsent(h, true, 3, null, 1) },
-                "osGranted" to { Native.reconcile(h, null) },
-                "osGranted[1]" to { Native.reconcile(h, arrayOf(CAMERA, null)) },
-                "purposeId" to { Native.requestPlan(h, null, 34, arrayOf()) },
-                "osGranted" to { Native.requestPlan(h, "feedback_photo", 34, null) },
-                "osGranted[0]" to { Native.osGrantsSatisfy(h, 0, 34, arrayOf(null)) },
-                "locale" to { Native.rationale(h, "feedback_photo", null) },
-                "locale" to { Native.settings(h, null) },
-                "locale" to { Native.recoverFromCorruption(h, 3, null, 0) },
-            )
+            val cases: List<Pair<String, () -> Unit>> =
+                listOf(
+                    "policyJson" to { Native.open(null, dir("x").path) },
+                    "journalDir" to { Native.open(Fixtures.POLICY, null) },
+                    "purposeId" to { Native.decide(h, null, 0) },
+                    "permission" to { Native.decidePermission(h, "feedback_photo", null, 0) },
+                    "locale" to { Native.acceptPolicy(h, 3, null, 0) },
+                    "purposeId" to { Native.grant(h, null, 0, "en", 0) },
+                    "locale" to { Native.deny(h, "feedback_photo", 0, null, 0) },
+                    "purposeId" to { Native.withdraw(h, null, 1, "en", 0) },
+                    "permission" to { Native.recordOsResult(h, "feedback_photo", null, 0, 2, "en", 0) },
+                    "locale" to { Native.setAgeBracket(h, 2, 3, null, 0) },
+                    "locale" to { Native.setGuardianConsent(h, true, 3, null, 1) },
+                    "osGranted" to { Native.reconcile(h, null) },
+                    "osGranted[1]" to { Native.reconcile(h, arrayOf(CAMERA, null)) },
+                    "purposeId" to { Native.requestPlan(h, null, 34, arrayOf()) },
+                    "osGranted" to { Native.requestPlan(h, "feedback_photo", 34, null) },
+                    "osGranted[0]" to { Native.osGrantsSatisfy(h, 0, 34, arrayOf(null)) },
+                    "locale" to { Native.rationale(h, "feedback_photo", null) },
+                    "locale" to { Native.settings(h, null) },
+                    "locale" to { Native.recoverFromCorruption(h, 3, null, 0) },
+                )
             for ((name, call) in cases) {
                 val e = assertThrows<InvalidArgumentException>(call)
                 assertEquals("$name must not be null", e.message)
@@ -163,7 +164,10 @@ class NativeBoundaryTest {
         try {
             assertEquals("unknown source code 7", assertThrows<InvalidArgumentException> { Native.decide(h, "feedback_photo", 7) }.message)
             assertEquals("unknown surface code 99", assertThrows<InvalidArgumentException> { Native.acceptPolicy(h, 99, "en", 0) }.message)
-            assertEquals("unknown actor code -1", assertThrows<InvalidArgumentException> { Native.grant(h, "feedback_photo", 0, "en", -1) }.message)
+            assertEquals(
+                "unknown actor code -1",
+                assertThrows<InvalidArgumentException> { Native.grant(h, "feedback_photo", 0, "en", -1) }.message,
+            )
             assertThrows<InvalidArgumentException> { Native.recordOsResult(h, "feedback_photo", CAMERA, 3, 2, "en", 0) }
             assertThrows<InvalidArgumentException> { Native.setAgeBracket(h, 4, 3, "en", 0) }
             assertThrows<InvalidArgumentException> { Native.decidePermission(h, "feedback_photo", CAMERA, -3) }
@@ -176,7 +180,10 @@ class NativeBoundaryTest {
     fun handlesThatWereNeverOpenedAreRefusedSafely() {
         for (bogus in listOf(0L, -1L, 1L, Long.MAX_VALUE, Long.MIN_VALUE, 0x43475431_00000000L, 0x43475431_7FFFFFFFL)) {
             assertFalse(Native.isAllowed(bogus, 0))
-            assertEquals("not a consent engine handle", assertThrows<InvalidArgumentException> { Native.decide(bogus, "feedback_photo", 0) }.message)
+            assertEquals(
+                "not a consent engine handle",
+                assertThrows<InvalidArgumentException> { Native.decide(bogus, "feedback_photo", 0) }.message,
+            )
             assertThrows<InvalidArgumentException> { Native.close(bogus) }
             assertThrows<InvalidArgumentException> { Native.setClockFixed(bogus, T0) }
             assertThrows<InvalidArgumentException> { Native.exportProof(bogus) }
@@ -190,24 +197,47 @@ class NativeBoundaryTest {
         e.close()
         e.close()
         assertTrue(e.isClosed)
-        val calls: List<() -> Any?> = listOf(
-            { e.isAllowed(0) }, { e.isAllowed("feedback_photo") }, { e.purposeIndex("feedback_photo") },
-            { e.decide("feedback_photo") }, { e.decidePermission("feedback_photo", CAMERA) },
-            { e.acceptPolicy(Surface.APP, "en") }, { e.grant("feedback_photo", Surface.APP, "en") },
-            { e.deny("feedback_photo", Surface.APP, "en") }, { e.withdraw("feedback_photo", Surface.APP, "en") },
-            { e.recordOsResult("feedback_photo", CAMERA, OsResult.GRANTED, Surface.SYSTEM_DIALOG, "en") },
-            { e.setAgeBracket(AgeBracket.ADULT, Surface.APP, "en") }, { e.setGuardianConsent(true, Surface.APP, "en") },
-            { e.reconcile(listOf(CAMERA)) }, { e.requestPlan("feedback_photo", 34, emptyList()) },
-            { e.osGrantsSatisfy(0, 34, emptyList()) }, { e.rationale("feedback_photo", "en") }, { e.settings("en") },
-            { e.exportProof() }, { e.storageProblem() }, { e.erase() }, { e.recoverFromCorruption(Surface.APP, "en") },
-            { e.compact() }, { e.setClockFixed(T0) }, { e.setClockOffset(0) }, { e.advanceClock(1) },
-            { e.useSystemClock() }, { e.currentTimeMs() },
-        )
+        val calls: List<() -> Any?> =
+            listOf(
+                { e.isAllowed(0) },
+                { e.isAllowed("feedback_photo") },
+                { e.purposeIndex("feedback_photo") },
+                { e.decide("feedback_photo") },
+                { e.decidePermission("feedback_photo", CAMERA) },
+                { e.acceptPolicy(Surface.APP, "en") },
+                { e.grant("feedback_photo", Surface.APP, "en") },
+                { e.deny("feedback_photo", Surface.APP, "en") },
+                { e.withdraw("feedback_photo", Surface.APP, "en") },
+                { e.recordOsResult("feedback_photo", CAMERA, OsResult.GRANTED, Surface.SYSTEM_DIALOG, "en") },
+                { e.setAgeBracket(AgeBracket.ADULT, Surface.APP, "en") },
+                { e.setGuardianConsent(true, Surface.APP, "en") },
+                { e.reconcile(listOf(CAMERA)) },
+                { e.requestPlan("feedback_photo", 34, emptyList()) },
+                { e.osGrantsSatisfy(0, 34, emptyList()) },
+                { e.rationale("feedback_photo", "en") },
+                { e.settings("en") },
+                { e.exportProof() },
+                { e.storageProblem() },
+                { e.erase() },
+                { e.recoverFromCorruption(Surface.APP, "en") },
+                { e.compact() },
+                { e.setClockFixed(T0) },
+                { e.setClockOffset(0) },
+                { e.advanceClock(1) },
+                { e.useSystemClock() },
+                { e.currentTimeMs() },
+            )
         for ((i, call) in calls.withIndex()) {
             val thrown = assertThrows<EngineClosedException> { call() }
             assertEquals("call $i", "the consent engine is closed", thrown.message)
         }
-        assertEquals("close released nothing it should keep: the journal is intact", 2, ConsentEngine.open(Fixtures.POLICY, dir()).use { history(it).size })
+        assertEquals(
+            "close released nothing it should keep: the journal is intact",
+            2,
+            ConsentEngine.open(Fixtures.POLICY, dir()).use {
+                history(it).size
+            },
+        )
     }
 
     @Test
@@ -219,19 +249,29 @@ class NativeBoundaryTest {
         Native.close(h)
         Native.close(h)
         assertFalse(Native.isAllowed(h, 0))
-        val calls: List<() -> Any?> = listOf(
-            { Native.decide(h, "feedback_photo", 0) }, { Native.grant(h, "feedback_photo", 0, "en", 0) },
-            { Native.purposeIds(h) }, { Native.policyVersion(h) }, { Native.settings(h, "en") },
-            { Native.exportProof(h) }, { Native.erase(h) }, { Native.compact(h) }, { Native.storageProblem(h) },
-            { Native.reconcile(h, arrayOf()) }, { Native.osGrantsSatisfy(h, -1, 34, arrayOf()) },
-            { Native.setClockFixed(h, T0) }, { Native.clockNow(h) },
-        )
+        val calls: List<() -> Any?> =
+            listOf(
+                { Native.decide(h, "feedback_photo", 0) },
+                { Native.grant(h, "feedback_photo", 0, "en", 0) },
+                { Native.purposeIds(h) },
+                { Native.policyVersion(h) },
+                { Native.settings(h, "en") },
+                { Native.exportProof(h) },
+                { Native.erase(h) },
+                { Native.compact(h) },
+                { Native.storageProblem(h) },
+                { Native.reconcile(h, arrayOf()) },
+                { Native.osGrantsSatisfy(h, -1, 34, arrayOf()) },
+                { Native.setClockFixed(h, T0) },
+                { Native.clockNow(h) },
+            )
         for (call in calls) assertThrows<EngineClosedException> { call() }
     }
 
     @Test
     fun invalidPoliciesNameEveryProblemWithPathAndLine() {
-        val broken = """
+        val broken =
+            """
             {
               "schema": 1,
               "policy_version": "2024-01-01",
@@ -243,12 +283,21 @@ class NativeBoundaryTest {
                   "description": { "en": "No default locale" } }
               ]
             }
-        """.trimIndent()
+            """.trimIndent()
         val e = assertThrows<InvalidPolicyException> { ConsentEngine.open(broken, dir()) }
         val lines = e.message!!.lines()
-        assertTrue(e.message, lines[0].startsWith("invalid policy: line 6: $.purposes[0].permissions[0]: unknown permission \"android.permission.CAMERAA\""))
+        assertTrue(
+            e.message,
+            lines[0].startsWith("invalid policy: line 6: $.purposes[0].permissions[0]: unknown permission \"android.permission.CAMERAA\""),
+        )
         assertTrue(e.message, lines.any { it.trim().startsWith("line 8: $.purposes[1].id: \"Bad Id\" is not a valid purpose id") })
-        assertTrue(e.message, lines.any { it.trim().startsWith("line 8: $.purposes[1].permissions[0]:") && it.contains("not a runtime permission") })
+        assertTrue(
+            e.message,
+            lines.any {
+                it.trim().startsWith("line 8: $.purposes[1].permissions[0]:") &&
+                    it.contains("not a runtime permission")
+            },
+        )
         assertTrue(e.message, lines.any { it.trim().startsWith("line 9: $.purposes[1].description: no description in the default locale") })
         assertFalse("nothing was created for a policy that did not open", dir().exists())
 
@@ -270,23 +319,34 @@ class NativeBoundaryTest {
 
     @Test
     fun panicsInTheCoreBecomeInternalErrorsAndTheJvmCarriesOn() {
-        assertEquals("internal error in the consent engine: self-test panic",
-            assertThrows<InternalErrorException> { Native.selfTestPanic(0) }.message)
-        assertEquals("internal error in the consent engine: self-test panic number 1",
-            assertThrows<InternalErrorException> { Native.selfTestPanic(1) }.message)
-        assertEquals("internal error in the consent engine: a panic without a message",
-            assertThrows<InternalErrorException> { Native.selfTestPanic(2) }.message)
+        assertEquals(
+            "internal error in the consent engine: self-test panic",
+            assertThrows<InternalErrorException> { Native.selfTestPanic(0) }.message,
+        )
+        assertEquals(
+            "internal error in the consent engine: self-test panic number 1",
+            assertThrows<InternalErrorException> { Native.selfTestPanic(1) }.message,
+        )
+        assertEquals(
+            "internal error in the consent engine: a panic without a message",
+            assertThrows<InternalErrorException> { Native.selfTestPanic(2) }.message,
+        )
         for (kind in 0..2) assertFalse(Native.selfTestPanicHot(kind))
         open(dir()).use { assertEquals("2024-01-01", it.policyVersion) }
     }
 
     @Test
     fun everySdkExceptionIsAConsentGateExceptionWithAStringConstructor() {
-        val classes = listOf(
-            InvalidPolicyException::class.java, UndeclaredPurposeException::class.java, InvalidArgumentException::class.java,
-            StorageException::class.java, CorruptJournalException::class.java, EngineClosedException::class.java,
-            InternalErrorException::class.java,
-        )
+        val classes =
+            listOf(
+                InvalidPolicyException::class.java,
+                UndeclaredPurposeException::class.java,
+                InvalidArgumentException::class.java,
+                StorageException::class.java,
+                CorruptJournalException::class.java,
+                EngineClosedException::class.java,
+                InternalErrorException::class.java,
+            )
         for (c in classes) {
             assertTrue(ConsentGateException::class.java.isAssignableFrom(c))
             assertEquals("m", c.getConstructor(String::class.java).newInstance("m").message)

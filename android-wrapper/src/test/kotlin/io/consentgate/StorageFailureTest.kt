@@ -22,7 +22,10 @@ class StorageFailureTest {
     private val journal get() = File(dir, "consent.journal")
 
     /** Flips one byte in the middle of line [line] (1-based) of [file]. */
-    private fun corruptLine(file: File, line: Int) {
+    private fun corruptLine(
+        file: File,
+        line: Int,
+    ) {
         val bytes = file.readBytes()
         var start = 0
         repeat(line - 1) { start = bytes.indexOf('\n'.code.toByte(), start) + 1 }
@@ -30,7 +33,10 @@ class StorageFailureTest {
         file.writeBytes(bytes)
     }
 
-    private fun ByteArray.indexOf(b: Byte, from: Int): Int = (from until size).first { this[it] == b }
+    private fun ByteArray.indexOf(
+        b: Byte,
+        from: Int,
+    ): Int = (from until size).first { this[it] == b }
 
     @Test
     fun aCorruptJournalFailsClosedRefusesWritesAndCanBeRecovered() {

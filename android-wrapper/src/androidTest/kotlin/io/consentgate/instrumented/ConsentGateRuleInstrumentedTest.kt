@@ -33,9 +33,10 @@ class ConsentGateRuleInstrumentedTest {
     fun aRefusalInsideTheCooldownShowsNothingAndAfterItTheRationaleReturns() {
         consent.acceptPolicy()
         consent.deny("feedback_photo", atMs = consent.clock.nowMs - TimeUnit.HOURS.toMillis(47))
-        val caller = instrumentation.startActivitySync(
-            Intent(consent.context, CallerActivity::class.java).addFlags(Intent.FLAG_ACTIVITY_NEW_TASK)
-        ) as CallerActivity
+        val caller =
+            instrumentation.startActivitySync(
+                Intent(consent.context, CallerActivity::class.java).addFlags(Intent.FLAG_ACTIVITY_NEW_TASK),
+            ) as CallerActivity
         val results = LinkedBlockingQueue<RequestResult>()
 
         instrumentation.runOnMainSync { consent.gate.request(caller, "feedback_photo") { results.add(it) } }

@@ -34,10 +34,17 @@ internal object Qa {
      * `am broadcast` of one QA action to the app under test, exactly as QA types it; asserts it
      * answered (result=-1) and returns its JSON reply.
      */
-    fun broadcast(action: String, args: String = ""): JSONObject {
+    fun broadcast(
+        action: String,
+        args: String = "",
+    ): JSONObject {
         val pkg = instrumentation.targetContext.packageName
         val out = shell("am broadcast -p $pkg -a io.consentgate.qa.$action $args")
-        val m = Regex("""result=(-?\d+), data="(.*)"""").find(out) ?: run { fail("no answer to $action: $out"); error("") }
+        val m =
+            Regex("""result=(-?\d+), data="(.*)"""").find(out) ?: run {
+                fail("no answer to $action: $out")
+                error("")
+            }
         assertEquals("$action: $out", "-1", m.groupValues[1])
         return JSONObject(m.groupValues[2])
     }

@@ -46,9 +46,10 @@ class RationaleDialogInstrumentedTest {
     @Test
     fun theUserAgreesInTheRationaleAndTheAppIsAllowed() {
         gate.acceptPrivacyPolicy()
-        val caller = instrumentation.startActivitySync(
-            Intent(context, CallerActivity::class.java).addFlags(Intent.FLAG_ACTIVITY_NEW_TASK)
-        ) as CallerActivity
+        val caller =
+            instrumentation.startActivitySync(
+                Intent(context, CallerActivity::class.java).addFlags(Intent.FLAG_ACTIVITY_NEW_TASK),
+            ) as CallerActivity
         val results = LinkedBlockingQueue<RequestResult>()
         instrumentation.runOnMainSync { gate.request(caller, "feedback_photo") { results.add(it) } }
 

@@ -22,10 +22,17 @@ internal object Native {
         NativeLibrary.load()
     }
 
-    @JvmStatic external fun open(policyJson: String?, journalDir: String?): Long
+    @JvmStatic external fun open(
+        policyJson: String?,
+        journalDir: String?,
+    ): Long
+
     @JvmStatic external fun close(handle: Long)
 
-    @JvmStatic external fun isAllowed(handle: Long, index: Int): Boolean
+    @JvmStatic external fun isAllowed(
+        handle: Long,
+        index: Int,
+    ): Boolean
 
     /**
      * Benchmarks only (`android-wrapper/bench`): does nothing and returns false. The honest floor
@@ -33,48 +40,155 @@ internal object Native {
      * function, `catch_unwind`, no JNIEnv), so a benchmark can say what the transition itself
      * costs and what the lookup adds. A few bytes in the library; never called by the SDK.
      */
-    @JvmStatic external fun emptyCall(handle: Long, index: Int): Boolean
+    @JvmStatic external fun emptyCall(
+        handle: Long,
+        index: Int,
+    ): Boolean
 
     @JvmStatic external fun purposeIds(handle: Long): Array<String>
+
     @JvmStatic external fun policyVersion(handle: Long): String
 
-    @JvmStatic external fun decide(handle: Long, purposeId: String?, source: Int): Long
-    @JvmStatic external fun decidePermission(handle: Long, purposeId: String?, permission: String?, source: Int): Long
+    @JvmStatic external fun decide(
+        handle: Long,
+        purposeId: String?,
+        source: Int,
+    ): Long
 
-    @JvmStatic external fun acceptPolicy(handle: Long, surface: Int, locale: String?, actor: Int)
-    @JvmStatic external fun grant(handle: Long, purposeId: String?, surface: Int, locale: String?, actor: Int)
-    @JvmStatic external fun deny(handle: Long, purposeId: String?, surface: Int, locale: String?, actor: Int)
-    @JvmStatic external fun withdraw(handle: Long, purposeId: String?, surface: Int, locale: String?, actor: Int): Array<String>
-    @JvmStatic external fun recordOsResult(
-        handle: Long, purposeId: String?, permission: String?, result: Int, surface: Int, locale: String?, actor: Int,
+    @JvmStatic external fun decidePermission(
+        handle: Long,
+        purposeId: String?,
+        permission: String?,
+        source: Int,
+    ): Long
+
+    @JvmStatic external fun acceptPolicy(
+        handle: Long,
+        surface: Int,
+        locale: String?,
+        actor: Int,
     )
-    @JvmStatic external fun setAgeBracket(handle: Long, age: Int, surface: Int, locale: String?, actor: Int)
-    @JvmStatic external fun setGuardianConsent(handle: Long, given: Boolean, surface: Int, locale: String?, actor: Int)
 
-    @JvmStatic external fun reconcile(handle: Long, osGranted: Array<String?>?): Array<String>
+    @JvmStatic external fun grant(
+        handle: Long,
+        purposeId: String?,
+        surface: Int,
+        locale: String?,
+        actor: Int,
+    )
+
+    @JvmStatic external fun deny(
+        handle: Long,
+        purposeId: String?,
+        surface: Int,
+        locale: String?,
+        actor: Int,
+    )
+
+    @JvmStatic external fun withdraw(
+        handle: Long,
+        purposeId: String?,
+        surface: Int,
+        locale: String?,
+        actor: Int,
+    ): Array<String>
+
+    @JvmStatic external fun recordOsResult(
+        handle: Long,
+        purposeId: String?,
+        permission: String?,
+        result: Int,
+        surface: Int,
+        locale: String?,
+        actor: Int,
+    )
+
+    @JvmStatic external fun setAgeBracket(
+        handle: Long,
+        age: Int,
+        surface: Int,
+        locale: String?,
+        actor: Int,
+    )
+
+    @JvmStatic external fun setGuardianConsent(
+        handle: Long,
+        given: Boolean,
+        surface: Int,
+        locale: String?,
+        actor: Int,
+    )
+
+    @JvmStatic external fun reconcile(
+        handle: Long,
+        osGranted: Array<String?>?,
+    ): Array<String>
+
     /** Element 0: the background-location step or null; the rest: the first system dialog. */
-    @JvmStatic external fun requestPlan(handle: Long, purposeId: String?, apiLevel: Int, osGranted: Array<String?>?): Array<String?>
-    @JvmStatic external fun osGrantsSatisfy(handle: Long, index: Int, apiLevel: Int, osGranted: Array<String?>?): Boolean
+    @JvmStatic external fun requestPlan(
+        handle: Long,
+        purposeId: String?,
+        apiLevel: Int,
+        osGranted: Array<String?>?,
+    ): Array<String?>
+
+    @JvmStatic external fun osGrantsSatisfy(
+        handle: Long,
+        index: Int,
+        apiLevel: Int,
+        osGranted: Array<String?>?,
+    ): Boolean
 
     /** JSON of the core's `Rationale`. */
-    @JvmStatic external fun rationale(handle: Long, purposeId: String?, locale: String?): String
+    @JvmStatic external fun rationale(
+        handle: Long,
+        purposeId: String?,
+        locale: String?,
+    ): String
+
     /** JSON array of the core's `PurposeView`. */
-    @JvmStatic external fun settings(handle: Long, locale: String?): String
+    @JvmStatic external fun settings(
+        handle: Long,
+        locale: String?,
+    ): String
+
     @JvmStatic external fun exportProof(handle: Long): String
 
     @JvmStatic external fun storageProblem(handle: Long): String?
+
     @JvmStatic external fun erase(handle: Long)
-    @JvmStatic external fun recoverFromCorruption(handle: Long, surface: Int, locale: String?, actor: Int): String
+
+    @JvmStatic external fun recoverFromCorruption(
+        handle: Long,
+        surface: Int,
+        locale: String?,
+        actor: Int,
+    ): String
+
     @JvmStatic external fun compact(handle: Long)
 
-    @JvmStatic external fun setClockFixed(handle: Long, nowMs: Long)
-    @JvmStatic external fun setClockOffset(handle: Long, offsetMs: Long)
-    @JvmStatic external fun advanceClock(handle: Long, ms: Long)
+    @JvmStatic external fun setClockFixed(
+        handle: Long,
+        nowMs: Long,
+    )
+
+    @JvmStatic external fun setClockOffset(
+        handle: Long,
+        offsetMs: Long,
+    )
+
+    @JvmStatic external fun advanceClock(
+        handle: Long,
+        ms: Long,
+    )
+
     @JvmStatic external fun useSystemClock(handle: Long)
+
     @JvmStatic external fun clockNow(handle: Long): Long
 
     /** Panics inside the core on purpose (0: text, 1: formatted text, else: no text): always throws InternalErrorException. */
     @JvmStatic external fun selfTestPanic(kind: Int): Long
+
     /** The same on the hot path's shape: always false. */
     @JvmStatic external fun selfTestPanicHot(kind: Int): Boolean
 }

@@ -11,8 +11,10 @@ import android.os.Build
  * flag a permission check or request made before consent), and a call then is an SDK bug
  * ([IllegalStateException], never silently answered).
  */
-internal class OsPermissions(private val context: Context, private val policyAccepted: () -> Boolean) {
-
+internal class OsPermissions(
+    private val context: Context,
+    private val policyAccepted: () -> Boolean,
+) {
     private fun guard(what: String) {
         check(policyAccepted()) { "ConsentGate bug: $what before the privacy policy was accepted" }
     }
@@ -24,13 +26,20 @@ internal class OsPermissions(private val context: Context, private val policyAcc
     }
 
     /** Asks the OS (system dialog) for [permissions] from [activity]. */
-    fun request(activity: Activity, permissions: List<String>, requestCode: Int) {
+    fun request(
+        activity: Activity,
+        permissions: List<String>,
+        requestCode: Int,
+    ) {
         guard("permission request")
         activity.requestPermissions(permissions.toTypedArray(), requestCode)
     }
 
     /** After a denial: false means "don't ask again" (only the system settings page can grant it now). */
-    fun canAskAgain(activity: Activity, permission: String): Boolean {
+    fun canAskAgain(
+        activity: Activity,
+        permission: String,
+    ): Boolean {
         guard("permission rationale query")
         return activity.shouldShowRequestPermissionRationale(permission)
     }

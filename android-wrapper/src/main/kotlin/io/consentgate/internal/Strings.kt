@@ -37,63 +37,70 @@ internal class UiStrings(
     val openSystemSettings: String,
     val notNow: String,
 ) {
-    fun recipient(name: String, data: String): String = "$name$recipientSeparator$data"
+    fun recipient(
+        name: String,
+        data: String,
+    ): String = "$name$recipientSeparator$data"
 }
 
 internal object Strings {
-    val EN = UiStrings(
-        rationaleTitle = "Before you continue",
-        rationaleUses = "To do this the app needs to:",
-        rationaleSharedWith = "The data is shared with:",
-        rationaleNotShared = "This data is not shared with any third party.",
-        rationaleWithdrawHint = "You can withdraw this consent at any time in the app's privacy settings.",
-        agree = "Agree",
-        disagree = "Don't agree",
-        settingsTitle = "Privacy and permissions",
-        settingsIntro = "Each feature uses your data only while its switch is on. Switching one off stops " +
-            "any further use; it does not undo what was already done with your earlier consent.",
-        settingsUses = "Uses: ",
-        settingsSharedWith = "Shared with: ",
-        settingsNotShared = "Not shared with third parties",
-        settingsPolicyNotAccepted = "Accept the privacy policy before turning on any feature.",
-        settingsGuardianRequired = "A parent or guardian must agree before any feature can be turned on.",
-        settingsStorageProblem = "Your consent records cannot be read right now, so every feature stays off.",
-        settingsOsOff = "The permission is off in Android settings.",
-        settingsStale = "This feature changed since you agreed: you will be asked again.",
-        listSeparator = ", ",
-        recipientSeparator = ": ",
-        systemSettingsTitle = "Also turn it off in Android settings?",
-        systemSettingsMessage = "Your consent is withdrawn and the app no longer uses this. Android keeps the " +
-            "permission granted until you switch it off on the app's system settings page.",
-        openSystemSettings = "Open settings",
-        notNow = "Not now",
-    )
+    val EN =
+        UiStrings(
+            rationaleTitle = "Before you continue",
+            rationaleUses = "To do this the app needs to:",
+            rationaleSharedWith = "The data is shared with:",
+            rationaleNotShared = "This data is not shared with any third party.",
+            rationaleWithdrawHint = "You can withdraw this consent at any time in the app's privacy settings.",
+            agree = "Agree",
+            disagree = "Don't agree",
+            settingsTitle = "Privacy and permissions",
+            settingsIntro =
+                "Each feature uses your data only while its switch is on. Switching one off stops " +
+                    "any further use; it does not undo what was already done with your earlier consent.",
+            settingsUses = "Uses: ",
+            settingsSharedWith = "Shared with: ",
+            settingsNotShared = "Not shared with third parties",
+            settingsPolicyNotAccepted = "Accept the privacy policy before turning on any feature.",
+            settingsGuardianRequired = "A parent or guardian must agree before any feature can be turned on.",
+            settingsStorageProblem = "Your consent records cannot be read right now, so every feature stays off.",
+            settingsOsOff = "The permission is off in Android settings.",
+            settingsStale = "This feature changed since you agreed: you will be asked again.",
+            listSeparator = ", ",
+            recipientSeparator = ": ",
+            systemSettingsTitle = "Also turn it off in Android settings?",
+            systemSettingsMessage =
+                "Your consent is withdrawn and the app no longer uses this. Android keeps the " +
+                    "permission granted until you switch it off on the app's system settings page.",
+            openSystemSettings = "Open settings",
+            notNow = "Not now",
+        )
 
-    val ZH = UiStrings(
-        rationaleTitle = "权限使用说明",
-        rationaleUses = "为此需要：",
-        rationaleSharedWith = "数据接收方：",
-        rationaleNotShared = "这些数据不会提供给任何第三方。",
-        rationaleWithdrawHint = "您可以随时在应用的隐私设置中撤回此授权。",
-        agree = "同意",
-        disagree = "不同意",
-        settingsTitle = "隐私与权限",
-        settingsIntro = "每项功能仅在开关打开时使用您的数据。关闭后将停止后续使用，但不影响此前基于您的授权已进行的处理。",
-        settingsUses = "使用：",
-        settingsSharedWith = "数据接收方：",
-        settingsNotShared = "不向第三方提供",
-        settingsPolicyNotAccepted = "请先同意隐私政策，再开启功能。",
-        settingsGuardianRequired = "需要监护人同意后才能开启功能。",
-        settingsStorageProblem = "暂时无法读取您的授权记录，所有功能保持关闭。",
-        settingsOsOff = "该权限已在系统设置中关闭。",
-        settingsStale = "此功能的说明已更新，使用前将再次征求您的同意。",
-        listSeparator = "、",
-        recipientSeparator = "：",
-        systemSettingsTitle = "同时在系统设置中关闭？",
-        systemSettingsMessage = "授权已撤回，应用将不再使用此权限。系统仍保留该权限，您可以在应用的系统设置页中将其关闭。",
-        openSystemSettings = "打开设置",
-        notNow = "暂不",
-    )
+    val ZH =
+        UiStrings(
+            rationaleTitle = "权限使用说明",
+            rationaleUses = "为此需要：",
+            rationaleSharedWith = "数据接收方：",
+            rationaleNotShared = "这些数据不会提供给任何第三方。",
+            rationaleWithdrawHint = "您可以随时在应用的隐私设置中撤回此授权。",
+            agree = "同意",
+            disagree = "不同意",
+            settingsTitle = "隐私与权限",
+            settingsIntro = "每项功能仅在开关打开时使用您的数据。关闭后将停止后续使用，但不影响此前基于您的授权已进行的处理。",
+            settingsUses = "使用：",
+            settingsSharedWith = "数据接收方：",
+            settingsNotShared = "不向第三方提供",
+            settingsPolicyNotAccepted = "请先同意隐私政策，再开启功能。",
+            settingsGuardianRequired = "需要监护人同意后才能开启功能。",
+            settingsStorageProblem = "暂时无法读取您的授权记录，所有功能保持关闭。",
+            settingsOsOff = "该权限已在系统设置中关闭。",
+            settingsStale = "此功能的说明已更新，使用前将再次征求您的同意。",
+            listSeparator = "、",
+            recipientSeparator = "：",
+            systemSettingsTitle = "同时在系统设置中关闭？",
+            systemSettingsMessage = "授权已撤回，应用将不再使用此权限。系统仍保留该权限，您可以在应用的系统设置页中将其关闭。",
+            openSystemSettings = "打开设置",
+            notNow = "暂不",
+        )
 
     fun forLocale(locale: Locale): UiStrings = if (locale.language == "zh") ZH else EN
 }
@@ -104,7 +111,12 @@ internal object Locales {
     /** The locale the user reads [context] in (the first of the configuration's list). */
     fun of(context: Context): Locale {
         val config = context.resources.configuration
-        return if (Build.VERSION.SDK_INT >= 24) config.locales[0] else @Suppress("DEPRECATION") config.locale
+        return if (Build.VERSION.SDK_INT >= 24) {
+            config.locales[0]
+        } else {
+            @Suppress("DEPRECATION")
+            config.locale
+        }
     }
 
     /** A language tag the core accepts ("zh-CN", "en-US", "und"), recorded as proof of the language shown. */

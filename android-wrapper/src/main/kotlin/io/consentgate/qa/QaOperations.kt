@@ -46,8 +46,10 @@ annotation class ConsentGateQaApi
  * process only.
  */
 @ConsentGateQaApi
-class QaOperations internal constructor(private val context: Context, private val gate: ConsentGate) {
-
+class QaOperations internal constructor(
+    private val context: Context,
+    private val gate: ConsentGate,
+) {
     private val engine get() = gate.engineForSdk
 
     /** QA `ACCEPT_POLICY`: the privacy policy of the gate's policy version is accepted. */

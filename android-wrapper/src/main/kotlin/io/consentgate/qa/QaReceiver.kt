@@ -46,8 +46,13 @@ import java.io.IOException
  *
  * The clock set here is the engine's, in this process only: it is lost when the process ends.
  */
-internal class QaReceiver(private val commands: QaCommands) : BroadcastReceiver() {
-    override fun onReceive(context: Context, intent: Intent) {
+internal class QaReceiver(
+    private val commands: QaCommands,
+) : BroadcastReceiver() {
+    override fun onReceive(
+        context: Context,
+        intent: Intent,
+    ) {
         val reply = commands.run(intent.action.orEmpty(), intent.extras)
         Log.i(OsPermissions.LOG_TAG, "QA ${intent.action?.removePrefix(QaCommands.PREFIX)}: ${if (reply.ok) "ok" else "failed"}")
         if (isOrderedBroadcast) setResult(reply.code, reply.json, null)
@@ -57,10 +62,12 @@ internal class QaReceiver(private val commands: QaCommands) : BroadcastReceiver(
         /** The permission a sender must hold: the adb shell has it, ordinary apps cannot get it. */
         const val SENDER_PERMISSION = "android.permission.DUMP"
 
-        fun isDebuggable(context: Context): Boolean =
-            (context.applicationInfo.flags and ApplicationInfo.FLAG_DEBUGGABLE) != 0
+        fun isDebuggable(context: Context): Boolean = (context.applicationInfo.flags and ApplicationInfo.FLAG_DEBUGGABLE) != 0
 
-        fun register(context: Context, gate: ConsentGate): QaReceiver {
+        fun register(
+            context: Context,
+            gate: ConsentGate,
+        ): QaReceiver {
             val receiver = QaReceiver(QaCommands(context, gate))
             val filter = IntentFilter()
             QaCommands.ACTIONS.forEach { filter.addAction(QaCommands.PREFIX + it) }
@@ -76,7 +83,10 @@ internal class QaReceiver(private val commands: QaCommands) : BroadcastReceiver(
 }
 
 /** One QA command's answer: [code] is the broadcast result code, [json] its data. */
-internal class QaReply(val ok: Boolean, val json: String) {
+internal class QaReply(
+    val ok: Boolean,
+    val json: String,
+) {
     val code: Int get() = if (ok) Activity.RESULT_OK else 1
 }
 
@@ -86,9 +96,14 @@ internal class QaReply(val ok: Boolean, val json: String) {
  * A plain class, testable without broadcasts.
  */
 @OptIn(ConsentGateQaApi::class)
-internal class QaCommands(private val context: Context, private val gate: ConsentGate) {
-
-    fun run(action: String, extras: Bundle?): QaReply {
+internal class QaCommands(
+    private val context: Context,
+    private val gate: ConsentGate,
+) {
+    fun run(
+        action: String,
+        extras: Bundle?,
+    ): QaReply {
         val name = action.removePrefix(PREFIX)
         val out = JSONObject().put("ok", true).put("action", name)
         return try {
@@ -110,7 +125,9 @@ internal class QaCommands(private val context: Context, private val gate: Consen
                     val file = qa.dumpProof()
                     out.put("proof", file.absolutePath).put("journal_dir", gate.journalDir.absolutePath)
                 }
-                else -> throw IllegalArgumentException("unknown QA action \"${action.take(100)}\" (expected one of ${ACTIONS.joinToString(", ")})")
+                else -> throw IllegalArgumentException(
+                    "unknown QA action \"${action.take(100)}\" (expected one of ${ACTIONS.joinToString(", ")})",
+                )
             }
             out.put("now_ms", qa.nowMs())
             extras?.getString("purpose")?.let { p ->
@@ -126,33 +143,55 @@ internal class QaCommands(private val context: Context, private val gate: Consen
         }
     }
 
-    private fun failure(name: String, e: Exception) = QaReply(
+    private fun failure(
+        name: String,
+        e: Exception,
+    ) = QaReply(
         false,
-        JSONObject().put("ok", false).put("action", name).put("error", "${e.javaClass.simpleName}: ${e.message}").toString(),
+        JSONObject()
+            .put("ok", false)
+            .put("action", name)
+            .put("error", "${e.javaClass.simpleName}: ${e.message}")
+            .toString(),
     )
 
-    private fun setClock(qa: QaOperations, extras: Bundle?) {
+    private fun setClock(
+        qa: QaOperations,
+        extras: Bundle?,
+    ) {
         when {
-            extras == null -> throw IllegalArgumentException("SET_CLOCK needs one of --el fixed_ms, --el offset_ms, --el advance_ms, --ez system true")
+            extras == null -> throw IllegalArgumentException(
+                "SET_CLOCK needs one of --el fixed_ms, --el offset_ms, --el advance_ms, --ez system true",
+            )
             extras.containsKey("fixed_ms") -> qa.setClockFixed(long(extras, "fixed_ms"))
             extras.containsKey("offset_ms") -> qa.setClockOffset(long(extras, "offset_ms"))
             extras.containsKey("advance_ms") -> qa.advanceClock(long(extras, "advance_ms"))
             extras.getBoolean("system", false) -> qa.useSystemClock()
-            else -> throw IllegalArgumentException("SET_CLOCK needs one of --el fixed_ms, --el offset_ms, --el advance_ms, --ez system true")
+            else -> throw IllegalArgumentException(
+                "SET_CLOCK needs one of --el fixed_ms, --el offset_ms, --el advance_ms, --ez system true",
+            )
         }
     }
 
     private fun purpose(extras: Bundle?): String = string(extras, "purpose")
 
-    private fun string(extras: Bundle?, key: String): String =
-        extras?.getString(key) ?: throw IllegalArgumentException("missing --es $key <value>")
+    private fun string(
+        extras: Bundle?,
+        key: String,
+    ): String = extras?.getString(key) ?: throw IllegalArgumentException("missing --es $key <value>")
 
-    private fun boolean(extras: Bundle?, key: String): Boolean {
+    private fun boolean(
+        extras: Bundle?,
+        key: String,
+    ): Boolean {
         if (extras == null || !extras.containsKey(key)) throw IllegalArgumentException("missing --ez $key true|false")
         return extras.getBoolean(key)
     }
 
-    private fun long(extras: Bundle, key: String): Long {
+    private fun long(
+        extras: Bundle,
+        key: String,
+    ): Long {
         @Suppress("DEPRECATION")
         return when (val v = extras.get(key)) {
             is Long -> v

@@ -17,7 +17,6 @@ import org.robolectric.annotation.Config
 @RunWith(RobolectricTestRunner::class)
 @Config(sdk = [23, 29, 33, 34, 35], qualifiers = "en-rUS")
 class ApiLevelTest : GateTest() {
-
     @Test
     fun storageAsksReadMediaOn33AndUpAndReadExternalStorageBelow() {
         val gate = acceptedGate()

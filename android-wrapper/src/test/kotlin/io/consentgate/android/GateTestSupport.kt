@@ -33,7 +33,9 @@ import java.util.concurrent.CopyOnWriteArrayList
  * The app context the gate gets in tests: the real Robolectric application underneath, with every
  * permission query and revocation counted. The gate keeps `applicationContext`, which is this.
  */
-class RecordingContext(base: Context) : ContextWrapper(base) {
+class RecordingContext(
+    base: Context,
+) : ContextWrapper(base) {
     val permissionQueries = CopyOnWriteArrayList<String>()
     val revoked = CopyOnWriteArrayList<List<String>>()
 
@@ -44,7 +46,11 @@ class RecordingContext(base: Context) : ContextWrapper(base) {
         return super.checkSelfPermission(permission)
     }
 
-    override fun checkPermission(permission: String, pid: Int, uid: Int): Int {
+    override fun checkPermission(
+        permission: String,
+        pid: Int,
+        uid: Int,
+    ): Int {
         permissionQueries.add(permission)
         return super.checkPermission(permission, pid, uid)
     }
@@ -85,11 +91,12 @@ abstract class GateTest {
     }
 
     /** The test APK's policy asset (the same file [ConsentGate.init] reads by default). */
-    protected fun policyJson(): String =
-        app.assets.open(ConsentGate.DEFAULT_POLICY_ASSET).use { it.readBytes().toString(Charsets.UTF_8) }
+    protected fun policyJson(): String = app.assets.open(ConsentGate.DEFAULT_POLICY_ASSET).use { it.readBytes().toString(Charsets.UTF_8) }
 
-    protected fun initGate(json: String = policyJson(), dir: File = journalDir): ConsentGate =
-        ConsentGate.initWithPolicyJson(context, json, dir)
+    protected fun initGate(
+        json: String = policyJson(),
+        dir: File = journalDir,
+    ): ConsentGate = ConsentGate.initWithPolicyJson(context, json, dir)
 
     protected fun acceptedGate(): ConsentGate = initGate().also { it.acceptPrivacyPolicy() }
 
@@ -130,8 +137,7 @@ abstract class GateTest {
     }
 
     /** What the request activity last asked the OS for (null: nothing). */
-    protected fun requested(activity: Activity): List<String>? =
-        shadowOf(activity).lastRequestedPermission?.requestedPermissions?.toList()
+    protected fun requested(activity: Activity): List<String>? = shadowOf(activity).lastRequestedPermission?.requestedPermissions?.toList()
 
     /**
      * Answers the system permission dialog the way Android does: the grants change in the
@@ -148,9 +154,10 @@ abstract class GateTest {
         val request = shadowOf(requestedBy).lastRequestedPermission
         assertNotNull("the OS was asked for something", request)
         val permissions = request!!.requestedPermissions
-        val results = IntArray(permissions.size) {
-            if (permissions[it] in grant) PackageManager.PERMISSION_GRANTED else PackageManager.PERMISSION_DENIED
-        }
+        val results =
+            IntArray(permissions.size) {
+                if (permissions[it] in grant) PackageManager.PERMISSION_GRANTED else PackageManager.PERMISSION_DENIED
+            }
         val shadowApp = shadowOf(app)
         permissions.filter { it in grant }.takeIf { it.isNotEmpty() }?.let { shadowApp.grantPermissions(*it.toTypedArray()) }
         permissions.filter { it !in grant }.takeIf { it.isNotEmpty() }?.let { shadowApp.denyPermissions(*it.toTypedArray()) }
@@ -158,9 +165,10 @@ abstract class GateTest {
         for (p in permissions) pm.setShouldShowRequestPermissionRationale(p, p in canAskAgain)
         val started = shadowOf(requestedBy).nextStartedActivityForResult
         assertNotNull("Activity.requestPermissions started the system dialog", started)
-        val data = Intent()
-            .putExtra("android.content.pm.extra.REQUEST_PERMISSIONS_NAMES", permissions)
-            .putExtra("android.content.pm.extra.REQUEST_PERMISSIONS_RESULTS", results)
+        val data =
+            Intent()
+                .putExtra("android.content.pm.extra.REQUEST_PERMISSIONS_NAMES", permissions)
+                .putExtra("android.content.pm.extra.REQUEST_PERMISSIONS_RESULTS", results)
         shadowOf(activity).receiveResult(started.intent, Activity.RESULT_OK, data)
         idle()
     }
@@ -174,16 +182,21 @@ abstract class GateTest {
     }
 
     /** Events of one kind (e.g. "consent_granted", "os_result") for one purpose. */
-    protected fun events(gate: ConsentGate, kind: String, purpose: String? = null): List<JSONObject> =
-        events(gate).filter { it.getString("event") == kind && (purpose == null || it.optString("purpose") == purpose) }
+    protected fun events(
+        gate: ConsentGate,
+        kind: String,
+        purpose: String? = null,
+    ): List<JSONObject> = events(gate).filter { it.getString("event") == kind && (purpose == null || it.optString("purpose") == purpose) }
 
     /** Collects results; asserts there is exactly one at the end. */
     protected class Results : io.consentgate.RequestCallback {
         val all = CopyOnWriteArrayList<RequestResult>()
+
         override fun onResult(result: RequestResult) {
             check(Looper.myLooper() == Looper.getMainLooper()) { "result delivered off the main thread" }
             all.add(result)
         }
+
         fun single(): RequestResult {
             assertEquals("exactly one result: $all", 1, all.size)
             return all[0]

@@ -21,7 +21,6 @@ import org.robolectric.annotation.Config
 @RunWith(RobolectricTestRunner::class)
 @Config(sdk = [23, 29, 33, 34, 35], qualifiers = "en-rUS")
 class LifecycleTest : GateTest() {
-
     @Test
     fun rotationWhileTheDialogIsOpenKeepsTheFlowAndAsksOnce() {
         val gate = acceptedGate()

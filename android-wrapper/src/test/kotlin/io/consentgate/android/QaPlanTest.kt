@@ -35,7 +35,6 @@ import java.io.File
 @RunWith(RobolectricTestRunner::class)
 @Config(sdk = [23, 29, 33, 34, 35], qualifiers = "en-rUS")
 class QaPlanTest : GateTest() {
-
     private val transcript = StringBuilder()
 
     private fun setDebuggable(debuggable: Boolean) {
@@ -62,29 +61,44 @@ class QaPlanTest : GateTest() {
     }
 
     /** One `am broadcast`: returns (result code, data) as `am` prints them, and records the exchange. */
-    private fun am(action: String, args: String = ""): Pair<Int, String?> {
+    private fun am(
+        action: String,
+        args: String = "",
+    ): Pair<Int, String?> {
         var code = -100
         var data: String? = null
         val intent = Intent("io.consentgate.qa.$action").setPackage(app.packageName)
         extras(args)?.let { intent.putExtras(it) }
         app.sendOrderedBroadcast(
-            intent, null,
+            intent,
+            null,
             object : BroadcastReceiver() {
-                override fun onReceive(c: Context, i: Intent) {
+                override fun onReceive(
+                    c: Context,
+                    i: Intent,
+                ) {
                     code = resultCode
                     data = resultData
                 }
             },
-            null, 0, null, null,
+            null,
+            0,
+            null,
+            null,
         )
         idle()
-        transcript.append("$ adb shell am broadcast -p ${app.packageName} -a io.consentgate.qa.$action${if (args.isEmpty()) "" else " $args"}\n")
+        transcript.append(
+            "$ adb shell am broadcast -p ${app.packageName} -a io.consentgate.qa.$action${if (args.isEmpty()) "" else " $args"}\n",
+        )
         transcript.append("Broadcast completed: result=$code${data?.let { ", data=\"$it\"" } ?: ""}\n\n")
         return code to data
     }
 
     /** A command that must answer `result=-1` with `"ok":true`; its JSON reply. */
-    private fun ok(action: String, args: String = ""): JSONObject {
+    private fun ok(
+        action: String,
+        args: String = "",
+    ): JSONObject {
         val (code, data) = am(action, args)
         assertEquals("$action $args: $data", Activity.RESULT_OK, code)
         val json = JSONObject(data!!)
@@ -93,7 +107,10 @@ class QaPlanTest : GateTest() {
         return json
     }
 
-    private fun failed(action: String, args: String): String {
+    private fun failed(
+        action: String,
+        args: String,
+    ): String {
         val (code, data) = am(action, args)
         assertEquals("$action $args: $data", 1, code)
         val json = JSONObject(data!!)
@@ -142,14 +159,22 @@ class QaPlanTest : GateTest() {
         assertFalse(withdrawn.getBoolean("allowed"))
         assertEquals("Blocked(reason=COOLDOWN, untilMs=${t0 + 96 * HOUR})", withdrawn.getString("decision"))
 
-        assertEquals("Blocked(reason=GUARDIAN_REQUIRED, untilMs=0)", ok("AGE", "--es age under_14 --es purpose scan_receipt").getString("decision"))
+        assertEquals(
+            "Blocked(reason=GUARDIAN_REQUIRED, untilMs=0)",
+            ok("AGE", "--es age under_14 --es purpose scan_receipt").getString("decision"),
+        )
         assertEquals("NeedsConsent(reason=NEVER_ASKED)", ok("GUARDIAN", "--ez given true --es purpose scan_receipt").getString("decision"))
 
         val dump = ok("DUMP")
         val proof = File(dump.getString("proof"))
         assertEquals(File(app.filesDir, "consentgate-qa/proof.json"), proof)
         assertEquals(gate.journalDir.absolutePath, dump.getString("journal_dir"))
-        assertEquals(gate.exportProof().let { JSONObject(it).getJSONArray("history").length() }, JSONObject(proof.readText()).getJSONArray("history").length())
+        assertEquals(
+            gate.exportProof().let {
+                JSONObject(it).getJSONArray("history").length()
+            },
+            JSONObject(proof.readText()).getJSONArray("history").length(),
+        )
 
         // Mistakes answer result=1 and record nothing; an unknown action reaches no receiver.
         val before = events(gate).size
@@ -160,8 +185,14 @@ class QaPlanTest : GateTest() {
 
         assertEquals(
             listOf(
-                "consent_granted", "policy_accepted", "consent_granted", "consent_granted", "consent_denied",
-                "consent_withdrawn", "age_bracket_set", "guardian_consent",
+                "consent_granted",
+                "policy_accepted",
+                "consent_granted",
+                "consent_granted",
+                "consent_denied",
+                "consent_withdrawn",
+                "age_bracket_set",
+                "guardian_consent",
             ),
             events(gate).map { it.getString("event") },
         )
@@ -223,7 +254,10 @@ class QaPlanTest : GateTest() {
         // Withdrawal from the settings screen.
         ok("SET_CLOCK", "--el advance_ms 60000")
         val screen = io.consentgate.android.settingsScreen()
-        screen.window.decorView.findViewWithTag<android.widget.Switch>(io.consentgate.ConsentSettingsActivity.switchTag("feedback_photo")).performClick()
+        screen.window.decorView
+            .findViewWithTag<android.widget.Switch>(
+                io.consentgate.ConsentSettingsActivity.switchTag("feedback_photo"),
+            ).performClick()
         idle()
         assertFalse(gate.isAllowed("feedback_photo"))
 
@@ -238,8 +272,12 @@ class QaPlanTest : GateTest() {
 
         assertEquals(
             listOf(
-                "policy_accepted app", "consent_granted rationale_dialog", "os_result system_dialog",
-                "consent_denied rationale_dialog", "consent_withdrawn settings_screen", "consent_granted qa_hook",
+                "policy_accepted app",
+                "consent_granted rationale_dialog",
+                "os_result system_dialog",
+                "consent_denied rationale_dialog",
+                "consent_withdrawn settings_screen",
+                "consent_granted qa_hook",
             ),
             events(gate).map { it.getString("event") + " " + it.getString("surface") },
         )
@@ -290,4 +328,7 @@ class QaPlanTest : GateTest() {
 
 /** The SDK's settings screen, started as the app's "Privacy settings" entry would. */
 internal fun settingsScreen(): android.app.Activity =
-    org.robolectric.Robolectric.buildActivity(io.consentgate.ConsentSettingsActivity::class.java).setup().get()
+    org.robolectric.Robolectric
+        .buildActivity(io.consentgate.ConsentSettingsActivity::class.java)
+        .setup()
+        .get()

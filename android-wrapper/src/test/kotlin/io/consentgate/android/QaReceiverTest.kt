@@ -27,22 +27,27 @@ import java.io.File
 @RunWith(RobolectricTestRunner::class)
 @Config(sdk = [23, 29, 33, 34, 35], qualifiers = "en-rUS")
 class QaReceiverTest : GateTest() {
-
     private fun setDebuggable(debuggable: Boolean) {
         val info = app.applicationInfo
         info.flags = if (debuggable) info.flags or ApplicationInfo.FLAG_DEBUGGABLE else info.flags and ApplicationInfo.FLAG_DEBUGGABLE.inv()
     }
 
-    private fun extras(vararg pairs: Pair<String, Any>): Bundle = Bundle().apply {
-        for ((k, v) in pairs) when (v) {
-            is String -> putString(k, v)
-            is Long -> putLong(k, v)
-            is Boolean -> putBoolean(k, v)
-            else -> error("type")
+    private fun extras(vararg pairs: Pair<String, Any>): Bundle =
+        Bundle().apply {
+            for ((k, v) in pairs) {
+                when (v) {
+                    is String -> putString(k, v)
+                    is Long -> putLong(k, v)
+                    is Boolean -> putBoolean(k, v)
+                    else -> error("type")
+                }
+            }
         }
-    }
 
-    private fun QaCommands.ok(action: String, extras: Bundle? = null): JSONObject {
+    private fun QaCommands.ok(
+        action: String,
+        extras: Bundle? = null,
+    ): JSONObject {
         val reply = run(QaCommands.PREFIX + action, extras)
         val json = JSONObject(reply.json)
         assertTrue("$action: ${reply.json}", reply.ok)
@@ -62,7 +67,10 @@ class QaReceiverTest : GateTest() {
         assertEquals("consent alone, no OS grant yet", false, granted.getBoolean("allowed"))
         assertEquals(Decision.Allowed, gate.decide("feedback_photo"))
         grantOs(CAMERA)
-        assertTrue("the OS cache is refreshed by every command", qa.ok("GRANT", extras("purpose" to "feedback_photo")).getBoolean("allowed"))
+        assertTrue(
+            "the OS cache is refreshed by every command",
+            qa.ok("GRANT", extras("purpose" to "feedback_photo")).getBoolean("allowed"),
+        )
 
         val withdrawn = qa.ok("WITHDRAW", extras("purpose" to "feedback_photo"))
         assertEquals(CAMERA, withdrawn.getString("released"))
@@ -91,7 +99,15 @@ class QaReceiverTest : GateTest() {
         val surfaces = (0 until history.length()).map { history.getJSONObject(it).getString("surface") }.toSet()
         assertEquals("every record names the QA hook", setOf("qa_hook"), surfaces)
         assertEquals(
-            listOf("policy_accepted", "consent_granted", "consent_granted", "consent_withdrawn", "consent_denied", "age_bracket_set", "guardian_consent"),
+            listOf(
+                "policy_accepted",
+                "consent_granted",
+                "consent_granted",
+                "consent_withdrawn",
+                "consent_denied",
+                "age_bracket_set",
+                "guardian_consent",
+            ),
             (0 until history.length()).map { history.getJSONObject(it).getString("event") },
         )
 
@@ -124,20 +140,30 @@ class QaReceiverTest : GateTest() {
     }
 
     /** Sends [action] as `adb shell am broadcast -p <package>` does (ordered, with a result). */
-    private fun broadcast(action: String, extras: Bundle? = null): Pair<Int, String?> {
+    private fun broadcast(
+        action: String,
+        extras: Bundle? = null,
+    ): Pair<Int, String?> {
         var code = -100
         var data: String? = null
         val intent = Intent(QaCommands.PREFIX + action).setPackage(app.packageName)
         extras?.let { intent.putExtras(it) }
         app.sendOrderedBroadcast(
-            intent, null,
+            intent,
+            null,
             object : BroadcastReceiver() {
-                override fun onReceive(c: Context, i: Intent) {
+                override fun onReceive(
+                    c: Context,
+                    i: Intent,
+                ) {
                     code = resultCode
                     data = resultData
                 }
             },
-            null, 0, null, null,
+            null,
+            0,
+            null,
+            null,
         )
         idle()
         return code to data

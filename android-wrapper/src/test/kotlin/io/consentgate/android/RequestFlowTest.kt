@@ -25,7 +25,6 @@ import kotlin.coroutines.startCoroutine
 @RunWith(RobolectricTestRunner::class)
 @Config(sdk = [23, 29, 33, 34, 35], qualifiers = "en-rUS")
 class RequestFlowTest : GateTest() {
-
     @Test
     fun beforeThePrivacyPolicyIsAcceptedNothingIsShownAskedOrQueried() {
         val gate = ConsentGate.init(context) // the default asset, as an app does
@@ -71,7 +70,6 @@ class RequestFlowTest : GateTest() {
         assertTrue(text, text.contains("withdraw"))
         assertEquals("Agree", dialog.getButton(android.app.AlertDialog.BUTTON_POSITIVE).text.toString())
         assertEquals("Don't agree", dialog.getButton(android.app.AlertDialog.BUTTON_NEGATIVE).text.toString())
-
     }
 
     @Test
@@ -204,7 +202,11 @@ class RequestFlowTest : GateTest() {
         assertTrue(gate.isAllowed("feedback_photo"))
         gate.close()
 
-        val changed = policyJson().replace("Take a photo to attach to your feedback", "Take a photo to attach to your feedback and share it with support partners")
+        val changed =
+            policyJson().replace(
+                "Take a photo to attach to your feedback",
+                "Take a photo to attach to your feedback and share it with support partners",
+            )
         gate = initGate(changed)
         assertFalse("the old consent does not cover the new text", gate.isAllowed("feedback_photo"))
         assertEquals(Decision.NeedsConsent(ConsentReason.STALE), gate.decide("feedback_photo"))

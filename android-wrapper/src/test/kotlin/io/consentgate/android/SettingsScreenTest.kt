@@ -28,18 +28,25 @@ import org.robolectric.annotation.Config
 @RunWith(RobolectricTestRunner::class)
 @Config(sdk = [23, 29, 33, 34, 35], qualifiers = "en-rUS")
 class SettingsScreenTest : GateTest() {
-
     private fun screen(): Activity = Robolectric.buildActivity(ConsentSettingsActivity::class.java).setup().get()
 
-    private fun switchOf(screen: Activity, purposeId: String): Switch =
+    private fun switchOf(
+        screen: Activity,
+        purposeId: String,
+    ): Switch =
         screen.window.decorView.findViewWithTag(ConsentSettingsActivity.switchTag(purposeId))
             ?: throw AssertionError("no switch for $purposeId")
 
     /** All the text of one purpose's row. */
-    private fun rowText(screen: Activity, purposeId: String): String {
-        val row: View = screen.window.decorView.findViewWithTag("consentgate:row:$purposeId")
-            ?: throw AssertionError("no row for $purposeId")
+    private fun rowText(
+        screen: Activity,
+        purposeId: String,
+    ): String {
+        val row: View =
+            screen.window.decorView.findViewWithTag("consentgate:row:$purposeId")
+                ?: throw AssertionError("no row for $purposeId")
         val out = StringBuilder()
+
         fun walk(v: View) {
             if (v is TextView && v !is Switch) out.append(v.text).append('\n')
             if (v is ViewGroup) for (i in 0 until v.childCount) walk(v.getChildAt(i))
@@ -138,7 +145,10 @@ class SettingsScreenTest : GateTest() {
         assertTrue(gate.isAllowed("feedback_photo"))
         assertTrue(switchOf(screen, "feedback_photo").isChecked)
         assertTrue(switchOf(screen, "feedback_photo").isEnabled)
-        assertEquals(listOf("consent_denied", "consent_granted"), events(gate).map { it.getString("event") }.filter { it.startsWith("consent_") })
+        assertEquals(
+            listOf("consent_denied", "consent_granted"),
+            events(gate).map { it.getString("event") }.filter { it.startsWith("consent_") },
+        )
     }
 
     @Test

@@ -27,7 +27,6 @@ import java.io.File
 @RunWith(RobolectricTestRunner::class)
 @Config(sdk = [23, 29, 33, 34, 35], qualifiers = "en-rUS")
 class ConsentGateRuleLifecycleTest {
-
     private val app get() = RuntimeEnvironment.getApplication()
 
     @After
@@ -36,9 +35,12 @@ class ConsentGateRuleLifecycleTest {
     }
 
     private fun ConsentGateRule.run(body: (ConsentGateRule) -> Unit) =
-        apply(object : Statement() {
-            override fun evaluate() = body(this@run)
-        }, Description.EMPTY).evaluate()
+        apply(
+            object : Statement() {
+                override fun evaluate() = body(this@run)
+            },
+            Description.EMPTY,
+        ).evaluate()
 
     @Test
     fun anInstanceFromApplicationOnCreateIsReplacedAndItsJournalLeftAlone() {
@@ -72,13 +74,14 @@ class ConsentGateRuleLifecycleTest {
     fun aFailingTestStillLeavesNothingBehind() {
         var dir: File? = null
         val failure = AssertionError("the test failed")
-        val thrown = assertThrows(AssertionError::class.java) {
-            ConsentGateRule.withPolicyAsset().run { rule ->
-                dir = rule.journalDir
-                rule.acceptPolicy()
-                throw failure
+        val thrown =
+            assertThrows(AssertionError::class.java) {
+                ConsentGateRule.withPolicyAsset().run { rule ->
+                    dir = rule.journalDir
+                    rule.acceptPolicy()
+                    throw failure
+                }
             }
-        }
         assertSame("the test's own failure is reported", failure, thrown)
         assertNull(ConsentGate.getOrNull())
         assertFalse(dir!!.exists())
@@ -87,9 +90,10 @@ class ConsentGateRuleLifecycleTest {
     @Test
     fun aMissingPolicyAssetFailsBeforeTheTestRuns() {
         var ran = false
-        val e = assertThrows(InvalidPolicyException::class.java) {
-            ConsentGateRule.withPolicyAsset("consentgate/missing.json").run { ran = true }
-        }
+        val e =
+            assertThrows(InvalidPolicyException::class.java) {
+                ConsentGateRule.withPolicyAsset("consentgate/missing.json").run { ran = true }
+            }
         assertTrue(e.message, e.message!!.contains("consentgate/missing.json"))
         assertFalse(ran)
         assertNull(ConsentGate.getOrNull())
@@ -99,10 +103,13 @@ class ConsentGateRuleLifecycleTest {
 
     @Test
     fun anInvalidPolicyJsonIsReportedWithItsPath() {
-        val e = assertThrows(InvalidPolicyException::class.java) {
-            ConsentGateRule.withPolicyJson("""{"schema": 1, "policy_version": "x", "default_locale": "en", "denial_cooldown_hours": 48, "purposes": [{}]}""")
-                .run { error("must not run") }
-        }
+        val e =
+            assertThrows(InvalidPolicyException::class.java) {
+                ConsentGateRule
+                    .withPolicyJson(
+                        """{"schema": 1, "policy_version": "x", "default_locale": "en", "denial_cooldown_hours": 48, "purposes": [{}]}""",
+                    ).run { error("must not run") }
+            }
         assertTrue(e.message, e.message!!.contains("purposes[0]"))
         assertNull(ConsentGate.getOrNull())
     }

@@ -46,7 +46,6 @@ import java.util.concurrent.TimeUnit.MINUTES
 @RunWith(RobolectricTestRunner::class)
 @Config(sdk = [23, 29, 33, 34, 35], qualifiers = "en-rUS")
 class ConsentGateRuleTest {
-
     @get:Rule
     val consent = ConsentGateRule.withPolicyAsset()
 
@@ -57,7 +56,10 @@ class ConsentGateRuleTest {
     private fun caller(): Activity = Robolectric.buildActivity(TestActivity::class.java).setup().get()
 
     /** Requests [purposeId] through the real facade from [caller]; the results delivered so far. */
-    private fun request(caller: Activity, purposeId: String): List<RequestResult> {
+    private fun request(
+        caller: Activity,
+        purposeId: String,
+    ): List<RequestResult> {
         val results = CopyOnWriteArrayList<RequestResult>()
         consent.gate.request(caller, purposeId) { results.add(it) }
         idle()
@@ -242,7 +244,11 @@ class ConsentGateRuleTest {
         assertEquals(listOf(Manifest.permission.CAMERA), w.releasedPermissions)
         val api33 = android.os.Build.VERSION.SDK_INT >= 33
         assertEquals(api33, w.revokeScheduled)
-        assertEquals("given back on 33+ (collected by the rule)", if (api33) listOf(Manifest.permission.CAMERA) else emptyList(), consent.revokedPermissions)
+        assertEquals(
+            "given back on 33+ (collected by the rule)",
+            if (api33) listOf(Manifest.permission.CAMERA) else emptyList(),
+            consent.revokedPermissions,
+        )
         assertFalse(gate.isAllowed("feedback_photo"))
         assertEquals(
             listOf(RequestResult.Blocked("feedback_photo", BlockReason.COOLDOWN, consent.clock.nowMs + HOURS.toMillis(48))),
@@ -269,7 +275,11 @@ class ConsentGateRuleTest {
         val proof = org.json.JSONObject(consent.proof())
         assertEquals("consentgate-proof", proof.getString("format"))
         val purposes = proof.getJSONObject("policy").getJSONArray("purposes")
-        val declared = (0 until purposes.length()).map { purposes.getJSONObject(it) }.single { it.getString("id") == "import_contacts_to_dial" }
+        val declared =
+            (0 until purposes.length()).map { purposes.getJSONObject(it) }.single {
+                it.getString("id") ==
+                    "import_contacts_to_dial"
+            }
         assertEquals("the fingerprint of the purpose text the user agreed to", declared.getString("fingerprint"), granted.fingerprint)
     }
 

@@ -27,10 +27,11 @@ class HostSetupTest {
         val pm = activity.packageManager
         assertEquals("io.consentgate.test", activity.packageName)
         assertEquals("ConsentGate tests", activity.applicationInfo.loadLabel(pm).toString())
-        val pkg = pm.getPackageInfo(
-            activity.packageName,
-            PackageManager.GET_ACTIVITIES or PackageManager.GET_PERMISSIONS,
-        )
+        val pkg =
+            pm.getPackageInfo(
+                activity.packageName,
+                PackageManager.GET_ACTIVITIES or PackageManager.GET_PERMISSIONS,
+            )
         assertTrue(pkg.activities!!.any { it.name == TestActivity::class.java.name })
         assertTrue(pkg.requestedPermissions!!.contains(Manifest.permission.CAMERA))
     }

@@ -71,16 +71,22 @@ class ConsentGateRule private constructor(
     private val policyAsset: String?,
     private val policyJson: String?,
 ) : TestRule {
-
     private var startMs: Long = DEFAULT_START_MS
     private var explicitContext: Context? = null
 
     private var current: Running? = null
 
-    private class Running(val context: RuleContext, val gate: ConsentGate, val qa: QaOperations, val journalDir: File)
+    private class Running(
+        val context: RuleContext,
+        val gate: ConsentGate,
+        val qa: QaOperations,
+        val journalDir: File,
+    )
 
     /** The gate's application context: the app's, except that permission give-backs are collected. */
-    private class RuleContext(base: Context) : ContextWrapper(base) {
+    private class RuleContext(
+        base: Context,
+    ) : ContextWrapper(base) {
         val revoked = CopyOnWriteArrayList<String>()
 
         // The gate keeps applicationContext: make that this wrapper.
@@ -93,26 +99,28 @@ class ConsentGateRule private constructor(
 
     private fun running(): Running =
         current ?: throw IllegalStateException(
-            "ConsentGateRule: no test is running (is the rule a @get:Rule property in Kotlin, a public @Rule field in Java?)"
+            "ConsentGateRule: no test is running (is the rule a @get:Rule property in Kotlin, a public @Rule field in Java?)",
         )
 
     // ---- configuration (before the test starts) --------------------------------------------
 
     /** Each test starts with the clock frozen at [startMs] (UTC ms). Default: [DEFAULT_START_MS]. */
-    fun startingAt(startMs: Long): ConsentGateRule = apply {
-        checkNotRunning()
-        this.startMs = startMs
-    }
+    fun startingAt(startMs: Long): ConsentGateRule =
+        apply {
+            checkNotRunning()
+            this.startMs = startMs
+        }
 
     /**
      * The context to initialise [ConsentGate] with. Default: the target context of the
      * instrumentation (`InstrumentationRegistry`), i.e. the app under test, which Robolectric
      * provides too.
      */
-    fun inContext(context: Context): ConsentGateRule = apply {
-        checkNotRunning()
-        explicitContext = context
-    }
+    fun inContext(context: Context): ConsentGateRule =
+        apply {
+            checkNotRunning()
+            explicitContext = context
+        }
 
     private fun checkNotRunning() = check(current == null) { "ConsentGateRule: configure it before the test starts" }
 
@@ -144,19 +152,28 @@ class ConsentGateRule private constructor(
     fun grant(purposeId: String) = running().qa.grant(purposeId)
 
     /** As [grant], recorded at [atMs] (UTC ms); the clock keeps its time. */
-    fun grant(purposeId: String, atMs: Long) = at(atMs) { it.grant(purposeId) }
+    fun grant(
+        purposeId: String,
+        atMs: Long,
+    ) = at(atMs) { it.grant(purposeId) }
 
     /** QA `DENY`: a refusal of [purposeId] at [Clock.nowMs]; its cooldown starts then. */
     fun deny(purposeId: String) = running().qa.deny(purposeId)
 
     /** As [deny], recorded at [atMs] (UTC ms): the cooldown runs from [atMs]. The clock keeps its time. */
-    fun deny(purposeId: String, atMs: Long) = at(atMs) { it.deny(purposeId) }
+    fun deny(
+        purposeId: String,
+        atMs: Long,
+    ) = at(atMs) { it.deny(purposeId) }
 
     /** QA `WITHDRAW`: as [ConsentGate.withdraw], at [Clock.nowMs]; its cooldown starts then. */
     fun withdraw(purposeId: String): Withdrawal = running().qa.withdraw(purposeId)
 
     /** As [withdraw], recorded at [atMs] (UTC ms). The clock keeps its time. */
-    fun withdraw(purposeId: String, atMs: Long): Withdrawal = at(atMs) { it.withdraw(purposeId) }
+    fun withdraw(
+        purposeId: String,
+        atMs: Long,
+    ): Withdrawal = at(atMs) { it.withdraw(purposeId) }
 
     /** QA `AGE`: the user's age bracket (minors are blocked until [guardian] consent). */
     fun setAge(age: AgeBracket) = running().qa.setAgeBracket(age)
@@ -179,7 +196,10 @@ class ConsentGateRule private constructor(
     /** The proof-of-consent document ([ConsentGate.exportProof]), as QA `DUMP` writes it. */
     fun proof(): String = running().gate.exportProof()
 
-    private fun <T> at(atMs: Long, block: (QaOperations) -> T): T {
+    private fun <T> at(
+        atMs: Long,
+        block: (QaOperations) -> T,
+    ): T {
         val qa = running().qa
         val saved = qa.nowMs()
         qa.setClockFixed(atMs)
@@ -202,31 +222,38 @@ class ConsentGateRule private constructor(
         fun advance(ms: Long) = running().qa.advanceClock(ms)
 
         /** Moves the clock by [amount] [unit]s, e.g. `advance(49, TimeUnit.HOURS)`. */
-        fun advance(amount: Long, unit: TimeUnit) = advance(unit.toMillis(amount))
+        fun advance(
+            amount: Long,
+            unit: TimeUnit,
+        ) = advance(unit.toMillis(amount))
 
         override fun toString(): String = current?.let { "ConsentGateRule.Clock(${it.qa.nowMs()})" } ?: "ConsentGateRule.Clock(not running)"
     }
 
     // ---- the rule ----------------------------------------------------------------------------
 
-    override fun apply(base: Statement, description: Description): Statement = object : Statement() {
-        override fun evaluate() {
-            start()
-            var failure: Throwable? = null
-            try {
-                base.evaluate()
-            } catch (t: Throwable) {
-                failure = t
-                throw t
-            } finally {
+    override fun apply(
+        base: Statement,
+        description: Description,
+    ): Statement =
+        object : Statement() {
+            override fun evaluate() {
+                start()
+                var failure: Throwable? = null
                 try {
-                    finish()
+                    base.evaluate()
                 } catch (t: Throwable) {
-                    if (failure != null) failure.addSuppressed(t) else throw t
+                    failure = t
+                    throw t
+                } finally {
+                    try {
+                        finish()
+                    } catch (t: Throwable) {
+                        if (failure != null) failure.addSuppressed(t) else throw t
+                    }
                 }
             }
         }
-    }
 
     private fun start() {
         check(current == null) { "ConsentGateRule: already running (applied twice?)" }
@@ -238,12 +265,13 @@ class ConsentGateRule private constructor(
         val parent = File(context.noBackupFilesDir, TEST_DIR)
         if (!parent.isDirectory && !parent.mkdirs()) throw IOException("ConsentGateRule: cannot create ${parent.absolutePath}")
         val dir = Files.createTempDirectory(parent.toPath(), "journal-").toFile()
-        val gate = try {
-            ConsentGate.initWithPolicyJson(context, json, dir)
-        } catch (t: Throwable) {
-            dir.deleteRecursively()
-            throw t
-        }
+        val gate =
+            try {
+                ConsentGate.initWithPolicyJson(context, json, dir)
+            } catch (t: Throwable) {
+                dir.deleteRecursively()
+                throw t
+            }
         val qa = QaOperations.of(gate)
         current = Running(context, gate, qa, dir)
         qa.setClockFixed(startMs)
@@ -261,11 +289,17 @@ class ConsentGateRule private constructor(
         }
     }
 
-    private fun readAsset(context: Context, asset: String): String = try {
-        context.assets.open(asset).use { it.readBytes().toString(Charsets.UTF_8) }
-    } catch (e: IOException) {
-        throw InvalidPolicyException("invalid policy: asset \"$asset\" cannot be read from the APK under test (${e.javaClass.simpleName}: ${e.message})")
-    }
+    private fun readAsset(
+        context: Context,
+        asset: String,
+    ): String =
+        try {
+            context.assets.open(asset).use { it.readBytes().toString(Charsets.UTF_8) }
+        } catch (e: IOException) {
+            throw InvalidPolicyException(
+                "invalid policy: asset \"$asset\" cannot be read from the APK under test (${e.javaClass.simpleName}: ${e.message})",
+            )
+        }
 
     companion object {
         /** Where each test's clock starts by default: 2026-01-01T00:00:00Z. */

@@ -41,21 +41,22 @@ data class JournalEvent(
     val guardian: Boolean?,
 ) {
     internal companion object {
-        fun fromJson(o: JSONObject): JournalEvent = JournalEvent(
-            seq = o.getLong("seq"),
-            timeMs = o.getLong("ts"),
-            event = o.getString("event"),
-            purposeId = o.optStringOrNull("purpose"),
-            surface = Surface.fromJsonName(o.getString("surface")),
-            actor = Actor.fromJsonName(o.getString("actor")),
-            locale = o.getString("locale"),
-            policyVersion = o.getString("policy_version"),
-            fingerprint = o.optStringOrNull("fp"),
-            permission = o.optStringOrNull("permission"),
-            osResult = o.optStringOrNull("os_result")?.let { OsResult.fromJsonName(it) },
-            age = o.optStringOrNull("age")?.let { AgeBracket.fromJsonName(it) },
-            guardian = if (o.has("guardian") && !o.isNull("guardian")) o.getBoolean("guardian") else null,
-        )
+        fun fromJson(o: JSONObject): JournalEvent =
+            JournalEvent(
+                seq = o.getLong("seq"),
+                timeMs = o.getLong("ts"),
+                event = o.getString("event"),
+                purposeId = o.optStringOrNull("purpose"),
+                surface = Surface.fromJsonName(o.getString("surface")),
+                actor = Actor.fromJsonName(o.getString("actor")),
+                locale = o.getString("locale"),
+                policyVersion = o.getString("policy_version"),
+                fingerprint = o.optStringOrNull("fp"),
+                permission = o.optStringOrNull("permission"),
+                osResult = o.optStringOrNull("os_result")?.let { OsResult.fromJsonName(it) },
+                age = o.optStringOrNull("age")?.let { AgeBracket.fromJsonName(it) },
+                guardian = if (o.has("guardian") && !o.isNull("guardian")) o.getBoolean("guardian") else null,
+            )
 
         private fun JSONObject.optStringOrNull(key: String): String? = if (has(key) && !isNull(key)) getString(key) else null
     }
