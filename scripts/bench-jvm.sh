@@ -163,7 +163,7 @@ def budget(label, name, base, limit, t):
 for t in (1, 2):
     for name, label in (("engineIsAllowed", "ConsentEngine.isAllowed(index)"), ("facadeIsAllowed", "PurposeHandle.isAllowed()")):
         budget(f"{label} <= 4x empty JNI call, {t}t", name, "floorEmptyJni", 4, t)
-        budget(f"{label} <= 1/2 CHM lookup, concatenated key (the budget, as DESIGN.md reads it), {t}t", name, "chmConcatenatedKey", 0.5, t)
+        budget(f"{label} <= 1/2 CHM lookup, concatenated key (the budget, as BENCHMARKS.md reads it), {t}t", name, "chmConcatenatedKey", 0.5, t)
         budget(f"{label} <= 1/2 CHM lookup, constant key (reference: the empty JNI call alone is ~1x), {t}t", name, "chmConstantKey", 0.5, t)
 
 # ---- cold start ----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-//! The decision table of DESIGN.md, row by row, through the public engine API and a
+//! The decision table of docs/ARCHITECTURE.md, row by row, through the public engine API and a
 //! real journal on disk.
 
 mod common;

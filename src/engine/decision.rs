@@ -1,5 +1,5 @@
 //! The decision function: policy + state + clock -> Decision. Pure, so the whole table
-//! in DESIGN.md is tested without any disk.
+//! in docs/ARCHITECTURE.md ("The decisions table") is tested without any disk.
 //!
 //! Precedence, first match wins: storage trouble (checked by the engine before this),
 //! privacy policy not accepted, minor without guardian, then the purpose's own record.

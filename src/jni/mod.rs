@@ -1,7 +1,7 @@
 //! The JNI bridge: the only code that knows JNI. Entry points for
 //! `io.consentgate.internal.Native` (Kotlin), each a thin call into the core.
 //!
-//! Two shapes (measured costs in DESIGN.md, "JNI boundary"):
+//! Two shapes (measured costs in docs/ARCHITECTURE.md, "The JNI boundary"):
 //! - The hot call, `isAllowed(handle, index)`, is a plain `extern "system"` fn over
 //!   primitives inside `catch_unwind`. It never touches the `JNIEnv` and cannot throw:
 //!   anything wrong (unknown handle, closed engine, index out of range, a panic) answers
