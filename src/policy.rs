@@ -1,5 +1,10 @@
-//! The app's declared purposes (policy file, schema 1): parsing, validation with
+//! The app's declared purposes (policy file, schema 1 and 2): parsing, validation with
 //! precise JSON-path errors, and purpose fingerprints.
+//!
+//! Schema 2 adds, all optional: consent-only purposes (`"permissions": []`), every runtime
+//! and special permission, texts per locale for recipients, a purpose's `data` and `when`
+//! (the collection list), third-party `sdks`, and the `privacy_policy` text. A schema-1 file
+//! is read exactly as before (same fingerprints); schema-2 additions in it are errors.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -16,21 +21,85 @@ pub const DEFAULT_COOLDOWN_HOURS: u32 = 48;
 /// More purposes than this is a generated file gone wrong, not a real app.
 pub const MAX_PURPOSES: usize = 1024;
 
+/// A text the user reads: one string for every language, or one per locale tag (schema 2).
+/// A single string serializes as a string, so schema-1 recipients keep their fingerprints.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(untagged)]
+pub enum Text {
+    Plain(String),
+    /// Locale tag -> text. Always contains the policy's default locale.
+    PerLocale(BTreeMap<String, String>),
+}
+
+impl Text {
+    /// The text for `locale`, with the same fallback as descriptions.
+    pub fn for_locale<'a>(&'a self, locale: &str, default_locale: &str) -> &'a str {
+        match self {
+            Text::Plain(s) => s,
+            Text::PerLocale(map) => pick_locale(map, locale, default_locale),
+        }
+    }
+}
+
+/// Exact tag, then same language, then the default locale (validation guarantees it).
+fn pick_locale<'a>(map: &'a BTreeMap<String, String>, locale: &str, default_locale: &str) -> &'a str {
+    if let Some(text) = map.get(locale) {
+        return text;
+    }
+    let lang = language_of(locale);
+    if let Some((_, text)) = map.iter().find(|(tag, _)| language_of(tag) == lang) {
+        return text;
+    }
+    map.get(default_locale).map_or("", String::as_str)
+}
+
 /// A third party that receives data for a purpose.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Recipient {
-    pub name: String,
-    pub data: String,
+    pub name: Text,
+    pub data: Text,
+}
+
+/// A third-party SDK inside the app that receives personal information (schema 2).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Sdk {
+    /// The app's name for it (`amap_location`): same rules as a purpose id, distinct from them.
+    pub id: String,
+    pub name: Text,
+    pub company: Text,
+    /// The personal information it receives.
+    pub data: Text,
+    /// Ids of the purposes it serves: it may run only while one of them is allowed.
+    pub purposes: Vec<String>,
+    /// Its own privacy rules.
+    pub privacy_url: Text,
+    /// Java package prefixes of its code (`com.amap.api`), for build-time scans.
+    pub packages: Vec<String>,
+}
+
+/// Where the privacy policy's full text is (schema 2): a web page and/or an asset of the app.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PolicyText {
+    pub url: Option<Text>,
+    /// Path under the app's `assets/` folder.
+    pub asset: Option<Text>,
 }
 
 /// One declared purpose.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Purpose {
     pub id: String,
+    /// Empty for a consent-only purpose (schema 2): `isAllowed` is the consent alone.
     pub permissions: Vec<Permission>,
     /// Locale tag -> text. Always contains the policy's default locale.
     pub description: BTreeMap<String, String>,
     pub recipients: Vec<Recipient>,
+    /// The personal information it collects, for the collection list (schema 2).
+    pub data: Option<Text>,
+    /// When it is collected, for the collection list (schema 2).
+    pub when: Option<Text>,
+    /// Indexes into `Policy::sdks` of the SDKs that serve it.
+    pub sdks: Vec<usize>,
     /// Hash of the canonical content; a consent given for another fingerprint is stale.
     pub fingerprint: String,
 }
@@ -38,18 +107,16 @@ pub struct Purpose {
 impl Purpose {
     /// The description for `locale`: exact tag, then same language, then the default locale.
     pub fn description_for<'a>(&'a self, locale: &str, default_locale: &str) -> &'a str {
-        if let Some(text) = self.description.get(locale) {
-            return text;
-        }
-        let lang = language_of(locale);
-        if let Some((_, text)) = self.description.iter().find(|(tag, _)| language_of(tag) == lang) {
-            return text;
-        }
-        &self.description[default_locale]
+        pick_locale(&self.description, locale, default_locale)
     }
 
     pub fn declares(&self, permission: Permission) -> bool {
         self.permissions.contains(&permission)
+    }
+
+    /// A purpose that needs the user's consent but no Android permission.
+    pub fn is_consent_only(&self) -> bool {
+        self.permissions.is_empty()
     }
 }
 
@@ -60,10 +127,16 @@ fn language_of(tag: &str) -> &str {
 /// A parsed and validated policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
+    /// 1 or 2: what the file declared.
+    pub schema: u32,
     pub policy_version: String,
     pub default_locale: String,
     pub denial_cooldown_hours: u32,
     pub purposes: Vec<Purpose>,
+    /// Third-party SDKs (schema 2; empty otherwise).
+    pub sdks: Vec<Sdk>,
+    /// The privacy policy's text (schema 2).
+    pub privacy_policy: Option<PolicyText>,
 }
 
 /// One thing wrong with a policy file, and where.
@@ -104,7 +177,7 @@ impl fmt::Display for PolicyError {
 impl std::error::Error for PolicyError {}
 
 impl Policy {
-    /// Parses and validates a schema-1 policy. Collects every problem it can find.
+    /// Parses and validates a policy. Collects every problem it can find.
     pub fn parse(source: &str) -> Result<Policy, PolicyError> {
         let value: Value = serde_json::from_str(source).map_err(|e| PolicyError {
             issues: vec![PolicyIssue {
@@ -113,7 +186,7 @@ impl Policy {
                 message: format!("not valid JSON: {e}"),
             }],
         })?;
-        let mut v = Validator { issues: Vec::new() };
+        let mut v = Validator { issues: Vec::new(), schema: 1, default_locale: None };
         let policy = v.policy(&value);
         if v.issues.is_empty() {
             Ok(policy.expect("no issues means a policy was built"))
@@ -136,24 +209,48 @@ impl Policy {
     pub fn cooldown_ms(&self) -> i64 {
         i64::from(self.denial_cooldown_hours) * 3_600_000
     }
+
+    pub fn sdk(&self, id: &str) -> Option<&Sdk> {
+        self.sdks.iter().find(|s| s.id == id)
+    }
+
+    /// The SDKs that serve `purpose`.
+    pub fn sdks_of<'a>(&'a self, purpose: &'a Purpose) -> impl Iterator<Item = &'a Sdk> + 'a {
+        purpose.sdks.iter().map(|&i| &self.sdks[i])
+    }
 }
 
 /// The canonical content hashed into a fingerprint: order-independent where order
-/// carries no meaning (permissions, description locales).
-fn fingerprint(
-    id: &str,
-    permissions: &[Permission],
-    description: &BTreeMap<String, String>,
-    recipients: &[Recipient],
-) -> String {
-    let mut names: Vec<&str> = permissions.iter().map(|p| p.name()).collect();
+/// carries no meaning (permissions, description locales). Schema-2 parts are added only
+/// when present, so a purpose written the schema-1 way keeps its schema-1 fingerprint.
+fn fingerprint(purpose: &Purpose, sdks: &[Sdk]) -> String {
+    let mut names: Vec<&str> = purpose.permissions.iter().map(|p| p.name()).collect();
     names.sort_unstable();
-    let canonical = serde_json::json!({
-        "id": id,
+    let mut canonical = serde_json::json!({
+        "id": purpose.id,
         "permissions": names,
-        "description": description,
-        "recipients": recipients,
+        "description": purpose.description,
+        "recipients": purpose.recipients,
     });
+    let extra = canonical.as_object_mut().expect("an object");
+    if let Some(data) = &purpose.data {
+        extra.insert("data".into(), serde_json::json!(data));
+    }
+    if let Some(when) = &purpose.when {
+        extra.insert("when".into(), serde_json::json!(when));
+    }
+    if !purpose.sdks.is_empty() {
+        // What the user is told about each SDK; its code packages are not part of it.
+        let told: Vec<_> = purpose
+            .sdks
+            .iter()
+            .map(|&i| {
+                let s = &sdks[i];
+                serde_json::json!({ "id": s.id, "name": s.name, "company": s.company, "data": s.data, "privacy_url": s.privacy_url })
+            })
+            .collect();
+        extra.insert("sdks".into(), serde_json::Value::Array(told));
+    }
     let digest = Sha256::digest(canonical.to_string().as_bytes());
     hex(&digest[..16])
 }
@@ -185,13 +282,46 @@ pub(crate) fn is_valid_locale(tag: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
+fn is_web_url(url: &str) -> bool {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/') && !r.chars().any(char::is_whitespace))
+}
+
+/// A relative path inside `assets/`, without `..` or empty parts.
+fn is_asset_path(path: &str) -> bool {
+    !path.is_empty() && path.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
+}
+
+/// A Java package prefix such as `com.amap.api`.
+fn is_package_prefix(name: &str) -> bool {
+    name.split('.').all(|part| {
+        let mut chars = part.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
+const SCHEMA_2: &str = "needs \"schema\": 2";
+
 struct Validator {
     issues: Vec<PolicyIssue>,
+    /// The schema the file declares (1 when missing or unknown, to report everything once).
+    schema: u32,
+    default_locale: Option<String>,
 }
 
 impl Validator {
     fn issue(&mut self, path: impl Into<String>, message: impl Into<String>) {
         self.issues.push(PolicyIssue { path: path.into(), line: None, message: message.into() });
+    }
+
+    /// True if the file may use a schema-2 addition; otherwise reports it at `path`.
+    fn allows_schema_2(&mut self, path: &str, what: &str) -> bool {
+        if self.schema >= 2 {
+            return true;
+        }
+        self.issue(path, format!("{what} {SCHEMA_2}"));
+        false
     }
 
     fn object<'a>(&mut self, value: &'a Value, path: &str) -> Option<&'a Map<String, Value>> {
@@ -204,12 +334,17 @@ impl Validator {
         }
     }
 
-    fn only_fields(&mut self, map: &Map<String, Value>, path: &str, allowed: &[&str]) {
+    /// Unknown fields are errors; `schema_2` fields are errors in a schema-1 file.
+    fn only_fields(&mut self, map: &Map<String, Value>, path: &str, allowed: &[&str], schema_2: &[&str]) {
         for key in map.keys() {
-            if !allowed.contains(&key.as_str()) {
+            if schema_2.contains(&key.as_str()) {
+                self.allows_schema_2(&format!("{path}.{key}"), &format!("the field \"{key}\""));
+            } else if !allowed.contains(&key.as_str()) {
+                let known: Vec<&str> =
+                    allowed.iter().chain(if self.schema >= 2 { schema_2 } else { &[] }).copied().collect();
                 self.issue(
                     format!("{path}.{key}"),
-                    format!("unknown field \"{key}\" (expected one of: {})", allowed.join(", ")),
+                    format!("unknown field \"{key}\" (expected one of: {})", known.join(", ")),
                 );
             }
         }
@@ -222,13 +357,19 @@ impl Validator {
                 self.issue(p, "missing required field");
                 None
             }
-            Some(Value::String(s)) if s.trim().is_empty() => {
-                self.issue(p, "must not be empty");
+            Some(value) => self.string_value(value, &p),
+        }
+    }
+
+    fn string_value(&mut self, value: &Value, path: &str) -> Option<String> {
+        match value {
+            Value::String(s) if s.trim().is_empty() => {
+                self.issue(path, "must not be empty");
                 None
             }
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(other) => {
-                self.issue(p, format!("expected a string, found {}", kind_of(other)));
+            Value::String(s) => Some(s.clone()),
+            other => {
+                self.issue(path, format!("expected a string, found {}", kind_of(other)));
                 None
             }
         }
@@ -236,16 +377,19 @@ impl Validator {
 
     fn policy(&mut self, value: &Value) -> Option<Policy> {
         let map = self.object(value, "$")?;
+        match map.get("schema") {
+            None => self.issue("$.schema", "missing required field (this SDK reads schema 1 and 2)"),
+            Some(v) => match v.as_u64() {
+                Some(n @ (1 | 2)) => self.schema = n as u32,
+                _ => self.issue("$.schema", format!("unknown schema {v} (this SDK reads schema 1 and 2)")),
+            },
+        }
         self.only_fields(
             map,
             "$",
             &["schema", "policy_version", "default_locale", "denial_cooldown_hours", "purposes"],
+            &["sdks", "privacy_policy"],
         );
-        match map.get("schema") {
-            None => self.issue("$.schema", "missing required field (this SDK reads schema 1)"),
-            Some(v) if v.as_u64() == Some(1) => {}
-            Some(v) => self.issue("$.schema", format!("unknown schema {v} (this SDK reads schema 1)")),
-        }
         let policy_version = self.string(map, "$", "policy_version");
         let default_locale = self.string(map, "$", "default_locale");
         if let Some(tag) = &default_locale {
@@ -253,6 +397,7 @@ impl Validator {
                 self.issue("$.default_locale", format!("\"{tag}\" is not a locale tag like \"zh-CN\" or \"en\""));
             }
         }
+        self.default_locale = default_locale.clone();
         let cooldown = match map.get("denial_cooldown_hours") {
             None => Some(DEFAULT_COOLDOWN_HOURS),
             Some(v) => match v.as_u64() {
@@ -288,7 +433,7 @@ impl Validator {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     let path = format!("$.purposes[{i}]");
-                    if let Some(p) = self.purpose(item, &path, default_locale.as_deref()) {
+                    if let Some(p) = self.purpose(item, &path) {
                         if !seen.insert(p.id.clone()) {
                             self.issue(format!("{path}.id"), format!("duplicate purpose id \"{}\"", p.id));
                         }
@@ -302,17 +447,33 @@ impl Validator {
                 None
             }
         };
+        let sdks = match map.get("sdks") {
+            Some(v) if self.schema >= 2 => self.sdks(v, purposes.as_deref()),
+            _ => Some(Vec::new()),
+        };
+        let privacy_policy = match map.get("privacy_policy") {
+            Some(v) if self.schema >= 2 => self.policy_text(v, "$.privacy_policy").map(Some),
+            _ => Some(None),
+        };
+        let (sdks, mut purposes) = (sdks?, purposes?);
+        for purpose in &mut purposes {
+            purpose.sdks = (0..sdks.len()).filter(|&i| sdks[i].purposes.contains(&purpose.id)).collect();
+            purpose.fingerprint = fingerprint(purpose, &sdks);
+        }
         Some(Policy {
+            schema: self.schema,
             policy_version: policy_version?,
             default_locale: default_locale?,
             denial_cooldown_hours: cooldown?,
-            purposes: purposes?,
+            purposes,
+            sdks,
+            privacy_policy: privacy_policy?,
         })
     }
 
-    fn purpose(&mut self, value: &Value, path: &str, default_locale: Option<&str>) -> Option<Purpose> {
+    fn purpose(&mut self, value: &Value, path: &str) -> Option<Purpose> {
         let map = self.object(value, path)?;
-        self.only_fields(map, path, &["id", "permissions", "description", "recipients"]);
+        self.only_fields(map, path, &["id", "permissions", "description", "recipients"], &["data", "when"]);
         let id = self.string(map, path, "id");
         if let Some(id) = &id {
             if !is_valid_purpose_id(id) {
@@ -325,11 +486,21 @@ impl Validator {
             }
         }
         let permissions = self.permissions(map.get("permissions"), &format!("{path}.permissions"));
-        let description = self.description(map.get("description"), &format!("{path}.description"), default_locale);
+        let description = self.description(map.get("description"), &format!("{path}.description"));
         let recipients = self.recipients(map.get("recipients"), &format!("{path}.recipients"));
-        let (id, permissions, description, recipients) = (id?, permissions?, description?, recipients?);
-        let fingerprint = fingerprint(&id, &permissions, &description, &recipients);
-        Some(Purpose { id, permissions, description, recipients, fingerprint })
+        let data = self.optional_text(map, path, "data");
+        let when = self.optional_text(map, path, "when");
+        Some(Purpose {
+            id: id?,
+            permissions: permissions?,
+            description: description?,
+            recipients: recipients?,
+            data: data?,
+            when: when?,
+            sdks: Vec::new(),
+            // Set once the SDKs are known.
+            fingerprint: String::new(),
+        })
     }
 
     fn permissions(&mut self, value: Option<&Value>, path: &str) -> Option<Vec<Permission>> {
@@ -345,8 +516,14 @@ impl Validator {
             }
         };
         if items.is_empty() {
-            self.issue(path, "a purpose needs at least one permission");
-            return None;
+            if self.schema < 2 {
+                self.issue(
+                    path,
+                    format!("a purpose needs at least one permission (a consent-only purpose {SCHEMA_2})"),
+                );
+                return None;
+            }
+            return Some(Vec::new());
         }
         let mut out = Vec::with_capacity(items.len());
         let mut ok = true;
@@ -356,6 +533,10 @@ impl Validator {
                 Value::String(name) => match Permission::parse(name) {
                     Ok(perm) if out.contains(&perm) => {
                         self.issue(p, format!("{name} is listed twice"));
+                        ok = false;
+                    }
+                    Ok(perm) if perm.since_schema() > self.schema => {
+                        self.issue(p, format!("{name} {SCHEMA_2}"));
                         ok = false;
                     }
                     Ok(perm) => out.push(perm),
@@ -370,22 +551,31 @@ impl Validator {
                 }
             }
         }
-        if out.contains(&Permission::AccessBackgroundLocation) && !out.iter().any(|p| p.is_foreground_location()) {
+        for (background, foreground) in crate::permission::BACKGROUND_STEPS {
+            if out.contains(background) && !out.iter().any(|p| foreground.contains(p)) {
+                let names: Vec<&str> = foreground.iter().map(|p| p.short_name()).collect();
+                self.issue(
+                    path,
+                    format!(
+                        "{} needs {} in the same purpose (it is only asked after that is granted)",
+                        background.short_name(),
+                        names.join(" or ")
+                    ),
+                );
+                ok = false;
+            }
+        }
+        if out.contains(&Permission::AccessBackgroundLocation) && out.contains(&Permission::BodySensorsBackground) {
             self.issue(
                 path,
-                "ACCESS_BACKGROUND_LOCATION needs ACCESS_COARSE_LOCATION or ACCESS_FINE_LOCATION in the same purpose (background location is only asked after foreground location is granted)",
+                "ACCESS_BACKGROUND_LOCATION and BODY_SENSORS_BACKGROUND are separate second steps: declare them in separate purposes",
             );
             ok = false;
         }
         ok.then_some(out)
     }
 
-    fn description(
-        &mut self,
-        value: Option<&Value>,
-        path: &str,
-        default_locale: Option<&str>,
-    ) -> Option<BTreeMap<String, String>> {
+    fn description(&mut self, value: Option<&Value>, path: &str) -> Option<BTreeMap<String, String>> {
         let map = match value {
             None => {
                 self.issue(path, "missing required field");
@@ -393,6 +583,11 @@ impl Validator {
             }
             Some(v) => self.object(v, path)?,
         };
+        self.locale_map(map, path, "description text")
+    }
+
+    /// `{ "zh-CN": "...", "en": "..." }`: valid tags, non-empty texts, the default locale present.
+    fn locale_map(&mut self, map: &Map<String, Value>, path: &str, what: &str) -> Option<BTreeMap<String, String>> {
         let mut out = BTreeMap::new();
         let mut ok = true;
         for (tag, text) in map {
@@ -406,7 +601,7 @@ impl Validator {
                     out.insert(tag.clone(), s.clone());
                 }
                 Value::String(_) => {
-                    self.issue(p, "description text must not be empty");
+                    self.issue(p, format!("{what} must not be empty"));
                     ok = false;
                 }
                 other => {
@@ -415,13 +610,46 @@ impl Validator {
                 }
             }
         }
-        if let Some(default) = default_locale {
-            if ok && !out.contains_key(default) {
-                self.issue(path, format!("no description in the default locale \"{default}\""));
+        if let Some(default) = self.default_locale.clone() {
+            if ok && !out.contains_key(&default) {
+                let what = what.strip_suffix(" text").unwrap_or(what);
+                self.issue(path, format!("no {what} in the default locale \"{default}\""));
                 ok = false;
             }
         }
         ok.then_some(out)
+    }
+
+    /// A string, or (schema 2) an object of locale tag -> string.
+    fn text(&mut self, value: &Value, path: &str) -> Option<Text> {
+        match value {
+            Value::Object(map) => {
+                if !self.allows_schema_2(path, "text per locale") {
+                    return None;
+                }
+                self.locale_map(map, path, "text").map(Text::PerLocale)
+            }
+            other => self.string_value(other, path).map(Text::Plain),
+        }
+    }
+
+    /// An optional schema-2 text field: `Some(None)` when absent.
+    fn optional_text(&mut self, map: &Map<String, Value>, path: &str, field: &str) -> Option<Option<Text>> {
+        match map.get(field) {
+            None => Some(None),
+            Some(_) if self.schema < 2 => None,
+            Some(v) => self.text(v, &format!("{path}.{field}")).map(Some),
+        }
+    }
+
+    fn required_text(&mut self, map: &Map<String, Value>, path: &str, field: &str) -> Option<Text> {
+        match map.get(field) {
+            None => {
+                self.issue(format!("{path}.{field}"), "missing required field");
+                None
+            }
+            Some(v) => self.text(v, &format!("{path}.{field}")),
+        }
     }
 
     fn recipients(&mut self, value: Option<&Value>, path: &str) -> Option<Vec<Recipient>> {
@@ -441,13 +669,158 @@ impl Validator {
                 ok = false;
                 continue;
             };
-            self.only_fields(map, &p, &["name", "data"]);
-            match (self.string(map, &p, "name"), self.string(map, &p, "data")) {
+            self.only_fields(map, &p, &["name", "data"], &[]);
+            match (self.required_text(map, &p, "name"), self.required_text(map, &p, "data")) {
                 (Some(name), Some(data)) => out.push(Recipient { name, data }),
                 _ => ok = false,
             }
         }
         ok.then_some(out)
+    }
+
+    fn sdks(&mut self, value: &Value, purposes: Option<&[Purpose]>) -> Option<Vec<Sdk>> {
+        let Value::Array(items) = value else {
+            self.issue("$.sdks", format!("expected an array, found {}", kind_of(value)));
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let path = format!("$.sdks[{i}]");
+            match self.sdk(item, &path, purposes) {
+                Some(sdk) if out.iter().any(|s: &Sdk| s.id == sdk.id) => {
+                    self.issue(format!("{path}.id"), format!("duplicate SDK id \"{}\"", sdk.id));
+                    ok = false;
+                }
+                Some(sdk) => out.push(sdk),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn sdk(&mut self, value: &Value, path: &str, purposes: Option<&[Purpose]>) -> Option<Sdk> {
+        let map = self.object(value, path)?;
+        self.only_fields(map, path, &["id", "name", "company", "data", "purposes", "privacy_url", "packages"], &[]);
+        let id = self.string(map, path, "id");
+        if let Some(id) = &id {
+            if !is_valid_purpose_id(id) {
+                self.issue(
+                    format!("{path}.id"),
+                    format!("\"{id}\" is not a valid SDK id (lowercase letter first, then a-z, 0-9 or _, at most 64)"),
+                );
+            } else if purposes.is_some_and(|ps| ps.iter().any(|p| &p.id == id)) {
+                // Start and stop code is registered by purpose or SDK id: one name, one thing.
+                self.issue(format!("{path}.id"), format!("\"{id}\" is already a purpose id"));
+            }
+        }
+        let name = self.required_text(map, path, "name");
+        let company = self.required_text(map, path, "company");
+        let data = self.required_text(map, path, "data");
+        let privacy_url = self.required_text(map, path, "privacy_url");
+        if let Some(url) = &privacy_url {
+            self.check_each(url, &format!("{path}.privacy_url"), is_web_url, "is not an http(s) URL");
+        }
+        let served = self.string_list(map.get("purposes"), &format!("{path}.purposes"), "a purpose id", true);
+        if let (Some(served), Some(purposes)) = (&served, purposes) {
+            for (i, id) in served.iter().enumerate() {
+                if !purposes.iter().any(|p| &p.id == id) {
+                    self.issue(format!("{path}.purposes[{i}]"), format!("no purpose \"{id}\" is declared"));
+                }
+            }
+        }
+        let packages = self.string_list(map.get("packages"), &format!("{path}.packages"), "a package prefix", false);
+        if let Some(packages) = &packages {
+            for (i, name) in packages.iter().enumerate() {
+                if !is_package_prefix(name) {
+                    self.issue(
+                        format!("{path}.packages[{i}]"),
+                        format!("\"{name}\" is not a Java package prefix like \"com.amap.api\""),
+                    );
+                }
+            }
+        }
+        Some(Sdk {
+            id: id?,
+            name: name?,
+            company: company?,
+            data: data?,
+            purposes: served?,
+            privacy_url: privacy_url?,
+            packages: packages?,
+        })
+    }
+
+    /// An array of distinct non-empty strings; `required` means present and non-empty.
+    fn string_list(&mut self, value: Option<&Value>, path: &str, what: &str, required: bool) -> Option<Vec<String>> {
+        let items = match value {
+            None if required => {
+                self.issue(path, "missing required field");
+                return None;
+            }
+            None => return Some(Vec::new()),
+            Some(Value::Array(items)) => items,
+            Some(other) => {
+                self.issue(path, format!("expected an array, found {}", kind_of(other)));
+                return None;
+            }
+        };
+        if required && items.is_empty() {
+            self.issue(path, format!("list at least {what}"));
+            return None;
+        }
+        let mut out: Vec<String> = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let p = format!("{path}[{i}]");
+            match self.string_value(item, &p) {
+                Some(s) if out.contains(&s) => {
+                    self.issue(p, format!("\"{s}\" is listed twice"));
+                    ok = false;
+                }
+                Some(s) => out.push(s),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// Reports every string of `text` that fails `valid`.
+    fn check_each(&mut self, text: &Text, path: &str, valid: fn(&str) -> bool, problem: &str) -> bool {
+        let bad: Vec<(String, String)> = match text {
+            Text::Plain(s) => (!valid(s)).then(|| (path.to_string(), s.clone())).into_iter().collect(),
+            Text::PerLocale(map) => {
+                map.iter().filter(|(_, s)| !valid(s)).map(|(tag, s)| (format!("{path}.{tag}"), s.clone())).collect()
+            }
+        };
+        for (p, s) in &bad {
+            self.issue(p.clone(), format!("\"{s}\" {problem}"));
+        }
+        bad.is_empty()
+    }
+
+    fn policy_text(&mut self, value: &Value, path: &str) -> Option<PolicyText> {
+        let map = self.object(value, path)?;
+        self.only_fields(map, path, &["url", "asset"], &[]);
+        let url = self.optional_text(map, path, "url")?;
+        let asset = self.optional_text(map, path, "asset")?;
+        let mut ok = true;
+        if let Some(url) = &url {
+            ok &= self.check_each(url, &format!("{path}.url"), is_web_url, "is not an http(s) URL");
+        }
+        if let Some(asset) = &asset {
+            ok &= self.check_each(
+                asset,
+                &format!("{path}.asset"),
+                is_asset_path,
+                "is not a path inside the app's assets folder (like \"privacy/zh-CN.html\")",
+            );
+        }
+        if url.is_none() && asset.is_none() {
+            self.issue(path, "give the text's \"url\", \"asset\" or both");
+            ok = false;
+        }
+        ok.then_some(PolicyText { url, asset })
     }
 }
 

@@ -788,7 +788,7 @@ fn export_refuses_corrupt_and_notes_torn() {
 fn export_with_a_bad_policy_exits_2() {
     let f = journal();
     let bad = f.dir.join("bad.json");
-    std::fs::write(&bad, "{\n  \"schema\": 2\n}").unwrap();
+    std::fs::write(&bad, "{\n  \"schema\": 3\n}").unwrap();
     let run = cg(&[
         std::ffi::OsStr::new("journal"),
         "export".as_ref(),
@@ -797,7 +797,7 @@ fn export_with_a_bad_policy_exits_2() {
         bad.as_os_str(),
     ]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("bad.json:2: $.schema: unknown schema 2"), "{}", run.stderr);
+    assert!(run.stderr.contains("bad.json:2: $.schema: unknown schema 3"), "{}", run.stderr);
     let run = cg(&[
         std::ffi::OsStr::new("journal"),
         "export".as_ref(),

@@ -50,8 +50,8 @@ fn not_json_names_the_line() {
 
 #[test]
 fn unknown_schema() {
-    let (msg, line) = issue_at(&common::SMALL_POLICY.replace("\"schema\": 1", "\"schema\": 2"), "$.schema");
-    assert!(msg.contains("unknown schema 2"), "{msg}");
+    let (msg, line) = issue_at(&common::SMALL_POLICY.replace("\"schema\": 1", "\"schema\": 3"), "$.schema");
+    assert!(msg.contains("unknown schema 3"), "{msg}");
     assert_eq!(line, Some(2));
 }
 

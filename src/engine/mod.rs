@@ -469,13 +469,16 @@ impl Engine {
 
     /// Permissions the OS has granted that no current consent covers: the app asked
     /// around the SDK, or a consent was withdrawn and the grant not yet revoked.
-    /// Names outside this SDK's scope are ignored.
+    /// Names outside this SDK's scope are ignored, and so are permissions newer than the
+    /// policy's schema (a schema-1 app keeps the answers it always got).
     pub fn reconcile(&mut self, os_granted: &[&str]) -> Vec<Permission> {
         self.sync();
         let covered = self.covered_permissions();
+        let schema = self.policy.schema;
         let mut out: Vec<Permission> = os_granted
             .iter()
             .filter_map(|name| Permission::parse(name).ok())
+            .filter(|p| p.since_schema() <= schema)
             .filter(|p| !covered.contains(p))
             .collect();
         out.sort();
@@ -493,7 +496,9 @@ impl Engine {
     /// Whether the OS grants are enough to use the purpose on `api`: every permission that
     /// means something there is granted, except that foreground location is satisfied by
     /// either coarse or fine (the user may pick "approximate"), photo access by full or
-    /// user-selected media, and background location is optional.
+    /// user-selected media, and background location and background body sensors are
+    /// optional. A consent-only purpose needs no grant. Special permissions count as granted
+    /// when the wrapper's check API says so (it passes them in `os_granted`).
     pub fn os_grants_satisfy(&self, index: usize, api: u32, os_granted: &[&str]) -> bool {
         let Some(purpose) = self.policy.purposes.get(index) else {
             return false;
@@ -503,7 +508,9 @@ impl Engine {
         // A permission that means nothing on this API (e.g. storage write on 30+) needs no
         // OS grant: consent alone governs it.
         for &p in &purpose.permissions {
-            if !p.requestable_on(api) || p == Permission::AccessBackgroundLocation {
+            if !p.requestable_on(api)
+                || matches!(p, Permission::AccessBackgroundLocation | Permission::BodySensorsBackground)
+            {
                 continue;
             }
             let ok = match p {

@@ -9,7 +9,7 @@ use super::Engine;
 use crate::error::{CoreError, Result};
 use crate::journal::record::Record;
 use crate::permission::Permission;
-use crate::policy::{Policy, Purpose, Recipient};
+use crate::policy::{Policy, Purpose, Sdk};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PermissionView {
@@ -22,13 +22,60 @@ fn permission_views(permissions: &[Permission], locale: &str) -> Vec<PermissionV
     permissions.iter().map(|p| PermissionView { name: p.name(), label: p.label(locale) }).collect()
 }
 
+/// A recipient in the requested language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecipientView {
+    pub name: String,
+    pub data: String,
+}
+
+/// A third-party SDK in the requested language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SdkView {
+    pub id: String,
+    pub name: String,
+    pub company: String,
+    pub data: String,
+    pub privacy_url: String,
+}
+
+impl SdkView {
+    pub fn of(sdk: &Sdk, locale: &str, default_locale: &str) -> SdkView {
+        SdkView {
+            id: sdk.id.clone(),
+            name: sdk.name.for_locale(locale, default_locale).to_string(),
+            company: sdk.company.for_locale(locale, default_locale).to_string(),
+            data: sdk.data.for_locale(locale, default_locale).to_string(),
+            privacy_url: sdk.privacy_url.for_locale(locale, default_locale).to_string(),
+        }
+    }
+}
+
+fn recipient_views(policy: &Policy, purpose: &Purpose, locale: &str) -> Vec<RecipientView> {
+    let d = &policy.default_locale;
+    purpose
+        .recipients
+        .iter()
+        .map(|r| RecipientView {
+            name: r.name.for_locale(locale, d).to_string(),
+            data: r.data.for_locale(locale, d).to_string(),
+        })
+        .collect()
+}
+
+fn sdk_views(policy: &Policy, purpose: &Purpose, locale: &str) -> Vec<SdkView> {
+    policy.sdks_of(purpose).map(|s| SdkView::of(s, locale, &policy.default_locale)).collect()
+}
+
 /// Everything the rationale dialog shows for one purpose.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Rationale {
     pub purpose: String,
     pub description: String,
     pub permissions: Vec<PermissionView>,
-    pub recipients: Vec<Recipient>,
+    pub recipients: Vec<RecipientView>,
+    /// Third-party SDKs that receive data for it (schema 2).
+    pub sdks: Vec<SdkView>,
     pub policy_version: String,
 }
 
@@ -53,7 +100,9 @@ pub struct PurposeView {
     pub allowed: bool,
     pub description: String,
     pub permissions: Vec<PermissionView>,
-    pub recipients: Vec<Recipient>,
+    pub recipients: Vec<RecipientView>,
+    /// Third-party SDKs that receive data for it (schema 2).
+    pub sdks: Vec<SdkView>,
     /// UTC ms of the last decision the user made on it.
     pub last_decision_ms: Option<i64>,
     /// While set, the app may not ask on its own before this time.
@@ -82,7 +131,8 @@ impl Engine {
             purpose: p.id.clone(),
             description: p.description_for(locale, &self.policy().default_locale).to_string(),
             permissions: permission_views(&p.permissions, locale),
-            recipients: p.recipients.clone(),
+            recipients: recipient_views(self.policy(), p, locale),
+            sdks: sdk_views(self.policy(), p, locale),
             policy_version: self.policy().policy_version.clone(),
         })
     }
@@ -108,7 +158,8 @@ impl Engine {
                     allowed: decision.is_allowed(),
                     description: p.description_for(locale, &policy.default_locale).to_string(),
                     permissions: permission_views(&p.permissions, locale),
-                    recipients: p.recipients.clone(),
+                    recipients: recipient_views(policy, p, locale),
+                    sdks: sdk_views(policy, p, locale),
                     last_decision_ms: record.map(|r| r.ts),
                     cooldown_until_ms,
                 }
@@ -150,12 +201,25 @@ pub fn proof_document(
             })
         })
         .collect();
-    let declared = serde_json::json!({
+    let mut declared = serde_json::json!({
         "policy_version": policy.policy_version,
         "default_locale": policy.default_locale,
         "denial_cooldown_hours": policy.denial_cooldown_hours,
         "purposes": purposes,
     });
+    if policy.schema >= 2 {
+        // Schema-1 proofs keep their exact shape; schema 2 adds what the user was told.
+        let extra = declared.as_object_mut().expect("an object");
+        extra.insert("schema".into(), policy.schema.into());
+        extra.insert("sdks".into(), serde_json::json!(policy.sdks));
+        extra.insert("privacy_policy".into(), serde_json::json!(policy.privacy_policy));
+        for (view, purpose) in extra["purposes"].as_array_mut().expect("an array").iter_mut().zip(&policy.purposes) {
+            let view = view.as_object_mut().expect("an object");
+            view.insert("data".into(), serde_json::json!(purpose.data));
+            view.insert("when".into(), serde_json::json!(purpose.when));
+            view.insert("sdks".into(), policy.sdks_of(purpose).map(|s| s.id.as_str()).collect::<Vec<_>>().into());
+        }
+    }
     history_document(history, head_hash, now_ms, Some(declared), state)
 }
 

@@ -251,7 +251,7 @@ mod tests {
     #[test]
     fn invalid_policy_message_names_every_issue_with_path_and_line() {
         let source =
-            "{\n  \"schema\": 2,\n  \"policy_version\": \"\",\n  \"default_locale\": \"en\",\n  \"purposes\": []\n}";
+            "{\n  \"schema\": 3,\n  \"policy_version\": \"\",\n  \"default_locale\": \"en\",\n  \"purposes\": []\n}";
         let err = CoreError::InvalidPolicy(Policy::parse(source).unwrap_err());
         let (class, message) = exception_for(&err);
         assert_eq!(class, INVALID_POLICY);
