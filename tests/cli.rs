@@ -576,7 +576,10 @@ fn verify_edited_lines_exit_3_even_with_a_recomputed_checksum() {
     // A careful forger re-encodes the line with a valid checksum: the next line's hash
     // link gives it away.
     let mut record = Record::decode(original[3].strip_suffix(b"\n").unwrap()).unwrap();
-    record.event = consentgate::journal::record::EventKind::ConsentGranted;
+    let consentgate::journal::record::Event::ConsentDenied(purpose) = record.event else {
+        panic!("line 4 is a denial")
+    };
+    record.event = consentgate::journal::record::Event::ConsentGranted(purpose);
     let mut l = original.clone();
     l[3] = format!("{}\n", record.encode()).into_bytes();
     write_lines(&f.journal, &l);

@@ -10,7 +10,7 @@ use super::{read_bytes, Output, EXIT_CORRUPT, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 use crate::clock::{Clock, SystemClock};
 use crate::engine::state::ConsentState;
 use crate::engine::views::{history_document, proof_document};
-use crate::journal::record::{EventKind, Record};
+use crate::journal::record::{Event, Record};
 use crate::journal::scan::scan;
 use crate::policy::Policy;
 
@@ -106,7 +106,7 @@ fn count(n: usize) -> String {
 
 fn compacted_note(records: &[Record]) -> Option<String> {
     let first = records.first()?;
-    (first.event == EventKind::Snapshot).then(|| {
+    matches!(first.event, Event::Snapshot { .. }).then(|| {
         format!(
             "it starts with a snapshot at seq {} (compacted: the events before it are in consent.journal.{}.archive)",
             first.seq,
@@ -181,25 +181,17 @@ pub use crate::clock::rfc3339_utc as utc;
 
 fn details(r: &Record) -> String {
     let short = |p: &str| p.strip_prefix("android.permission.").unwrap_or(p).to_string();
-    let text = match r.event {
-        EventKind::PolicyAccepted => format!("privacy policy {}", r.policy_version),
-        EventKind::ConsentGranted | EventKind::ConsentDenied | EventKind::ConsentWithdrawn => match &r.fp {
-            Some(fp) => format!("purpose text {}", fp.get(..12).unwrap_or(fp)),
-            None => String::new(),
-        },
-        EventKind::OsResult => format!(
-            "{} {}",
-            r.permission.as_deref().map(short).unwrap_or_else(|| "?".into()),
-            r.os_result.as_ref().map(wire).unwrap_or_else(|| "?".into())
-        ),
-        EventKind::AgeBracketSet => format!("age {}", r.age.as_ref().map(wire).unwrap_or_else(|| "?".into())),
-        EventKind::GuardianConsent => match r.guardian {
-            Some(true) => "guardian consent given".into(),
-            Some(false) => "guardian consent withdrawn".into(),
-            None => "?".into(),
-        },
-        EventKind::Snapshot => "state of the events before it (they are in the archive file)".into(),
-        EventKind::JournalReset => r.note.clone().unwrap_or_else(|| "new journal after corruption".into()),
+    let text = match &r.event {
+        Event::PolicyAccepted => format!("privacy policy {}", r.policy_version),
+        Event::ConsentGranted(p) | Event::ConsentDenied(p) | Event::ConsentWithdrawn(p) => {
+            format!("purpose text {}", p.fp.get(..12).unwrap_or(&p.fp))
+        }
+        Event::OsResult { permission, result, .. } => format!("{} {}", short(permission), wire(result)),
+        Event::AgeBracketSet { age } => format!("age {}", wire(age)),
+        Event::GuardianConsent { given: true } => "guardian consent given".into(),
+        Event::GuardianConsent { given: false } => "guardian consent withdrawn".into(),
+        Event::Snapshot { .. } => "state of the events before it (they are in the archive file)".into(),
+        Event::JournalReset { note } => note.clone(),
     };
     clean(&text)
 }
@@ -212,8 +204,8 @@ fn table(records: &[Record]) -> Vec<String> {
             [
                 utc(r.ts),
                 r.seq.to_string(),
-                clean(r.purpose.as_deref().unwrap_or("-")),
-                wire(&r.event),
+                clean(r.event.purpose().map_or("-", |p| &p.purpose)),
+                wire(&r.event.kind()),
                 wire(&r.surface),
                 wire(&r.actor),
                 clean(&r.locale),

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::error::{CoreError, Result};
-use crate::journal::record::{Actor, AgeBracket, EventKind, OsResult, Record, Surface, FORMAT_VERSION};
+use crate::journal::record::{Actor, AgeBracket, Event, OsResult, PurposeRef, Record, Surface, FORMAT_VERSION};
 use crate::journal::{Change, Journal, JournalOptions};
 use crate::permission::{Permission, RequestPlan};
 use crate::policy::{Policy, Purpose};
@@ -88,10 +88,10 @@ struct UnsavedRefusal {
 
 impl UnsavedRefusal {
     fn of(record: &Record, after_seq: u64) -> Option<UnsavedRefusal> {
-        let purpose = match record.event {
-            EventKind::ConsentDenied | EventKind::ConsentWithdrawn => Some(record.purpose.clone()?),
-            EventKind::GuardianConsent if record.guardian == Some(false) => None,
-            EventKind::AgeBracketSet if record.age.is_some_and(AgeBracket::is_minor) => None,
+        let purpose = match &record.event {
+            Event::ConsentDenied(p) | Event::ConsentWithdrawn(p) => Some(p.purpose.clone()),
+            Event::GuardianConsent { given: false } => None,
+            Event::AgeBracketSet { age } if age.is_minor() => None,
             _ => return None,
         };
         Some(UnsavedRefusal { purpose, after_seq })
@@ -99,19 +99,13 @@ impl UnsavedRefusal {
 
     /// Whether the stored event `record` is a later decision on the same subject.
     fn superseded_by(&self, record: &Record) -> bool {
-        if record.event == EventKind::JournalReset {
+        if matches!(record.event, Event::JournalReset { .. }) {
             return true;
         }
         record.seq > self.after_seq
             && match &self.purpose {
-                Some(p) => {
-                    record.purpose.as_ref() == Some(p)
-                        && matches!(
-                            record.event,
-                            EventKind::ConsentGranted | EventKind::ConsentDenied | EventKind::ConsentWithdrawn
-                        )
-                }
-                None => matches!(record.event, EventKind::GuardianConsent | EventKind::AgeBracketSet),
+                Some(p) => record.event.consent().is_some_and(|c| &c.purpose == p),
+                None => matches!(record.event, Event::GuardianConsent { .. } | Event::AgeBracketSet { .. }),
             }
     }
 }
@@ -266,26 +260,25 @@ impl Engine {
 
     // ---- records --------------------------------------------------------------------
 
-    fn draft(&self, event: EventKind, ctx: &Context) -> Record {
+    /// A record of `event` now; the journal sets its sequence number and chain link.
+    fn draft(&self, event: Event, ctx: &Context) -> Record {
         Record {
             v: FORMAT_VERSION,
             seq: 0,
             ts: self.clock.now_ms(),
-            event,
-            purpose: None,
-            fp: None,
             policy_version: self.policy.policy_version.clone(),
             surface: ctx.surface,
             locale: ctx.locale.clone(),
             actor: ctx.actor,
-            permission: None,
-            os_result: None,
-            age: None,
-            guardian: None,
-            state: None,
-            note: None,
             prev: String::new(),
+            event,
         }
+    }
+
+    /// The purpose at `index` with the fingerprint of its current wording.
+    fn purpose_ref(&self, index: usize) -> PurposeRef {
+        let purpose = &self.policy.purposes[index];
+        PurposeRef { purpose: purpose.id.clone(), fp: purpose.fingerprint.clone() }
     }
 
     /// Journals `records` durably, then applies them (after anything other processes
@@ -341,32 +334,30 @@ impl Engine {
 
     /// The user accepted the privacy policy of the current version.
     pub fn accept_policy(&mut self, ctx: &Context) -> Result<()> {
-        let record = self.draft(EventKind::PolicyAccepted, ctx);
+        let record = self.draft(Event::PolicyAccepted, ctx);
         self.record(vec![record])
     }
 
-    fn consent_event(&mut self, purpose: &str, event: EventKind, ctx: &Context) -> Result<()> {
+    fn consent_event(&mut self, purpose: &str, event: fn(PurposeRef) -> Event, ctx: &Context) -> Result<()> {
         let index = self.purpose_index(purpose)?;
-        let mut record = self.draft(event, ctx);
-        record.purpose = Some(purpose.to_string());
-        record.fp = Some(self.policy.purposes[index].fingerprint.clone());
+        let record = self.draft(event(self.purpose_ref(index)), ctx);
         self.record(vec![record])
     }
 
     /// The user (or guardian) agreed to the purpose as currently worded.
     pub fn grant(&mut self, purpose: &str, ctx: &Context) -> Result<()> {
-        self.consent_event(purpose, EventKind::ConsentGranted, ctx)
+        self.consent_event(purpose, Event::ConsentGranted, ctx)
     }
 
     /// The user declined in the rationale dialog.
     pub fn deny(&mut self, purpose: &str, ctx: &Context) -> Result<()> {
-        self.consent_event(purpose, EventKind::ConsentDenied, ctx)
+        self.consent_event(purpose, Event::ConsentDenied, ctx)
     }
 
     /// The user withdrew consent. Returns the purpose's permissions that no other allowed
     /// purpose still covers: the ones the app should give back to the OS.
     pub fn withdraw(&mut self, purpose: &str, ctx: &Context) -> Result<Vec<Permission>> {
-        self.consent_event(purpose, EventKind::ConsentWithdrawn, ctx)?;
+        self.consent_event(purpose, Event::ConsentWithdrawn, ctx)?;
         let index = self.purpose_index(purpose)?;
         let covered = self.covered_permissions();
         Ok(self.policy.purposes[index].permissions.iter().copied().filter(|p| !covered.contains(p)).collect())
@@ -376,24 +367,20 @@ impl Engine {
     pub fn record_os_result(&mut self, purpose: &str, permission: &str, result: OsResult, ctx: &Context) -> Result<()> {
         let index = self.purpose_index(purpose)?;
         let permission = self.declared_permission(&self.policy.purposes[index], permission)?;
-        let mut record = self.draft(EventKind::OsResult, ctx);
-        record.purpose = Some(purpose.to_string());
-        record.fp = Some(self.policy.purposes[index].fingerprint.clone());
-        record.permission = Some(permission.name().to_string());
-        record.os_result = Some(result);
+        let event =
+            Event::OsResult { purpose: self.purpose_ref(index), permission: permission.name().to_string(), result };
+        let record = self.draft(event, ctx);
         self.record(vec![record])
     }
 
     pub fn set_age_bracket(&mut self, age: AgeBracket, ctx: &Context) -> Result<()> {
-        let mut record = self.draft(EventKind::AgeBracketSet, ctx);
-        record.age = Some(age);
+        let record = self.draft(Event::AgeBracketSet { age }, ctx);
         self.record(vec![record])
     }
 
     /// A guardian gave (or withdrew) consent for a minor.
     pub fn set_guardian_consent(&mut self, given: bool, ctx: &Context) -> Result<()> {
-        let mut record = self.draft(EventKind::GuardianConsent, ctx);
-        record.guardian = Some(given);
+        let record = self.draft(Event::GuardianConsent { given }, ctx);
         self.record(vec![record])
     }
 
@@ -413,7 +400,8 @@ impl Engine {
     /// Every consent must then be given again. Returns the kept file's name.
     pub fn recover_from_corruption(&mut self, ctx: &Context) -> Result<String> {
         check_locale(&ctx.locale)?;
-        let reset = self.draft(EventKind::JournalReset, ctx);
+        // The journal writes the note (where it kept the corrupt file).
+        let reset = self.draft(Event::JournalReset { note: String::new() }, ctx);
         let now = self.clock.now_ms();
         let kept = self.journal.reset_after_corruption(reset, now)?;
         self.state = ConsentState::default();
@@ -441,12 +429,12 @@ impl Engine {
         }
         let mut state = self.state.clone();
         let ctx = Context::new(Surface::Sdk, "und", Actor::System);
-        let mut draft = self.draft(EventKind::Snapshot, &ctx);
+        let mut draft = self.draft(Event::Snapshot { state: serde_json::Value::Null }, &ctx);
         let change = self.journal.compact(more_than, |pending| {
             for r in pending {
                 state.apply(r);
             }
-            draft.state = Some(serde_json::to_value(&state).expect("state serializes"));
+            draft.event = Event::Snapshot { state: serde_json::to_value(&state).expect("state serializes") };
             draft
         })?;
         self.apply(change);

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::journal::record::{Actor, AgeBracket, EventKind, OsResult, Record};
+use crate::journal::record::{Actor, AgeBracket, Event, OsResult, PurposeRef, Record};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -52,46 +52,30 @@ impl ConsentState {
     /// Applies one event. A snapshot replaces the state; a reset starts from nothing.
     /// Returns false for a snapshot whose state cannot be read (the caller fails closed).
     pub fn apply(&mut self, record: &Record) -> bool {
-        match record.event {
-            EventKind::PolicyAccepted => {
-                self.accepted = Some(Acceptance { policy_version: record.policy_version.clone(), ts: record.ts });
+        let ts = record.ts;
+        match &record.event {
+            Event::PolicyAccepted => {
+                self.accepted = Some(Acceptance { policy_version: record.policy_version.clone(), ts });
             }
-            EventKind::ConsentGranted | EventKind::ConsentDenied | EventKind::ConsentWithdrawn => {
-                if let (Some(purpose), Some(fp)) = (&record.purpose, &record.fp) {
-                    let status = match record.event {
-                        EventKind::ConsentGranted => ConsentStatus::Granted,
-                        EventKind::ConsentDenied => ConsentStatus::Denied,
-                        _ => ConsentStatus::Withdrawn,
-                    };
-                    self.purposes.insert(
-                        purpose.clone(),
-                        PurposeRecord { status, fp: fp.clone(), ts: record.ts, actor: record.actor },
-                    );
-                }
+            Event::ConsentGranted(p) => self.decided(p, ConsentStatus::Granted, record),
+            Event::ConsentDenied(p) => self.decided(p, ConsentStatus::Denied, record),
+            Event::ConsentWithdrawn(p) => self.decided(p, ConsentStatus::Withdrawn, record),
+            Event::OsResult { permission, result, .. } => {
+                self.os.insert(permission.clone(), OsRecord { result: *result, ts });
             }
-            EventKind::OsResult => {
-                if let (Some(permission), Some(result)) = (&record.permission, record.os_result) {
-                    self.os.insert(permission.clone(), OsRecord { result, ts: record.ts });
-                }
-            }
-            EventKind::AgeBracketSet => {
-                if let Some(age) = record.age {
-                    self.age = age;
-                }
-            }
-            EventKind::GuardianConsent => {
-                if let Some(given) = record.guardian {
-                    self.guardian_consent = given;
-                }
-            }
-            EventKind::Snapshot => {
-                match record.state.as_ref().map(|s| serde_json::from_value::<ConsentState>(s.clone())) {
-                    Some(Ok(state)) => *self = state,
-                    _ => return false,
-                }
-            }
-            EventKind::JournalReset => *self = ConsentState::default(),
+            Event::AgeBracketSet { age } => self.age = *age,
+            Event::GuardianConsent { given } => self.guardian_consent = *given,
+            Event::Snapshot { state } => match ConsentState::deserialize(state) {
+                Ok(state) => *self = state,
+                Err(_) => return false,
+            },
+            Event::JournalReset { .. } => *self = ConsentState::default(),
         }
         true
+    }
+
+    fn decided(&mut self, p: &PurposeRef, status: ConsentStatus, record: &Record) {
+        let entry = PurposeRecord { status, fp: p.fp.clone(), ts: record.ts, actor: record.actor };
+        self.purposes.insert(p.purpose.clone(), entry);
     }
 }

@@ -405,10 +405,11 @@ impl Journal {
         self.cursor = Cursor::default();
         self.reload = false;
         let mut reset = reset;
-        reset.note = Some(match archives {
+        let note = match archives {
             0 => format!("previous journal kept aside as {kept}"),
             n => format!("previous journal kept aside as {kept}, its {n} archive(s) as {kept}.<seq>{ARCHIVE_SUFFIX}"),
-        });
+        };
+        reset.event = record::Event::JournalReset { note };
         self.write_locked(vec![reset])?;
         Ok(kept)
     }
@@ -455,7 +456,7 @@ impl Journal {
                 }
                 // A snapshot right after what it summarises only repeats it. `seen` counts
                 // skipped snapshots too, so a snapshot of a snapshot is skipped as well.
-                let summary = record.event == record::EventKind::Snapshot && seen + 1 == record.seq;
+                let summary = matches!(record.event, record::Event::Snapshot { .. }) && seen + 1 == record.seq;
                 seen = record.seq;
                 if !summary {
                     out.push(record);

@@ -8,6 +8,8 @@
 //! each event JSON contains its own `prev`, the digests form a hash chain: any edit,
 //! removal or reordering breaks it. One SHA-256 per line serves both checks.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -96,59 +98,245 @@ impl AgeBracket {
     }
 }
 
-/// One journal event. Field names are the on-disk format: never rename them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One journal event: the header every line carries, and the event with its own fields.
+///
+/// On disk a line is one flat JSON object (see [`Line`]); the header's field names are
+/// the on-disk format: never rename them.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Record {
+    /// Format version of the line (`FORMAT_VERSION` when written).
     pub v: u32,
     pub seq: u64,
-    /// UTC milliseconds.
+    /// UTC milliseconds (informational: order comes from `seq`).
     pub ts: i64,
-    pub event: EventKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose: Option<String>,
-    /// Fingerprint of the purpose the decision was made for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fp: Option<String>,
     pub policy_version: String,
     pub surface: Surface,
+    /// The language the user read (a BCP 47 tag).
     pub locale: String,
     pub actor: Actor,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permission: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_result: Option<OsResult>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub age: Option<AgeBracket>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub guardian: Option<bool>,
-    /// Folded state, on `snapshot` lines only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<serde_json::Value>,
-    /// Free-form note on `journal_reset` lines (e.g. where the corrupt file was kept).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    /// Chain hash of the previous line ([`GENESIS_HASH`] for the first).
     pub prev: String,
+    pub event: Event,
+}
+
+/// What happened, with the fields that kind of event requires.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// The privacy policy of the header's `policy_version` was accepted.
+    PolicyAccepted,
+    ConsentGranted(PurposeRef),
+    ConsentDenied(PurposeRef),
+    ConsentWithdrawn(PurposeRef),
+    /// What the OS answered for one permission requested for a purpose.
+    OsResult {
+        purpose: PurposeRef,
+        permission: String,
+        result: OsResult,
+    },
+    AgeBracketSet {
+        age: AgeBracket,
+    },
+    /// A guardian gave (`true`) or withdrew (`false`) consent for a minor.
+    GuardianConsent {
+        given: bool,
+    },
+    /// First line of a compacted journal: the folded state of everything before it.
+    Snapshot {
+        state: serde_json::Value,
+    },
+    /// First line of a journal started after the previous one was found corrupt; the note
+    /// says where the corrupt file was kept.
+    JournalReset {
+        note: String,
+    },
+}
+
+/// The purpose a decision was made for, and the fingerprint of its wording at the time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurposeRef {
+    pub purpose: String,
+    pub fp: String,
+}
+
+impl Event {
+    pub fn kind(&self) -> EventKind {
+        match self {
+            Event::PolicyAccepted => EventKind::PolicyAccepted,
+            Event::ConsentGranted(_) => EventKind::ConsentGranted,
+            Event::ConsentDenied(_) => EventKind::ConsentDenied,
+            Event::ConsentWithdrawn(_) => EventKind::ConsentWithdrawn,
+            Event::OsResult { .. } => EventKind::OsResult,
+            Event::AgeBracketSet { .. } => EventKind::AgeBracketSet,
+            Event::GuardianConsent { .. } => EventKind::GuardianConsent,
+            Event::Snapshot { .. } => EventKind::Snapshot,
+            Event::JournalReset { .. } => EventKind::JournalReset,
+        }
+    }
+
+    /// The purpose of a consent decision (granted, denied, withdrawn).
+    pub fn consent(&self) -> Option<&PurposeRef> {
+        match self {
+            Event::ConsentGranted(p) | Event::ConsentDenied(p) | Event::ConsentWithdrawn(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The purpose the event is about, if any.
+    pub fn purpose(&self) -> Option<&PurposeRef> {
+        match self {
+            Event::OsResult { purpose, .. } => Some(purpose),
+            other => other.consent(),
+        }
+    }
+}
+
+/// A line as it is on disk: one flat object, fields in this order (the order is part of
+/// the hashed bytes). Payload fields are optional here; [`Line::into_record`] requires
+/// the ones the event kind needs, so a line missing one is corrupt, never half-read.
+#[derive(Serialize, Deserialize)]
+struct Line<'a> {
+    v: u32,
+    seq: u64,
+    ts: i64,
+    event: EventKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    purpose: Option<Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fp: Option<Cow<'a, str>>,
+    policy_version: Cow<'a, str>,
+    surface: Surface,
+    locale: Cow<'a, str>,
+    actor: Actor,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    permission: Option<Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    os_result: Option<OsResult>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    age: Option<AgeBracket>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    guardian: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    state: Option<Cow<'a, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<Cow<'a, str>>,
+    prev: Cow<'a, str>,
+}
+
+impl<'a> Line<'a> {
+    fn of(r: &'a Record) -> Line<'a> {
+        let mut line = Line {
+            v: r.v,
+            seq: r.seq,
+            ts: r.ts,
+            event: r.event.kind(),
+            purpose: None,
+            fp: None,
+            policy_version: Cow::Borrowed(&r.policy_version),
+            surface: r.surface,
+            locale: Cow::Borrowed(&r.locale),
+            actor: r.actor,
+            permission: None,
+            os_result: None,
+            age: None,
+            guardian: None,
+            state: None,
+            note: None,
+            prev: Cow::Borrowed(&r.prev),
+        };
+        if let Some(p) = r.event.purpose() {
+            line.purpose = Some(Cow::Borrowed(&p.purpose));
+            line.fp = Some(Cow::Borrowed(&p.fp));
+        }
+        match &r.event {
+            Event::OsResult { permission, result, .. } => {
+                line.permission = Some(Cow::Borrowed(permission));
+                line.os_result = Some(*result);
+            }
+            Event::AgeBracketSet { age } => line.age = Some(*age),
+            Event::GuardianConsent { given } => line.guardian = Some(*given),
+            Event::Snapshot { state } => line.state = Some(Cow::Borrowed(state)),
+            Event::JournalReset { note } => line.note = Some(Cow::Borrowed(note)),
+            _ => {}
+        }
+        line
+    }
+
+    /// The record, if the line has every field its kind requires. Fields a kind does not
+    /// use are ignored (no version of the SDK wrote any).
+    fn into_record(self) -> Result<Record, LineError> {
+        let kind = self.event;
+        let need = |field: &'static str| LineError::MissingField { kind, field };
+        let purpose = match (self.purpose, self.fp) {
+            (Some(purpose), Some(fp)) => Ok(PurposeRef { purpose: purpose.into_owned(), fp: fp.into_owned() }),
+            (None, _) => Err(need("purpose")),
+            (_, None) => Err(need("fp")),
+        };
+        let event = match kind {
+            EventKind::PolicyAccepted => Event::PolicyAccepted,
+            EventKind::ConsentGranted => Event::ConsentGranted(purpose?),
+            EventKind::ConsentDenied => Event::ConsentDenied(purpose?),
+            EventKind::ConsentWithdrawn => Event::ConsentWithdrawn(purpose?),
+            EventKind::OsResult => Event::OsResult {
+                purpose: purpose?,
+                permission: self.permission.ok_or_else(|| need("permission"))?.into_owned(),
+                result: self.os_result.ok_or_else(|| need("os_result"))?,
+            },
+            EventKind::AgeBracketSet => Event::AgeBracketSet { age: self.age.ok_or_else(|| need("age"))? },
+            EventKind::GuardianConsent => {
+                Event::GuardianConsent { given: self.guardian.ok_or_else(|| need("guardian"))? }
+            }
+            EventKind::Snapshot => Event::Snapshot { state: self.state.ok_or_else(|| need("state"))?.into_owned() },
+            EventKind::JournalReset => {
+                Event::JournalReset { note: self.note.ok_or_else(|| need("note"))?.into_owned() }
+            }
+        };
+        Ok(Record {
+            v: self.v,
+            seq: self.seq,
+            ts: self.ts,
+            policy_version: self.policy_version.into_owned(),
+            surface: self.surface,
+            locale: self.locale.into_owned(),
+            actor: self.actor,
+            prev: self.prev.into_owned(),
+            event,
+        })
+    }
+}
+
+impl Serialize for Record {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Line::of(self).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Record {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Line::deserialize(deserializer)?.into_record().map_err(serde::de::Error::custom)
+    }
 }
 
 /// Why one line is not a valid record.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LineError {
+    #[error("no checksum field at the end of the line")]
     NoChecksum,
+    #[error("checksum does not match the line (edited or damaged)")]
     BadChecksum,
+    #[error("not a journal event: {0}")]
     NotJson(String),
+    #[error("journal format version {0} is newer than this SDK reads ({FORMAT_VERSION})")]
     UnsupportedVersion(u32),
+    /// A kind without a field it requires: never written by the SDK, so not guessed at.
+    #[error("{} event without its \"{field}\" field", wire_name(.kind))]
+    MissingField { kind: EventKind, field: &'static str },
 }
 
-impl std::fmt::Display for LineError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LineError::NoChecksum => f.write_str("no checksum field at the end of the line"),
-            LineError::BadChecksum => f.write_str("checksum does not match the line (edited or damaged)"),
-            LineError::NotJson(e) => write!(f, "not a journal event: {e}"),
-            LineError::UnsupportedVersion(v) => {
-                write!(f, "journal format version {v} is newer than this SDK reads ({FORMAT_VERSION})")
-            }
-        }
+/// The on-disk name of an event kind (`consent_granted`, ...).
+pub fn wire_name(kind: &EventKind) -> String {
+    match serde_json::to_value(kind) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => format!("{kind:?}"),
     }
 }
 
@@ -203,12 +391,13 @@ impl Record {
         if !hex_matches(sum, &digest[..SUM_HEX_LEN / 2]) {
             return Err(LineError::BadChecksum);
         }
-        // The whole line is valid JSON; its `sum` field is not part of `Record` and is skipped.
-        let record: Record = serde_json::from_slice(line).map_err(|e| LineError::NotJson(e.to_string()))?;
-        if record.v > FORMAT_VERSION || record.v == 0 {
-            return Err(LineError::UnsupportedVersion(record.v));
+        // The whole line is valid JSON; its `sum` field is not part of `Line` and is skipped.
+        let parsed: Line = serde_json::from_slice(line).map_err(|e| LineError::NotJson(e.to_string()))?;
+        // The version first: a newer version may require other fields.
+        if parsed.v > FORMAT_VERSION || parsed.v == 0 {
+            return Err(LineError::UnsupportedVersion(parsed.v));
         }
-        Ok((record, hex(&digest)))
+        Ok((parsed.into_record()?, hex(&digest)))
     }
 
     /// Whether `line` ends like a complete record (whatever its checksum says).
@@ -244,21 +433,45 @@ mod tests {
             v: FORMAT_VERSION,
             seq: 1,
             ts: 1_700_000_000_000,
-            event: EventKind::ConsentGranted,
-            purpose: Some("feedback_photo".into()),
-            fp: Some("00ff".into()),
             policy_version: "2021-11-17".into(),
             surface: Surface::RationaleDialog,
             locale: "zh-CN".into(),
             actor: Actor::User,
-            permission: None,
-            os_result: None,
-            age: None,
-            guardian: None,
-            state: None,
-            note: None,
             prev: GENESIS_HASH.into(),
+            event: Event::ConsentGranted(PurposeRef { purpose: "feedback_photo".into(), fp: "00ff".into() }),
         }
+    }
+
+    /// Signs `body` (an event JSON) the way the journal does.
+    fn signed(body: &str) -> String {
+        let digest: [u8; 32] = Sha256::digest(body.as_bytes()).into();
+        format!("{},\"sum\":\"{}\"}}", &body[..body.len() - 1], hex(&digest[..SUM_HEX_LEN / 2]))
+    }
+
+    #[test]
+    fn a_kind_without_its_required_field_is_refused_not_skipped() {
+        let header = r#""policy_version":"p","surface":"app","locale":"en","actor":"user","prev":"00""#;
+        let cases = [
+            ("consent_granted", r#""fp":"00ff","#, "purpose"),
+            ("consent_withdrawn", r#""purpose":"feedback_photo","#, "fp"),
+            ("os_result", r#""purpose":"a","fp":"00","permission":"android.permission.CAMERA","#, "os_result"),
+            ("age_bracket_set", "", "age"),
+            ("guardian_consent", "", "guardian"),
+            ("snapshot", "", "state"),
+            ("journal_reset", "", "note"),
+        ];
+        for (kind, fields, missing) in cases {
+            let body = format!(r#"{{"v":1,"seq":1,"ts":0,"event":"{kind}",{fields}{header}}}"#);
+            assert_eq!(
+                Record::decode(signed(&body).as_bytes()),
+                Err(LineError::MissingField { kind: serde_json::from_value(kind.into()).unwrap(), field: missing }),
+                "{body}"
+            );
+            let message = Record::decode(signed(&body).as_bytes()).unwrap_err().to_string();
+            assert_eq!(message, format!("{kind} event without its \"{missing}\" field"));
+        }
+        let accepted = format!(r#"{{"v":1,"seq":1,"ts":0,"event":"policy_accepted",{header}}}"#);
+        assert_eq!(Record::decode(signed(&accepted).as_bytes()).unwrap().event, Event::PolicyAccepted);
     }
 
     #[test]

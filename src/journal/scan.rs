@@ -2,7 +2,7 @@
 //! chain, and the line between a torn tail (dropped) and corruption (fail closed).
 //! Pure: no I/O, so the loader, the CLI's `journal verify` and the fuzzers share it.
 
-use super::record::{EventKind, Record, GENESIS_HASH};
+use super::record::{Event, Record, GENESIS_HASH};
 
 /// Where the chain stands before the scanned bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,13 +81,13 @@ fn check_chain(record: &Record, seq: Option<u64>, hash: Option<&str>) -> Result<
             if record.prev != hash {
                 return Err("hash chain broken: the previous line was changed, removed or reordered".into());
             }
-            if matches!(record.event, EventKind::Snapshot | EventKind::JournalReset) {
+            if matches!(record.event, Event::Snapshot { .. } | Event::JournalReset { .. }) {
                 return Err("a snapshot or reset event may only open a journal".into());
             }
             Ok(())
         }
         _ => match record.event {
-            EventKind::Snapshot => Ok(()),
+            Event::Snapshot { .. } => Ok(()),
             _ if record.seq == 1 && record.prev == GENESIS_HASH => Ok(()),
             _ => Err(format!("the journal starts at sequence number {} (events before it are missing)", record.seq)),
         },
