@@ -10,10 +10,13 @@ pub enum CoreError {
     #[error(transparent)]
     InvalidPolicy(#[from] PolicyError),
 
-    /// A purpose id, or a permission for a purpose, that the policy does not declare:
-    /// a programming error (an over-scope request).
-    #[error("{0}")]
-    Undeclared(String),
+    /// A purpose id that the policy does not declare: a programming error.
+    #[error("purpose \"{id}\" is not declared in the policy")]
+    UndeclaredPurpose { id: String },
+
+    /// A permission the purpose does not declare: an over-scope request.
+    #[error("purpose \"{purpose}\" does not declare {permission} (an over-scope request)")]
+    UndeclaredPermission { purpose: String, permission: String },
 
     /// An argument that is malformed (empty id, unknown enum name, ...).
     #[error("invalid argument: {0}")]

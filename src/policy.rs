@@ -158,23 +158,19 @@ impl fmt::Display for PolicyIssue {
     }
 }
 
-/// Every problem found in a policy file (never empty).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Every problem found in a policy file (never empty): the first, and how many more.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid policy: {}{}", .issues[0], and_more(.issues.len()))]
 pub struct PolicyError {
     pub issues: Vec<PolicyIssue>,
 }
 
-impl fmt::Display for PolicyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid policy: {}", self.issues[0])?;
-        if self.issues.len() > 1 {
-            write!(f, " (and {} more)", self.issues.len() - 1)?;
-        }
-        Ok(())
+fn and_more(issues: usize) -> String {
+    match issues {
+        0 | 1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
     }
 }
-
-impl std::error::Error for PolicyError {}
 
 impl Policy {
     /// Parses and validates a policy. Collects every problem it can find.

@@ -76,16 +76,16 @@ fn undeclared_purpose_and_over_scope_permission_are_errors() {
     let (_d, _c, mut e) = setup();
     e.accept_policy(&user(Surface::App)).unwrap();
     let err = e.decide("read_sms", Source::Feature).unwrap_err();
-    assert!(matches!(err, CoreError::Undeclared(_)));
+    assert!(matches!(err, CoreError::UndeclaredPurpose { .. }));
     assert!(err.to_string().contains("read_sms"));
     let err = e.decide_permission("feedback_photo", "android.permission.RECORD_AUDIO", Source::Feature).unwrap_err();
-    assert!(matches!(err, CoreError::Undeclared(_)));
+    assert!(matches!(err, CoreError::UndeclaredPermission { .. }));
     assert!(err.to_string().contains("RECORD_AUDIO"));
     assert_eq!(
         e.decide_permission("feedback_photo", "android.permission.CAMERA", Source::Feature).unwrap(),
         NEVER_ASKED
     );
-    assert!(matches!(e.grant("nope", &user(Surface::RationaleDialog)), Err(CoreError::Undeclared(_))));
+    assert!(matches!(e.grant("nope", &user(Surface::RationaleDialog)), Err(CoreError::UndeclaredPurpose { .. })));
     assert!(matches!(
         e.record_os_result(
             "feedback_photo",
@@ -93,7 +93,7 @@ fn undeclared_purpose_and_over_scope_permission_are_errors() {
             OsResult::Granted,
             &user(Surface::SystemDialog)
         ),
-        Err(CoreError::Undeclared(_))
+        Err(CoreError::UndeclaredPermission { .. })
     ));
 }
 
@@ -210,6 +210,26 @@ fn corrupt_journal_fails_closed_and_keeps_the_file() {
     assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_POLICY, "everything must be asked again");
 }
 
+/// Corruption found by a write (another writer's bad line after ours) is reported once,
+/// at its line, not wrapped in a second "corrupt at line 0".
+#[test]
+fn corruption_found_while_writing_names_its_line_once() {
+    let (d, _c, mut e) = setup();
+    e.accept_policy(&user(Surface::App)).unwrap();
+    let path = d.path().join("consent.journal");
+    let mut file = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+    std::io::Write::write_all(&mut file, b"{\"v\":1,\"sum\":\"0000000000000000\"}\n").unwrap();
+    let err = e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap_err();
+    assert!(matches!(err, CoreError::Corrupt { line: 2, .. }), "{err}");
+    let problem = e.storage_problem().unwrap();
+    assert_eq!(problem, err.to_string());
+    assert_eq!(problem.matches("corrupt").count(), 1, "{problem}");
+    assert_eq!(
+        e.decide("feedback_photo", Source::Feature).unwrap(),
+        Decision::Blocked { reason: BlockReason::Storage }
+    );
+}
+
 #[test]
 fn unreadable_journal_fails_closed() {
     let (d, _c, mut e) = setup();
@@ -303,7 +323,7 @@ fn rationale_shows_purpose_permissions_and_recipients_in_the_locale() {
     assert_eq!(r.description, "查找附近门店");
     assert_eq!(r.permissions[0].label, "大致位置");
     assert_eq!(r.recipients[0].data, "GPS location");
-    assert!(matches!(e.rationale("x", "en"), Err(CoreError::Undeclared(_))));
+    assert!(matches!(e.rationale("x", "en"), Err(CoreError::UndeclaredPurpose { .. })));
 }
 
 #[test]

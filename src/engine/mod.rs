@@ -168,12 +168,12 @@ impl Engine {
             }
             Err(e) => {
                 self.seen_generation = generation;
-                self.fail(e);
+                self.fail(&e);
             }
         }
     }
 
-    fn fail(&mut self, e: CoreError) {
+    fn fail(&mut self, e: &CoreError) {
         log::error!("consent journal unusable, failing closed: {e}");
         self.health = match e {
             CoreError::Corrupt { .. } => Health::Corrupt(e.to_string()),
@@ -208,18 +208,13 @@ impl Engine {
     }
 
     fn purpose_index(&self, id: &str) -> Result<usize> {
-        self.policy
-            .index_of(id)
-            .ok_or_else(|| CoreError::Undeclared(format!("purpose \"{id}\" is not declared in the policy")))
+        self.policy.index_of(id).ok_or_else(|| CoreError::UndeclaredPurpose { id: id.to_string() })
     }
 
     fn declared_permission(&self, purpose: &Purpose, name: &str) -> Result<Permission> {
         let permission = Permission::parse(name).map_err(|e| CoreError::InvalidArgument(e.to_string()))?;
         if !purpose.declares(permission) {
-            return Err(CoreError::Undeclared(format!(
-                "purpose \"{}\" does not declare {name} (an over-scope request)",
-                purpose.id
-            )));
+            return Err(CoreError::UndeclaredPermission { purpose: purpose.id.clone(), permission: name.to_string() });
         }
         Ok(permission)
     }
@@ -315,11 +310,7 @@ impl Engine {
                 // The user's "no" holds in this process even though it was not stored.
                 self.unsaved_refusals.extend(refusals);
                 if matches!(e, CoreError::Corrupt { .. }) {
-                    self.fail(CoreError::Corrupt {
-                        path: self.journal.path().to_path_buf(),
-                        line: 0,
-                        reason: e.to_string(),
-                    });
+                    self.fail(&e);
                 } else {
                     // Whatever reached the disk was taken back. Read the journal again from
                     // scratch before the next decision instead of trusting this copy (the

@@ -123,10 +123,7 @@ fn settings_state(state: &ConsentState, purpose: &Purpose) -> SettingsState {
 
 impl Engine {
     pub fn rationale(&self, purpose: &str, locale: &str) -> Result<Rationale> {
-        let p = self
-            .policy()
-            .purpose(purpose)
-            .ok_or_else(|| CoreError::Undeclared(format!("purpose \"{purpose}\" is not declared in the policy")))?;
+        let p = &self.policy().purposes[self.purpose_index(purpose)?];
         Ok(Rationale {
             purpose: p.id.clone(),
             description: p.description_for(locale, &self.policy().default_locale).to_string(),

@@ -5,7 +5,7 @@
 //! | core error                 | Java exception (package `io.consentgate`) |
 //! |----------------------------|-------------------------------------------|
 //! | `CoreError::InvalidPolicy` | `InvalidPolicyException`                  |
-//! | `CoreError::Undeclared`    | `UndeclaredPurposeException`              |
+//! | `CoreError::UndeclaredPurpose`, `UndeclaredPermission` | `UndeclaredPurposeException` |
 //! | `CoreError::InvalidArgument` | `InvalidArgumentException`              |
 //! | `CoreError::Storage`       | `StorageException`                        |
 //! | `CoreError::Corrupt`       | `CorruptJournalException`                 |
@@ -74,7 +74,7 @@ const MAX_POLICY_ISSUES: usize = 20;
 pub fn exception_for(err: &CoreError) -> (&'static JNIStr, String) {
     let class = match err {
         CoreError::InvalidPolicy(_) => INVALID_POLICY,
-        CoreError::Undeclared(_) => UNDECLARED,
+        CoreError::UndeclaredPurpose { .. } | CoreError::UndeclaredPermission { .. } => UNDECLARED,
         CoreError::InvalidArgument(_) => INVALID_ARGUMENT,
         CoreError::Storage { .. } => STORAGE,
         CoreError::Corrupt { .. } => CORRUPT,
@@ -217,7 +217,8 @@ mod tests {
         let policy_error = Policy::parse("{").unwrap_err();
         let errors = [
             CoreError::InvalidPolicy(policy_error),
-            CoreError::Undeclared("purpose \"x\" is not declared in the policy".into()),
+            CoreError::UndeclaredPurpose { id: "x".into() },
+            CoreError::UndeclaredPermission { purpose: "x".into(), permission: "android.permission.CAMERA".into() },
             CoreError::InvalidArgument("bad".into()),
             CoreError::Storage { path: PathBuf::from("/data/j"), message: "disk full".into() },
             CoreError::Corrupt { path: PathBuf::from("/data/j"), line: 3, reason: "bad checksum".into() },
@@ -229,6 +230,7 @@ mod tests {
             classes,
             [
                 "io/consentgate/InvalidPolicyException",
+                "io/consentgate/UndeclaredPurposeException",
                 "io/consentgate/UndeclaredPurposeException",
                 "io/consentgate/InvalidArgumentException",
                 "io/consentgate/StorageException",
@@ -301,7 +303,7 @@ mod tests {
     #[test]
     fn long_messages_are_cut_on_a_character_boundary() {
         let id = "数".repeat(1 << 18); // 768 KiB of three-byte characters
-        let err = CoreError::Undeclared(format!("purpose \"{id}\" is not declared in the policy"));
+        let err = CoreError::UndeclaredPurpose { id };
         let message = exception_for(&err).1;
         assert!(message.len() <= MAX_MESSAGE_BYTES, "{}", message.len());
         assert!(message.starts_with("purpose \"数数"));

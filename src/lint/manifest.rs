@@ -49,20 +49,12 @@ pub struct Manifest {
 }
 
 /// Why the text is not an Android manifest at all (the lint's exit 2).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{message}", .line.map(|l| format!("line {l}: ")).unwrap_or_default())]
 pub struct NotAManifest {
     /// 1-based line, when the problem has a place.
     pub line: Option<usize>,
     pub message: String,
-}
-
-impl std::fmt::Display for NotAManifest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "line {line}: {}", self.message),
-            None => f.write_str(&self.message),
-        }
-    }
 }
 
 /// Maps byte offsets to 1-based line numbers.

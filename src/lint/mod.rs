@@ -104,21 +104,12 @@ pub struct Report {
 }
 
 /// An input the lint cannot work with at all (the CLI's exit 2).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InputError {
+    #[error(transparent)]
     ManifestNotXml(manifest::NotAManifest),
+    #[error("line {line}, column {column}: not valid JSON: {message}")]
     PolicyNotJson { line: usize, column: usize, message: String },
-}
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            InputError::ManifestNotXml(e) => write!(f, "{e}"),
-            InputError::PolicyNotJson { line, column, message } => {
-                write!(f, "line {line}, column {column}: not valid JSON: {message}")
-            }
-        }
-    }
 }
 
 /// Lints `manifest` against `policy` (both file contents). `target_sdk` overrides the

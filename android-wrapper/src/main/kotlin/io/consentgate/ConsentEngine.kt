@@ -70,7 +70,13 @@ class ConsentEngine private constructor(
      */
     fun purposeIndex(purposeId: String): Int {
         live()
-        return indexById[purposeId] ?: throw undeclared(purposeId)
+        return indexById[purposeId] ?: undeclared(purposeId)
+    }
+
+    /** The core's [UndeclaredPurposeException] for an id not in the policy: one wording, the core's. */
+    private fun undeclared(purposeId: String): Nothing {
+        Native.rationale(live(), purposeId, "und")
+        throw InternalErrorException("the native core declares a purpose the wrapper's index does not hold")
     }
 
     // ---- decisions --------------------------------------------------------------------
@@ -308,8 +314,5 @@ class ConsentEngine private constructor(
             policyJson: String,
             journalDir: String,
         ): ConsentEngine = open(policyJson, File(journalDir))
-
-        private fun undeclared(purposeId: String) =
-            UndeclaredPurposeException("purpose \"${purposeId.take(200)}\" is not declared in the policy")
     }
 }

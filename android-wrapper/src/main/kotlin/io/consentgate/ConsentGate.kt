@@ -165,8 +165,7 @@ class ConsentGate private constructor(
      */
     fun purpose(purposeId: String): PurposeHandle {
         checkOpen()
-        return handleById[purposeId]
-            ?: throw UndeclaredPurposeException("purpose \"${purposeId.take(200)}\" is not declared in the policy")
+        return handleById[purposeId] ?: handles[engine.purposeIndex(purposeId)]
     }
 
     /**
