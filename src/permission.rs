@@ -92,6 +92,8 @@ pub enum Permission {
 }
 
 /// Second steps: each permission on the left is asked only after one on the right is granted.
+/// The one statement of the rule: validation, the request plan, the OS-grant check and the
+/// lint all read it.
 pub const BACKGROUND_STEPS: &[(Permission, &[Permission])] = &[
     (Permission::AccessBackgroundLocation, &[Permission::AccessCoarseLocation, Permission::AccessFineLocation]),
     (Permission::BodySensorsBackground, &[Permission::BodySensors]),
@@ -286,7 +288,13 @@ impl Permission {
     }
 
     pub fn is_foreground_location(self) -> bool {
-        matches!(self, Permission::AccessCoarseLocation | Permission::AccessFineLocation)
+        Permission::AccessBackgroundLocation.needs_first().contains(&self)
+    }
+
+    /// For a second step (background location, background body sensors): the permissions one
+    /// of which must be granted first. Empty for every other permission.
+    pub fn needs_first(self) -> &'static [Permission] {
+        BACKGROUND_STEPS.iter().find(|(p, _)| *p == self).map_or(&[], |(_, first)| first)
     }
 
     /// Whether asking the OS for this permission means anything on `api`.

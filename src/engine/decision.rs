@@ -58,22 +58,6 @@ impl Decision {
     pub fn is_allowed(self) -> bool {
         self == Decision::Allowed
     }
-
-    /// Stable numeric form for the JNI boundary: (code, cooldown end or 0).
-    /// 0 allowed; 1-3 needs consent (never asked, stale, ask again);
-    /// 10 policy not accepted, 11 guardian required, 12 cooldown, 13 storage.
-    pub fn to_wire(self) -> (i32, i64) {
-        match self {
-            Decision::Allowed => (0, 0),
-            Decision::NeedsConsent { reason: ConsentReason::NeverAsked } => (1, 0),
-            Decision::NeedsConsent { reason: ConsentReason::Stale } => (2, 0),
-            Decision::NeedsConsent { reason: ConsentReason::AskAgain } => (3, 0),
-            Decision::Blocked { reason: BlockReason::PolicyNotAccepted } => (10, 0),
-            Decision::Blocked { reason: BlockReason::GuardianRequired } => (11, 0),
-            Decision::Blocked { reason: BlockReason::Cooldown { until_ms } } => (12, until_ms),
-            Decision::Blocked { reason: BlockReason::Storage } => (13, 0),
-        }
-    }
 }
 
 /// Decides for the purpose at `index` of `policy` (the caller has checked the index).

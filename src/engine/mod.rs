@@ -487,9 +487,7 @@ impl Engine {
         // A permission that means nothing on this API (e.g. storage write on 30+) needs no
         // OS grant: consent alone governs it.
         for &p in &purpose.permissions {
-            if !p.requestable_on(api)
-                || matches!(p, Permission::AccessBackgroundLocation | Permission::BodySensorsBackground)
-            {
+            if !p.requestable_on(api) || !p.needs_first().is_empty() {
                 continue;
             }
             let ok = match p {

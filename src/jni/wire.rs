@@ -1,7 +1,7 @@
 //! Primitive encodings shared with `io.consentgate` (Kotlin): enum codes and the packed
 //! decision. Changing a number here breaks the Kotlin side: both sides' tests pin them.
 
-use crate::engine::decision::{Decision, Source};
+use crate::engine::decision::{BlockReason, ConsentReason, Decision, Source};
 use crate::error::CoreError;
 use crate::journal::record::{Actor, AgeBracket, OsResult, Surface};
 
@@ -67,16 +67,29 @@ const UNTIL_BITS: u32 = 56;
 const UNTIL_MAX: i64 = (1 << (UNTIL_BITS - 1)) - 1;
 const UNTIL_MIN: i64 = -(1 << (UNTIL_BITS - 1));
 
+/// The decision codes (Kotlin's `Decision.fromWire` mirrors them), and the cooldown end or 0.
+fn decision_code(decision: Decision) -> (i32, i64) {
+    match decision {
+        Decision::Allowed => (0, 0),
+        Decision::NeedsConsent { reason: ConsentReason::NeverAsked } => (1, 0),
+        Decision::NeedsConsent { reason: ConsentReason::Stale } => (2, 0),
+        Decision::NeedsConsent { reason: ConsentReason::AskAgain } => (3, 0),
+        Decision::Blocked { reason: BlockReason::PolicyNotAccepted } => (10, 0),
+        Decision::Blocked { reason: BlockReason::GuardianRequired } => (11, 0),
+        Decision::Blocked { reason: BlockReason::Cooldown { until_ms } } => (12, until_ms),
+        Decision::Blocked { reason: BlockReason::Storage } => (13, 0),
+    }
+}
+
 /// A decision as one `long`, so deciding allocates nothing on either side:
-/// bits 56..63 hold `Decision::to_wire`'s code (0 allowed; 1-3 needs consent: never asked,
-/// stale, ask again; 10 policy not accepted, 11 guardian required, 12 cooldown, 13 storage),
-/// bits 0..55 the cooldown end in UTC ms as a signed 56-bit number (0 unless code 12).
+/// bits 56..63 hold the code of [`decision_code`], bits 0..55 the cooldown end in UTC ms as a
+/// signed 56-bit number (0 unless code 12).
 /// Kotlin: `code = (v ushr 56).toInt()`, `untilMs = (v shl 8) shr 8`.
 ///
 /// ±2^55 ms is ±1.1 million years: a cooldown end beyond that (a clock set absurdly far
 /// away) is clamped, which still reads as "blocked, for longer than anyone will wait".
 pub fn pack_decision(decision: Decision) -> i64 {
-    let (code, until_ms) = decision.to_wire();
+    let (code, until_ms) = decision_code(decision);
     debug_assert!((0..=255).contains(&code));
     let until = until_ms.clamp(UNTIL_MIN, UNTIL_MAX);
     ((code as i64) << UNTIL_BITS) | (until & ((1 << UNTIL_BITS) - 1))
@@ -85,7 +98,6 @@ pub fn pack_decision(decision: Decision) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::decision::{BlockReason, ConsentReason};
 
     fn unpack(v: i64) -> (i32, i64) {
         (((v as u64) >> 56) as i32, (v << 8) >> 8)
@@ -105,7 +117,7 @@ mod tests {
             Decision::Blocked { reason: BlockReason::Storage },
         ];
         for d in decisions {
-            assert_eq!(unpack(pack_decision(d)), d.to_wire(), "{d:?}");
+            assert_eq!(unpack(pack_decision(d)), decision_code(d), "{d:?}");
         }
         assert_eq!(pack_decision(Decision::Allowed), 0);
         assert_eq!(pack_decision(Decision::Blocked { reason: BlockReason::Storage }), 13 << 56);

@@ -23,9 +23,6 @@ const READ_MEDIA: [&str; 3] = [
     "android.permission.READ_MEDIA_VIDEO",
     "android.permission.READ_MEDIA_AUDIO",
 ];
-const BACKGROUND_LOCATION: &str = "android.permission.ACCESS_BACKGROUND_LOCATION";
-const FOREGROUND_LOCATION: [&str; 2] =
-    ["android.permission.ACCESS_COARSE_LOCATION", "android.permission.ACCESS_FINE_LOCATION"];
 
 /// One permission name as a purpose lists it.
 #[derive(Debug, Clone)]
@@ -150,7 +147,8 @@ pub fn check(manifest: &Manifest, policy: &PolicyPermissions, policy_source: &st
                 );
             }
         }
-        if purpose.lists(BACKGROUND_LOCATION) && !FOREGROUND_LOCATION.iter().any(|f| purpose.lists(f)) {
+        let background = Permission::AccessBackgroundLocation;
+        if purpose.lists(background.name()) && !background.needs_first().iter().any(|f| purpose.lists(f.name())) {
             own_code.insert(purpose.path.clone());
             policy_finding(
                 &mut out,
@@ -270,7 +268,7 @@ pub fn check(manifest: &Manifest, policy: &PolicyPermissions, policy_source: &st
 
     // CG105 (manifest side)
     let foreground = governed.iter().any(|(_, p, range)| p.is_foreground_location() && range.is_some());
-    for &(entry, _, range) in governed.iter().filter(|(e, _, _)| e.name == BACKGROUND_LOCATION) {
+    for &(entry, _, range) in governed.iter().filter(|(_, p, _)| *p == Permission::AccessBackgroundLocation) {
         if range.is_some() && !foreground {
             manifest_finding(
                 &mut out,
