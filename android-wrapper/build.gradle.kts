@@ -26,7 +26,13 @@ import org.jetbrains.kotlin.gradle.dsl.JvmTarget
 plugins {
     id("com.android.library")
     id("org.jetbrains.kotlin.android")
+    `maven-publish`
 }
+
+// One version for the AAR, the test fixtures and the Rust crate (Cargo.toml); what it promises:
+// docs/compatibility.md. CHANGELOG.md lists what changed.
+group = "io.consentgate"
+version = "0.1.0"
 
 android {
     namespace = "io.consentgate"
@@ -75,6 +81,12 @@ android {
         targetCompatibility = JavaVersion.VERSION_17
     }
 
+    publishing {
+        singleVariant("release") {
+            withSourcesJar()
+        }
+    }
+
     packaging {
         jniLibs {
             // Let the app's build strip symbols; keep one copy of the library per ABI.
@@ -84,6 +96,9 @@ android {
 }
 
 kotlin {
+    // Explicit API mode: every public declaration says `public` and its type, so nothing becomes
+    // API by accident (the host build passes -Xexplicit-api=strict the same way, pom.xml).
+    explicitApi()
     compilerOptions {
         jvmTarget.set(JvmTarget.JVM_17)
     }
@@ -100,4 +115,26 @@ dependencies {
     // consumer's own test classpath. The library itself comes with the fixtures (AGP).
     testFixturesCompileOnly("junit:junit:4.13.2")
     testFixturesCompileOnly("androidx.test:monitor:1.7.2")
+}
+
+// `./gradlew :consentgate:publishToMavenLocal` (or a repository the team adds) publishes
+// io.consentgate:consentgate-android:<version> with its test fixtures (Gradle module metadata).
+publishing {
+    publications {
+        register<MavenPublication>("release") {
+            artifactId = "consentgate-android"
+            afterEvaluate { from(components["release"]) }
+            pom {
+                name.set("ConsentGate Android")
+                description.set("Consent-first Android runtime permissions: Kotlin SDK over the Rust core")
+                licenses {
+                    license {
+                        name.set("Apache-2.0")
+                        url.set("https://www.apache.org/licenses/LICENSE-2.0.txt")
+                        distribution.set("repo")
+                    }
+                }
+            }
+        }
+    }
 }

@@ -28,13 +28,13 @@ import java.util.concurrent.atomic.AtomicBoolean
  * Locales passed to recording methods are BCP 47 language tags (`Locale.toLanguageTag()`:
  * "zh-CN", "en", "und"); they are stored as proof of the language the user read.
  */
-class ConsentEngine private constructor(
+public class ConsentEngine private constructor(
     private val handle: Long,
 ) : AutoCloseable {
     private val closed = AtomicBoolean(false)
 
     /** The `policy_version` of the policy this engine was opened with. */
-    val policyVersion: String = Native.policyVersion(handle)
+    public val policyVersion: String = Native.policyVersion(handle)
 
     // Built with java.util only: Kotlin's collection extensions (toList, withIndex, associate) live
     // in the stdlib's largest classes (ArraysKt, CollectionsKt, MapsKt), whose first loading made a
@@ -42,7 +42,7 @@ class ConsentEngine private constructor(
     private val ids: Array<String> = Native.purposeIds(handle)
 
     /** Declared purpose ids in policy order; a purpose's index is its position here. */
-    val purposeIds: List<String> = Collections.unmodifiableList(Arrays.asList(*ids))
+    public val purposeIds: List<String> = Collections.unmodifiableList(Arrays.asList(*ids))
 
     private val indexById: Map<String, Int> =
         HashMap<String, Int>(ids.size * 2).also { m ->
@@ -50,7 +50,7 @@ class ConsentEngine private constructor(
         }
 
     /** Whether [close] was called. */
-    val isClosed: Boolean get() = closed.get()
+    public val isClosed: Boolean get() = closed.get()
 
     private fun live(): Long {
         if (closed.get()) throw EngineClosedException()
@@ -68,7 +68,7 @@ class ConsentEngine private constructor(
      * The index of a declared purpose, for the fast [isAllowed] overload: resolve it once,
      * keep it. [UndeclaredPurposeException] if the policy does not declare [purposeId].
      */
-    fun purposeIndex(purposeId: String): Int {
+    public fun purposeIndex(purposeId: String): Int {
         live()
         return indexById[purposeId] ?: undeclared(purposeId)
     }
@@ -87,14 +87,14 @@ class ConsentEngine private constructor(
      * consent, including an index out of range and a journal that cannot be trusted.
      * Still check the OS grant before using the permission.
      */
-    fun isAllowed(index: Int): Boolean = Native.isAllowed(live(), index)
+    public fun isAllowed(index: Int): Boolean = Native.isAllowed(live(), index)
 
     /** [isAllowed] by id; [UndeclaredPurposeException] for an id the policy does not declare. */
-    fun isAllowed(purposeId: String): Boolean = isAllowed(purposeIndex(purposeId))
+    public fun isAllowed(purposeId: String): Boolean = isAllowed(purposeIndex(purposeId))
 
     /** The full decision for a purpose, with the reason when it is not allowed. */
     @JvmOverloads
-    fun decide(
+    public fun decide(
         purposeId: String,
         source: Source = Source.FEATURE,
     ): Decision = Decision.fromWire(Native.decide(live(), purposeId, source.wire))
@@ -105,7 +105,7 @@ class ConsentEngine private constructor(
      * [InvalidArgumentException] for a name the SDK does not know.
      */
     @JvmOverloads
-    fun decidePermission(
+    public fun decidePermission(
         purposeId: String,
         permission: String,
         source: Source = Source.FEATURE,
@@ -115,29 +115,29 @@ class ConsentEngine private constructor(
 
     /** The user accepted the privacy policy of this engine's [policyVersion]. */
     @JvmOverloads
-    fun acceptPolicy(
+    public fun acceptPolicy(
         surface: Surface,
         locale: String,
         actor: Actor = Actor.USER,
-    ) = Native.acceptPolicy(live(), surface.wire, locale, actor.wire)
+    ): Unit = Native.acceptPolicy(live(), surface.wire, locale, actor.wire)
 
     /** The user (or guardian) agreed to the purpose as currently worded. */
     @JvmOverloads
-    fun grant(
+    public fun grant(
         purposeId: String,
         surface: Surface,
         locale: String,
         actor: Actor = Actor.USER,
-    ) = Native.grant(live(), purposeId, surface.wire, locale, actor.wire)
+    ): Unit = Native.grant(live(), purposeId, surface.wire, locale, actor.wire)
 
     /** The user declined (e.g. in the rationale dialog): a cooldown starts. */
     @JvmOverloads
-    fun deny(
+    public fun deny(
         purposeId: String,
         surface: Surface,
         locale: String,
         actor: Actor = Actor.USER,
-    ) = Native.deny(live(), purposeId, surface.wire, locale, actor.wire)
+    ): Unit = Native.deny(live(), purposeId, surface.wire, locale, actor.wire)
 
     /**
      * The user withdrew consent. Returns the purpose's permissions that no other allowed
@@ -145,7 +145,7 @@ class ConsentEngine private constructor(
      * the app's system settings page below).
      */
     @JvmOverloads
-    fun withdraw(
+    public fun withdraw(
         purposeId: String,
         surface: Surface,
         locale: String,
@@ -154,32 +154,32 @@ class ConsentEngine private constructor(
 
     /** Records the OS answer for one permission requested for a purpose. */
     @JvmOverloads
-    fun recordOsResult(
+    public fun recordOsResult(
         purposeId: String,
         permission: String,
         result: OsResult,
         surface: Surface,
         locale: String,
         actor: Actor = Actor.USER,
-    ) = Native.recordOsResult(live(), purposeId, permission, result.wire, surface.wire, locale, actor.wire)
+    ): Unit = Native.recordOsResult(live(), purposeId, permission, result.wire, surface.wire, locale, actor.wire)
 
     /** Records the user's age bracket; minors need [setGuardianConsent] before any purpose. */
     @JvmOverloads
-    fun setAgeBracket(
+    public fun setAgeBracket(
         age: AgeBracket,
         surface: Surface,
         locale: String,
         actor: Actor = Actor.USER,
-    ) = Native.setAgeBracket(live(), age.wire, surface.wire, locale, actor.wire)
+    ): Unit = Native.setAgeBracket(live(), age.wire, surface.wire, locale, actor.wire)
 
     /** A guardian gave ([given] true) or withdrew consent for a minor. */
     @JvmOverloads
-    fun setGuardianConsent(
+    public fun setGuardianConsent(
         given: Boolean,
         surface: Surface,
         locale: String,
         actor: Actor = Actor.GUARDIAN,
-    ) = Native.setGuardianConsent(live(), given, surface.wire, locale, actor.wire)
+    ): Unit = Native.setGuardianConsent(live(), given, surface.wire, locale, actor.wire)
 
     // ---- permissions ------------------------------------------------------------------
 
@@ -188,14 +188,14 @@ class ConsentEngine private constructor(
      * consent covers (sorted): the app asked around the SDK, or a withdrawal's revocation is
      * still pending. Names outside the SDK's scope are ignored.
      */
-    fun reconcile(osGranted: Collection<String>): List<String> = Native.reconcile(live(), osGranted.toTypedArray()).toList()
+    public fun reconcile(osGranted: Collection<String>): List<String> = Native.reconcile(live(), osGranted.toTypedArray()).toList()
 
     /**
      * What to ask the OS for, for [purposeId] on a device at [apiLevel], leaving out what
      * [osGranted] already holds: e.g. `READ_MEDIA_IMAGES` instead of `READ_EXTERNAL_STORAGE` on
      * 33+, and background location as a separate second step on 29+.
      */
-    fun requestPlan(
+    public fun requestPlan(
         purposeId: String,
         apiLevel: Int,
         osGranted: Collection<String>,
@@ -209,14 +209,14 @@ class ConsentEngine private constructor(
      * fine location both satisfy foreground location, full or user-selected media access both
      * satisfy photo access, background location is optional. False for an index out of range.
      */
-    fun osGrantsSatisfy(
+    public fun osGrantsSatisfy(
         index: Int,
         apiLevel: Int,
         osGranted: Collection<String>,
     ): Boolean = Native.osGrantsSatisfy(live(), index, apiLevel, osGranted.toTypedArray())
 
     /** [osGrantsSatisfy] by purpose id. */
-    fun osGrantsSatisfy(
+    public fun osGrantsSatisfy(
         purposeId: String,
         apiLevel: Int,
         osGranted: Collection<String>,
@@ -225,13 +225,13 @@ class ConsentEngine private constructor(
     // ---- what people see ---------------------------------------------------------------
 
     /** What the rationale dialog shows for [purposeId], in [locale] (falls back to the policy's default). */
-    fun rationale(
+    public fun rationale(
         purposeId: String,
         locale: String,
     ): Rationale = Json.rationale(Native.rationale(live(), purposeId, locale))
 
     /** Every declared purpose with its state, in policy order, for the settings screen. */
-    fun settings(locale: String): List<PurposeSetting> = Json.settings(Native.settings(live(), locale))
+    public fun settings(locale: String): List<PurposeSetting> = Json.settings(Native.settings(live(), locale))
 
     /**
      * The proof-of-consent document (JSON, `"format": "consentgate-proof"`): the policy as
@@ -239,51 +239,51 @@ class ConsentEngine private constructor(
      * hash chain. [StorageException] while the journal cannot be trusted, [CorruptJournalException]
      * if an archived part of the history is corrupt.
      */
-    fun exportProof(): String = Native.exportProof(live())
+    public fun exportProof(): String = Native.exportProof(live())
 
     // ---- storage ----------------------------------------------------------------------
 
     /** Why decisions fail closed right now (unreadable or corrupt journal), or null if they don't. */
-    fun storageProblem(): String? = Native.storageProblem(live())
+    public fun storageProblem(): String? = Native.storageProblem(live())
 
     /** Account deletion: removes every record and archive. Afterwards nothing is accepted or granted. */
-    fun erase() = Native.erase(live())
+    public fun erase(): Unit = Native.erase(live())
 
     /**
      * After corruption: keeps the corrupt journal aside untouched and starts a new one; every
      * consent must be given again. Returns the file name the corrupt journal was kept under.
      */
     @JvmOverloads
-    fun recoverFromCorruption(
+    public fun recoverFromCorruption(
         surface: Surface,
         locale: String,
         actor: Actor = Actor.USER,
     ): String = Native.recoverFromCorruption(live(), surface.wire, locale, actor.wire)
 
     /** Folds the journal into a snapshot; the history moves to an archive kept for proof. */
-    fun compact() = Native.compact(live())
+    public fun compact(): Unit = Native.compact(live())
 
     // ---- clock (tests and the QA hook) -------------------------------------------------
 
     /** Freezes this engine's clock at [nowMs] (UTC ms). Records and cooldowns use it. */
-    fun setClockFixed(nowMs: Long) = Native.setClockFixed(live(), nowMs)
+    public fun setClockFixed(nowMs: Long): Unit = Native.setClockFixed(live(), nowMs)
 
     /** Device clock plus [offsetMs] from now on (unfreezes the clock). */
-    fun setClockOffset(offsetMs: Long) = Native.setClockOffset(live(), offsetMs)
+    public fun setClockOffset(offsetMs: Long): Unit = Native.setClockOffset(live(), offsetMs)
 
     /** Moves the clock by [ms] (negative: back): the frozen time if frozen, else the offset. */
-    fun advanceClock(ms: Long) = Native.advanceClock(live(), ms)
+    public fun advanceClock(ms: Long): Unit = Native.advanceClock(live(), ms)
 
     /** Back to the plain device clock. */
-    fun useSystemClock() = Native.useSystemClock(live())
+    public fun useSystemClock(): Unit = Native.useSystemClock(live())
 
     /** This engine's current time, UTC ms. */
-    fun currentTimeMs(): Long = Native.clockNow(live())
+    public fun currentTimeMs(): Long = Native.clockNow(live())
 
     override fun toString(): String =
         "ConsentEngine(policyVersion=$policyVersion, purposes=${purposeIds.size}${if (isClosed) ", closed" else ""})"
 
-    companion object {
+    public companion object {
         /**
          * Opens an engine for [policyJson] (schema 1) with its journal in [journalDir], an
          * absolute folder created if missing; apps use their no-backup files folder so that
@@ -295,7 +295,7 @@ class ConsentEngine private constructor(
          * closed: see [storageProblem].
          */
         @JvmStatic
-        fun open(
+        public fun open(
             policyJson: String,
             journalDir: File,
         ): ConsentEngine {
@@ -310,7 +310,7 @@ class ConsentEngine private constructor(
 
         /** [open] with the folder as a path string. */
         @JvmStatic
-        fun open(
+        public fun open(
             policyJson: String,
             journalDir: String,
         ): ConsentEngine = open(policyJson, File(journalDir))

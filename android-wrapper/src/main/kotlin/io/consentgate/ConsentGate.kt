@@ -55,11 +55,11 @@ import kotlin.coroutines.suspendCoroutine
  * Threads: every method may be called from any thread; callbacks and listeners run on the main
  * thread. Recording methods write to disk (append + fsync) before they return.
  */
-class ConsentGate private constructor(
+public class ConsentGate private constructor(
     context: Context,
     private val engine: ConsentEngine,
     /** The folder of the consent journal (by default `noBackupFilesDir/consentgate`). */
-    val journalDir: File,
+    public val journalDir: File,
 ) : AutoCloseable {
     private val appContext: Context = context
     private val application: Application? = findApplication(context)
@@ -121,18 +121,18 @@ class ConsentGate private constructor(
         }
 
     /** The `policy_version` of the policy in use. */
-    val policyVersion: String get() = engine.policyVersion
+    public val policyVersion: String get() = engine.policyVersion
 
     /** Declared purpose ids, in policy order. */
-    val purposeIds: List<String> get() = engine.purposeIds
+    public val purposeIds: List<String> get() = engine.purposeIds
 
     /** Whether [close] was called. */
-    val isClosed: Boolean get() = closed.get()
+    public val isClosed: Boolean get() = closed.get()
 
     // ---- privacy policy, age, guardian -------------------------------------------------
 
     /** Whether the user accepted the privacy policy of the current [policyVersion] (false while storage fails). */
-    val isPrivacyPolicyAccepted: Boolean
+    public val isPrivacyPolicyAccepted: Boolean
         get() = computePolicyAccepted()
 
     /**
@@ -140,19 +140,19 @@ class ConsentGate private constructor(
      * in the current locale. Only after this does the SDK look at OS permissions.
      * [StorageException] if it could not be recorded.
      */
-    fun acceptPrivacyPolicy() {
+    public fun acceptPrivacyPolicy() {
         engine.acceptPolicy(Surface.APP, localeTag())
         changed(null)
     }
 
     /** Records the user's age bracket as the app determined it; minors need [setGuardianConsent]. */
-    fun setAgeBracket(age: AgeBracket) {
+    public fun setAgeBracket(age: AgeBracket) {
         engine.setAgeBracket(age, Surface.APP, localeTag(), Actor.USER)
         changed(null)
     }
 
     /** Records that a guardian gave ([given] true) or withdrew consent for a minor (actor: guardian). */
-    fun setGuardianConsent(given: Boolean) {
+    public fun setGuardianConsent(given: Boolean) {
         engine.setGuardianConsent(given, Surface.APP, localeTag(), Actor.GUARDIAN)
         changed(null)
     }
@@ -163,7 +163,7 @@ class ConsentGate private constructor(
      * The handle of a declared purpose, for the fast check at the point of use: resolve it once
      * and keep it. [UndeclaredPurposeException] if the policy does not declare [purposeId].
      */
-    fun purpose(purposeId: String): PurposeHandle {
+    public fun purpose(purposeId: String): PurposeHandle {
         checkOpen()
         return handleById[purposeId] ?: handles[engine.purposeIndex(purposeId)]
     }
@@ -173,7 +173,7 @@ class ConsentGate private constructor(
      * more than [PurposeHandle.isAllowed]; prefer the handle in hot code.
      * [UndeclaredPurposeException] for an id the policy does not declare.
      */
-    fun isAllowed(purposeId: String): Boolean = purpose(purposeId).isAllowed()
+    public fun isAllowed(purposeId: String): Boolean = purpose(purposeId).isAllowed()
 
     @JvmSynthetic internal fun isAllowedAt(index: Int): Boolean {
         val grants = osGrants
@@ -186,7 +186,7 @@ class ConsentGate private constructor(
     }
 
     /** The core's decision for [purposeId] (consent only; the OS grant is not part of it). */
-    fun decide(purposeId: String): Decision = engine.decide(purposeId, Source.FEATURE)
+    public fun decide(purposeId: String): Decision = engine.decide(purposeId, Source.FEATURE)
 
     // ---- requests ------------------------------------------------------------------------
 
@@ -199,21 +199,21 @@ class ConsentGate private constructor(
      * ([RequestResult.Blocked] with the end time). [callback] gets exactly one result, on the main
      * thread. Call from any thread.
      */
-    fun request(
+    public fun request(
         activity: Activity,
         purposeId: String,
         callback: RequestCallback,
-    ) = startFlow(activity, purposeId, Source.FEATURE, callback)
+    ): Unit = startFlow(activity, purposeId, Source.FEATURE, callback)
 
     /** [request] for Kotlin coroutines (no kotlinx needed); the flow is not cancellable. */
     @JvmSynthetic
-    suspend fun request(
+    public suspend fun request(
         activity: Activity,
         purposeId: String,
     ): RequestResult = suspendCoroutine { cont -> request(activity, purposeId) { cont.resume(it) } }
 
     /** The result of the last request flow for [purposeId] that ended in this process, or null. */
-    fun lastResult(purposeId: String): RequestResult? = lastResults[purposeId]
+    public fun lastResult(purposeId: String): RequestResult? = lastResults[purposeId]
 
     @JvmSynthetic internal fun startFlow(
         activity: Activity,
@@ -299,7 +299,7 @@ class ConsentGate private constructor(
      * are given back where Android allows it: `revokeSelfPermissionsOnKill` on API 33+; below,
      * [Withdrawal.systemSettingsSuggested] says whether to offer [openAppSettings].
      */
-    fun withdraw(purposeId: String): Withdrawal = withdraw(purposeId, Surface.APP, Actor.USER)
+    public fun withdraw(purposeId: String): Withdrawal = withdraw(purposeId, Surface.APP, Actor.USER)
 
     @JvmSynthetic internal fun withdraw(
         purposeId: String,
@@ -321,28 +321,28 @@ class ConsentGate private constructor(
     }
 
     /** Every declared purpose with its state, in policy order, in the current locale. */
-    fun settings(): List<PurposeSetting> = engine.settings(localeTag())
+    public fun settings(): List<PurposeSetting> = engine.settings(localeTag())
 
     /** Opens the SDK's consent settings screen ([ConsentSettingsActivity]). */
-    fun openSettingsScreen(context: Context) {
+    public fun openSettingsScreen(context: Context) {
         val intent = Intent(context, ConsentSettingsActivity::class.java)
         if (context !is Activity) intent.addFlags(Intent.FLAG_ACTIVITY_NEW_TASK)
         context.startActivity(intent)
     }
 
     /** Opens the app's page in Android's settings (where the user can switch permissions off). */
-    fun openAppSettings(context: Context) {
+    public fun openAppSettings(context: Context) {
         val intent = Intent(Settings.ACTION_APPLICATION_DETAILS_SETTINGS, Uri.fromParts("package", context.packageName, null))
         if (context !is Activity) intent.addFlags(Intent.FLAG_ACTIVITY_NEW_TASK)
         context.startActivity(intent)
     }
 
     /** Told after every change; see [ConsentListener]. Remove it when its owner goes away. */
-    fun addListener(listener: ConsentListener) {
+    public fun addListener(listener: ConsentListener) {
         listeners.addIfAbsent(listener)
     }
 
-    fun removeListener(listener: ConsentListener) {
+    public fun removeListener(listener: ConsentListener) {
         listeners.remove(listener)
     }
 
@@ -354,7 +354,7 @@ class ConsentGate private constructor(
      * OS when the process ends (if the policy had been accepted, so they may have been granted).
      * A proof document the QA hook of a debuggable build dumped is deleted too.
      */
-    fun erase() {
+    public fun erase() {
         val wasAccepted = computePolicyAccepted()
         engine.erase()
         deleteQaDump(appContext)
@@ -364,17 +364,17 @@ class ConsentGate private constructor(
     }
 
     /** The proof-of-consent document (JSON); see [ConsentEngine.exportProof]. */
-    fun exportProof(): String = engine.exportProof()
+    public fun exportProof(): String = engine.exportProof()
 
     /** Why every decision fails closed right now (unreadable or corrupt journal), or null. */
-    fun storageProblem(): String? = engine.storageProblem()
+    public fun storageProblem(): String? = engine.storageProblem()
 
     /**
      * Re-reads the OS grants of the declared permissions (only once the privacy policy is
      * accepted) and the journal. The SDK calls it itself; call it after asking for permissions
      * around the SDK.
      */
-    fun refresh() {
+    public fun refresh() {
         synchronized(refreshLock) {
             if (closed.get()) return
             val accepted = computePolicyAccepted()
@@ -530,9 +530,9 @@ class ConsentGate private constructor(
         fun clear() = synchronized(lock) { byId.clear() }
     }
 
-    companion object {
+    public companion object {
         /** Where [init] reads the policy by default: `assets/consentgate/policy.json` of the APK. */
-        const val DEFAULT_POLICY_ASSET = "consentgate/policy.json"
+        public const val DEFAULT_POLICY_ASSET: String = "consentgate/policy.json"
 
         private const val TAG = OsPermissions.LOG_TAG
         private val LOCK = Any()
@@ -551,7 +551,7 @@ class ConsentGate private constructor(
          */
         @JvmStatic
         @JvmOverloads
-        fun init(
+        public fun init(
             context: Context,
             policyAsset: String = DEFAULT_POLICY_ASSET,
         ): ConsentGate {
@@ -572,7 +572,7 @@ class ConsentGate private constructor(
          */
         @JvmStatic
         @JvmOverloads
-        fun initWithPolicyJson(
+        public fun initWithPolicyJson(
             context: Context,
             policyJson: String,
             journalDir: File = defaultJournalDir(context),
@@ -602,15 +602,16 @@ class ConsentGate private constructor(
 
         /** The instance made by [init]; [IllegalStateException] before it (or after [close]). */
         @JvmStatic
-        fun get(): ConsentGate = instance ?: throw IllegalStateException("ConsentGate.init(context) has not been called in this process")
+        public fun get(): ConsentGate =
+            instance ?: throw IllegalStateException("ConsentGate.init(context) has not been called in this process")
 
         /** The instance made by [init], or null. */
         @JvmStatic
-        fun getOrNull(): ConsentGate? = instance
+        public fun getOrNull(): ConsentGate? = instance
 
         /** `noBackupFilesDir/consentgate`: excluded from backups, so consent does not travel to a restored device. */
         @JvmStatic
-        fun defaultJournalDir(context: Context): File = File(context.noBackupFilesDir, "consentgate")
+        public fun defaultJournalDir(context: Context): File = File(context.noBackupFilesDir, "consentgate")
 
         private fun findApplication(context: Context): Application? {
             var c: Context? = context

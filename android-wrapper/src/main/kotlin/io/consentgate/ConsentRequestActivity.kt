@@ -28,7 +28,7 @@ import io.consentgate.internal.Strings
  * [ConsentGate.lastResult] and the listeners. An intent of a flow that already ended or was
  * cancelled in this process does nothing.
  */
-class ConsentRequestActivity : Activity() {
+public class ConsentRequestActivity : Activity() {
     private var gate: ConsentGate? = null
     private var purposeId: String = ""
     private var index: Int = -1

@@ -28,7 +28,7 @@ import io.consentgate.internal.UiStrings
  * is accepted the screen shows the purposes with their switches off and disabled, and queries
  * nothing from the OS.
  */
-class ConsentSettingsActivity : Activity() {
+public class ConsentSettingsActivity : Activity() {
     private var gate: ConsentGate? = null
     private lateinit var list: LinearLayout
     private lateinit var banner: TextView
@@ -233,10 +233,10 @@ class ConsentSettingsActivity : Activity() {
 
     private fun dp(v: Int): Int = (v * resources.displayMetrics.density).toInt()
 
-    companion object {
+    public companion object {
         /** The tag of the switch of [purposeId] (`findViewWithTag`). */
         @JvmStatic
-        fun switchTag(purposeId: String): String = "consentgate:switch:$purposeId"
+        public fun switchTag(purposeId: String): String = "consentgate:switch:$purposeId"
 
         internal const val ROW_TAG_PREFIX = "consentgate:row:"
         internal const val BANNER_TAG = "consentgate:banner"

@@ -6,17 +6,17 @@ package io.consentgate
  * [isAllowed]. `Allowed` still means the app must check the OS grant before using the
  * permission.
  */
-sealed class Decision {
+public sealed class Decision {
     /** True only for [Allowed]. */
-    abstract val isAllowed: Boolean
+    public abstract val isAllowed: Boolean
 
     /** Consent is on record for the purpose as currently worded. */
-    data object Allowed : Decision() {
+    public data object Allowed : Decision() {
         override val isAllowed: Boolean get() = true
     }
 
     /** Show the rationale and ask. */
-    data class NeedsConsent(
+    public data class NeedsConsent(
         val reason: ConsentReason,
     ) : Decision() {
         override val isAllowed: Boolean get() = false
@@ -26,7 +26,7 @@ sealed class Decision {
      * Do not ask, do not use. [untilMs] (UTC milliseconds) is when the cooldown ends for
      * [BlockReason.COOLDOWN], and 0 for every other reason.
      */
-    data class Blocked(
+    public data class Blocked(
         val reason: BlockReason,
         val untilMs: Long,
     ) : Decision() {

@@ -4,8 +4,8 @@ package io.consentgate
  * Why a decision is asked for. `jsonName` is the core's name for it; `wire` the code the
  * native bridge reads (`src/jni/wire.rs`): both are pinned by tests.
  */
-enum class Source(
-    val jsonName: String,
+public enum class Source(
+    public val jsonName: String,
     @get:JvmSynthetic internal val wire: Int,
 ) {
     /** App code asks because the user started a feature: cooldowns apply. */
@@ -15,15 +15,15 @@ enum class Source(
     SETTINGS("settings", 1),
     ;
 
-    companion object {
+    public companion object {
         /** The constant with this [jsonName]; [InvalidArgumentException] for anything else. */
-        @JvmStatic fun fromJsonName(name: String): Source = byName(entries, name, "a source") { it.jsonName }
+        @JvmStatic public fun fromJsonName(name: String): Source = byName(entries, name, "a source") { it.jsonName }
     }
 }
 
 /** Where a decision was made; recorded with every journal event as proof. */
-enum class Surface(
-    val jsonName: String,
+public enum class Surface(
+    public val jsonName: String,
     @get:JvmSynthetic internal val wire: Int,
 ) {
     /** The SDK's rationale dialog before a permission request. */
@@ -45,14 +45,14 @@ enum class Surface(
     SDK("sdk", 5),
     ;
 
-    companion object {
-        @JvmStatic fun fromJsonName(name: String): Surface = byName(entries, name, "a surface") { it.jsonName }
+    public companion object {
+        @JvmStatic public fun fromJsonName(name: String): Surface = byName(entries, name, "a surface") { it.jsonName }
     }
 }
 
 /** Who made a decision. */
-enum class Actor(
-    val jsonName: String,
+public enum class Actor(
+    public val jsonName: String,
     @get:JvmSynthetic internal val wire: Int,
 ) {
     USER("user", 0),
@@ -60,14 +60,14 @@ enum class Actor(
     SYSTEM("system", 2),
     ;
 
-    companion object {
-        @JvmStatic fun fromJsonName(name: String): Actor = byName(entries, name, "an actor") { it.jsonName }
+    public companion object {
+        @JvmStatic public fun fromJsonName(name: String): Actor = byName(entries, name, "an actor") { it.jsonName }
     }
 }
 
 /** What the OS answered for one permission request. */
-enum class OsResult(
-    val jsonName: String,
+public enum class OsResult(
+    public val jsonName: String,
     @get:JvmSynthetic internal val wire: Int,
 ) {
     GRANTED("granted", 0),
@@ -77,14 +77,14 @@ enum class OsResult(
     DENIED_PERMANENTLY("denied_permanently", 2),
     ;
 
-    companion object {
-        @JvmStatic fun fromJsonName(name: String): OsResult = byName(entries, name, "an OS result") { it.jsonName }
+    public companion object {
+        @JvmStatic public fun fromJsonName(name: String): OsResult = byName(entries, name, "an OS result") { it.jsonName }
     }
 }
 
 /** The user's age bracket, as the app determined it. Minors need a guardian's consent. */
-enum class AgeBracket(
-    val jsonName: String,
+public enum class AgeBracket(
+    public val jsonName: String,
     @get:JvmSynthetic internal val wire: Int,
 ) {
     UNDER_14("under_14", 0),
@@ -95,14 +95,14 @@ enum class AgeBracket(
     UNKNOWN("unknown", 3),
     ;
 
-    companion object {
-        @JvmStatic fun fromJsonName(name: String): AgeBracket = byName(entries, name, "an age bracket") { it.jsonName }
+    public companion object {
+        @JvmStatic public fun fromJsonName(name: String): AgeBracket = byName(entries, name, "an age bracket") { it.jsonName }
     }
 }
 
 /** How the settings screen shows one purpose. */
-enum class SettingState(
-    val jsonName: String,
+public enum class SettingState(
+    public val jsonName: String,
 ) {
     NEVER_ASKED("never_asked"),
     GRANTED("granted"),
@@ -113,14 +113,14 @@ enum class SettingState(
     WITHDRAWN("withdrawn"),
     ;
 
-    companion object {
-        @JvmStatic fun fromJsonName(name: String): SettingState = byName(entries, name, "a setting state") { it.jsonName }
+    public companion object {
+        @JvmStatic public fun fromJsonName(name: String): SettingState = byName(entries, name, "a setting state") { it.jsonName }
     }
 }
 
 /** Why consent is needed. */
-enum class ConsentReason(
-    val jsonName: String,
+public enum class ConsentReason(
+    public val jsonName: String,
 ) {
     NEVER_ASKED("never_asked"),
 
@@ -132,8 +132,8 @@ enum class ConsentReason(
 }
 
 /** Why a purpose is blocked: do not ask, do not use. */
-enum class BlockReason(
-    val jsonName: String,
+public enum class BlockReason(
+    public val jsonName: String,
 ) {
     /** The privacy policy of this version has not been accepted. */
     POLICY_NOT_ACCEPTED("policy_not_accepted"),

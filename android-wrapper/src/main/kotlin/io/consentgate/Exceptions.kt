@@ -8,7 +8,7 @@ package io.consentgate
  * The native core throws these by class name through their `(String)` constructor;
  * `consumer-rules.pro` keeps both through R8.
  */
-open class ConsentGateException(
+public open class ConsentGateException(
     message: String,
 ) : RuntimeException(message)
 
@@ -16,7 +16,7 @@ open class ConsentGateException(
  * The policy JSON is invalid. The message names every problem with its JSON path and line,
  * first line like `invalid policy: line 7: $.purposes[0].permissions[0]: unknown permission ...`.
  */
-class InvalidPolicyException(
+public class InvalidPolicyException(
     message: String,
 ) : ConsentGateException(message)
 
@@ -24,7 +24,7 @@ class InvalidPolicyException(
  * A purpose id the policy does not declare, or a permission the purpose does not declare
  * (an over-scope request). A programming error: fix the policy or the call.
  */
-class UndeclaredPurposeException(
+public class UndeclaredPurposeException(
     message: String,
 ) : ConsentGateException(message)
 
@@ -36,7 +36,7 @@ class UndeclaredPurposeException(
  * Extends [ConsentGateException] (not `IllegalArgumentException`) so that one `catch` covers
  * every SDK error.
  */
-class InvalidArgumentException(
+public class InvalidArgumentException(
     message: String,
 ) : ConsentGateException(message)
 
@@ -45,7 +45,7 @@ class InvalidArgumentException(
  * journal is corrupt: [ConsentEngine.storageProblem] then says so). Nothing was recorded;
  * decisions fail closed until the storage works again.
  */
-class StorageException(
+public class StorageException(
     message: String,
 ) : ConsentGateException(message)
 
@@ -54,18 +54,18 @@ class StorageException(
  * reading the full history, e.g. an archive during [ConsentEngine.exportProof]. The file is left
  * untouched; see [ConsentEngine.recoverFromCorruption].
  */
-class CorruptJournalException(
+public class CorruptJournalException(
     message: String,
 ) : ConsentGateException(message)
 
 /** The engine was closed; open a new one. */
-class EngineClosedException(
+public class EngineClosedException(
     message: String,
 ) : ConsentGateException(message) {
-    constructor() : this("the consent engine is closed")
+    public constructor() : this("the consent engine is closed")
 }
 
 /** A bug inside the SDK (including a caught panic in the native core). Decisions fail closed. */
-class InternalErrorException(
+public class InternalErrorException(
     message: String,
 ) : ConsentGateException(message)

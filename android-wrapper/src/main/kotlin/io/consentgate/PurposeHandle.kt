@@ -9,31 +9,32 @@ import kotlin.coroutines.suspendCoroutine
  * [isAllowed] costs a cached boolean and one native call over primitives: no string crosses JNI,
  * no map is searched, nothing touches the disk.
  */
-class PurposeHandle internal constructor(
+public class PurposeHandle internal constructor(
     private val gate: ConsentGate,
     /** The purpose id, as declared in the policy. */
-    val id: String,
+    public val id: String,
     /** Its position in the policy. */
-    val index: Int,
+    public val index: Int,
 ) {
     /**
      * May the app use this purpose now: consent on record for its current wording AND the OS
      * grants it needs. False for anything else, including a closed gate and an unreadable journal.
      */
-    fun isAllowed(): Boolean = gate.isAllowedAt(index)
+    public fun isAllowed(): Boolean = gate.isAllowedAt(index)
 
     /** [ConsentGate.request] for this purpose. */
-    fun request(
+    public fun request(
         activity: Activity,
         callback: RequestCallback,
-    ) = gate.request(activity, id, callback)
+    ): Unit = gate.request(activity, id, callback)
 
     /** [ConsentGate.request] for this purpose, for Kotlin coroutines. */
     @JvmSynthetic
-    suspend fun request(activity: Activity): RequestResult = suspendCoroutine { cont -> gate.request(activity, id) { cont.resume(it) } }
+    public suspend fun request(activity: Activity): RequestResult =
+        suspendCoroutine { cont -> gate.request(activity, id) { cont.resume(it) } }
 
     /** [ConsentGate.withdraw] for this purpose. */
-    fun withdraw(): Withdrawal = gate.withdraw(id)
+    public fun withdraw(): Withdrawal = gate.withdraw(id)
 
     override fun toString(): String = "PurposeHandle($id)"
 }

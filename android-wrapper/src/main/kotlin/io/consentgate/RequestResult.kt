@@ -6,15 +6,15 @@ package io.consentgate
  *
  * Kotlin: `when (r) { is RequestResult.Granted -> ...; ... }`. Java: `instanceof`, or [isGranted].
  */
-sealed class RequestResult {
+public sealed class RequestResult {
     /** The purpose the request was for. */
-    abstract val purposeId: String
+    public abstract val purposeId: String
 
     /** True only for [Granted]: consent is on record and the OS grants are enough to use the purpose. */
-    open val isGranted: Boolean get() = false
+    public open val isGranted: Boolean get() = false
 
     /** Consent on record and the OS permissions the purpose needs are granted: go ahead. */
-    data class Granted(
+    public data class Granted(
         override val purposeId: String,
     ) : RequestResult() {
         override val isGranted: Boolean get() = true
@@ -24,7 +24,7 @@ sealed class RequestResult {
      * The user declined in the rationale dialog. Recorded; the app may not ask again on its own
      * before the policy's cooldown ends (the settings screen still can).
      */
-    data class Denied(
+    public data class Denied(
         override val purposeId: String,
     ) : RequestResult()
 
@@ -34,7 +34,7 @@ sealed class RequestResult {
      * [permanently]: at least one of them was denied with "don't ask again" (or twice, API 30+):
      * only the app's system settings page can grant it now ([ConsentGate.openAppSettings]).
      */
-    data class OsDenied(
+    public data class OsDenied(
         override val purposeId: String,
         val permanently: Boolean,
         val deniedPermissions: List<String>,
@@ -45,7 +45,7 @@ sealed class RequestResult {
      * [BlockReason.GUARDIAN_REQUIRED], [BlockReason.COOLDOWN] until [untilMs] UTC ms,
      * [BlockReason.STORAGE]). [untilMs] is 0 for every reason but the cooldown.
      */
-    data class Blocked(
+    public data class Blocked(
         override val purposeId: String,
         val reason: BlockReason,
         val untilMs: Long,
@@ -56,7 +56,7 @@ sealed class RequestResult {
      * rationale dialog (back), the calling activity finished, or the system cancelled the
      * permission request.
      */
-    data class Cancelled(
+    public data class Cancelled(
         override val purposeId: String,
     ) : RequestResult()
 
@@ -65,15 +65,15 @@ sealed class RequestResult {
      * programming error), journal trouble ([StorageException]), a closed gate, or the request
      * activity missing from the app's manifest. Nothing is allowed.
      */
-    data class Error(
+    public data class Error(
         override val purposeId: String,
         val exception: ConsentGateException,
     ) : RequestResult()
 }
 
 /** Receives the one [RequestResult] of a request, on the main thread. */
-fun interface RequestCallback {
-    fun onResult(result: RequestResult)
+public fun interface RequestCallback {
+    public fun onResult(result: RequestResult)
 }
 
 /**
@@ -82,16 +82,16 @@ fun interface RequestCallback {
  * guardian changes, erase, a QA command; also when a request flow ends (read
  * [ConsentGate.lastResult]: after process death that is the only way its result arrives).
  */
-fun interface ConsentListener {
+public fun interface ConsentListener {
     /** [purposeId] is the purpose that changed, or null when every purpose may have changed. */
-    fun onConsentChanged(purposeId: String?)
+    public fun onConsentChanged(purposeId: String?)
 }
 
 /**
  * What [ConsentGate.withdraw] did. Consent is withdrawn (recorded) and [ConsentGate.isAllowed]
  * is false at once, whatever else happens.
  */
-data class Withdrawal(
+public data class Withdrawal(
     val purposeId: String,
     /** The purpose's permissions that no other allowed purpose still covers. */
     val releasedPermissions: List<String>,

@@ -1,7 +1,7 @@
 package io.consentgate
 
 /** One Android permission with a plain-words label in the requested language. */
-data class PermissionInfo(
+public data class PermissionInfo(
     /** Full name, e.g. `android.permission.CAMERA`. */
     val name: String,
     /** E.g. "take photos and videos" / "拍摄照片和视频". */
@@ -9,13 +9,13 @@ data class PermissionInfo(
 )
 
 /** A third party that receives data for a purpose, as the policy declares it. */
-data class Recipient(
+public data class Recipient(
     val name: String,
     val data: String,
 )
 
 /** Everything the rationale dialog shows before asking for a purpose. */
-data class Rationale(
+public data class Rationale(
     val purposeId: String,
     /** The purpose's description in the requested locale (or the policy's default locale). */
     val description: String,
@@ -26,7 +26,7 @@ data class Rationale(
 )
 
 /** One row of the consent settings screen, in policy order. */
-data class PurposeSetting(
+public data class PurposeSetting(
     val id: String,
     val state: SettingState,
     /** Whether the app may use the purpose now: the switch's position. */
@@ -45,7 +45,7 @@ data class PurposeSetting(
  * Request [firstStep] together in one system dialog; then, only if a foreground location
  * permission was granted, request [backgroundLocation] on its own (API 29+).
  */
-data class RequestPlan(
+public data class RequestPlan(
     val firstStep: List<String>,
     val backgroundLocation: String?,
 ) {

@@ -33,7 +33,7 @@ internal fun deleteQaDump(context: Context) {
 )
 @Retention(AnnotationRetention.BINARY)
 @Target(AnnotationTarget.CLASS, AnnotationTarget.FUNCTION, AnnotationTarget.PROPERTY)
-annotation class ConsentGateQaApi
+public annotation class ConsentGateQaApi
 
 /**
  * The QA operations on one [ConsentGate]: the single implementation behind both the adb QA
@@ -46,68 +46,68 @@ annotation class ConsentGateQaApi
  * process only.
  */
 @ConsentGateQaApi
-class QaOperations internal constructor(
+public class QaOperations internal constructor(
     private val context: Context,
     private val gate: ConsentGate,
 ) {
     private val engine get() = gate.engineForSdk
 
     /** QA `ACCEPT_POLICY`: the privacy policy of the gate's policy version is accepted. */
-    fun acceptPolicy() {
+    public fun acceptPolicy() {
         engine.acceptPolicy(Surface.QA_HOOK, gate.localeTag())
         gate.changed(null)
     }
 
     /** QA `GRANT`: consent to [purposeId] as currently worded (the OS grant is separate). */
-    fun grant(purposeId: String) {
+    public fun grant(purposeId: String) {
         engine.grant(purposeId, Surface.QA_HOOK, gate.localeTag())
         gate.changed(purposeId)
     }
 
     /** QA `DENY`: a refusal of [purposeId]; its cooldown starts now (the engine clock). */
-    fun deny(purposeId: String) {
+    public fun deny(purposeId: String) {
         engine.deny(purposeId, Surface.QA_HOOK, gate.localeTag())
         gate.changed(purposeId)
     }
 
     /** QA `WITHDRAW`: as [ConsentGate.withdraw] (permissions given back on API 33+), recorded as the QA hook. */
-    fun withdraw(purposeId: String): Withdrawal = gate.withdraw(purposeId, Surface.QA_HOOK, Actor.USER)
+    public fun withdraw(purposeId: String): Withdrawal = gate.withdraw(purposeId, Surface.QA_HOOK, Actor.USER)
 
     /** QA `RESET`: account deletion, [ConsentGate.erase] (which also deletes the `DUMP` output). */
-    fun reset() = gate.erase()
+    public fun reset(): Unit = gate.erase()
 
     /** QA `AGE`: the user's age bracket. */
-    fun setAgeBracket(age: AgeBracket) {
+    public fun setAgeBracket(age: AgeBracket) {
         engine.setAgeBracket(age, Surface.QA_HOOK, gate.localeTag())
         gate.changed(null)
     }
 
     /** QA `GUARDIAN`: a guardian gave ([given] true) or withdrew consent (actor: guardian). */
-    fun setGuardianConsent(given: Boolean) {
+    public fun setGuardianConsent(given: Boolean) {
         engine.setGuardianConsent(given, Surface.QA_HOOK, gate.localeTag())
         gate.changed(null)
     }
 
     /** QA `SET_CLOCK fixed_ms`: freezes the engine clock at [nowMs] (UTC ms). */
-    fun setClockFixed(nowMs: Long) = clockChanged { engine.setClockFixed(nowMs) }
+    public fun setClockFixed(nowMs: Long): Unit = clockChanged { engine.setClockFixed(nowMs) }
 
     /** QA `SET_CLOCK offset_ms`: the device clock plus [offsetMs] (unfreezes it). */
-    fun setClockOffset(offsetMs: Long) = clockChanged { engine.setClockOffset(offsetMs) }
+    public fun setClockOffset(offsetMs: Long): Unit = clockChanged { engine.setClockOffset(offsetMs) }
 
     /** QA `SET_CLOCK advance_ms`: moves the clock by [ms] (negative: back). */
-    fun advanceClock(ms: Long) = clockChanged { engine.advanceClock(ms) }
+    public fun advanceClock(ms: Long): Unit = clockChanged { engine.advanceClock(ms) }
 
     /** QA `SET_CLOCK system`: back to the plain device clock. */
-    fun useSystemClock() = clockChanged { engine.useSystemClock() }
+    public fun useSystemClock(): Unit = clockChanged { engine.useSystemClock() }
 
     /** The engine clock's current time, UTC ms. */
-    fun nowMs(): Long = engine.currentTimeMs()
+    public fun nowMs(): Long = engine.currentTimeMs()
 
     /**
      * QA `DUMP`: writes the proof document to `files/consentgate-qa/proof.json` (where
      * `adb shell run-as <package> cat` reads it) and returns the file.
      */
-    fun dumpProof(): File {
+    public fun dumpProof(): File {
         val dir = File(context.filesDir, QaCommands.DUMP_DIR)
         if (!dir.isDirectory && !dir.mkdirs()) throw IOException("cannot create ${dir.absolutePath}")
         val file = File(dir, "proof.json")
@@ -126,13 +126,13 @@ class QaOperations internal constructor(
         if (gate.isPrivacyPolicyAccepted) gate.changed(null)
     }
 
-    companion object {
+    public companion object {
         /**
          * The QA operations on [gate] (open). [EngineClosedException] if it is closed.
          * Obtained by `ConsentGateRule` in tests; the adb receiver of a debuggable build uses the same class.
          */
         @JvmStatic
-        fun of(gate: ConsentGate): QaOperations {
+        public fun of(gate: ConsentGate): QaOperations {
             if (gate.isClosed) throw EngineClosedException("ConsentGate is closed")
             return QaOperations(gate.contextForSdk, gate)
         }

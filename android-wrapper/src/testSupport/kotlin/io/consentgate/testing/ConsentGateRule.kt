@@ -67,7 +67,7 @@ import java.util.concurrent.TimeUnit
  * policy is accepted, listeners are told of those clock moves too.
  */
 @OptIn(ConsentGateQaApi::class)
-class ConsentGateRule private constructor(
+public class ConsentGateRule private constructor(
     private val policyAsset: String?,
     private val policyJson: String?,
 ) : TestRule {
@@ -105,7 +105,7 @@ class ConsentGateRule private constructor(
     // ---- configuration (before the test starts) --------------------------------------------
 
     /** Each test starts with the clock frozen at [startMs] (UTC ms). Default: [DEFAULT_START_MS]. */
-    fun startingAt(startMs: Long): ConsentGateRule =
+    public fun startingAt(startMs: Long): ConsentGateRule =
         apply {
             checkNotRunning()
             this.startMs = startMs
@@ -116,7 +116,7 @@ class ConsentGateRule private constructor(
      * instrumentation (`InstrumentationRegistry`), i.e. the app under test, which Robolectric
      * provides too.
      */
-    fun inContext(context: Context): ConsentGateRule =
+    public fun inContext(context: Context): ConsentGateRule =
         apply {
             checkNotRunning()
             explicitContext = context
@@ -127,74 +127,74 @@ class ConsentGateRule private constructor(
     // ---- what the test uses -------------------------------------------------------------------
 
     /** This test's gate: the instance [ConsentGate.get] returns during the test. */
-    val gate: ConsentGate get() = running().gate
+    public val gate: ConsentGate get() = running().gate
 
     /** This test's journal folder (fresh and empty at the start, deleted after the test). */
-    val journalDir: File get() = running().journalDir
+    public val journalDir: File get() = running().journalDir
 
     /** The application context the gate was initialised with (a wrapper of the app's, see [revokedPermissions]). */
-    val context: Context get() = running().context
+    public val context: Context get() = running().context
 
     /**
      * The permissions the gate gave back to the OS during this test (`revokeSelfPermissionsOnKill`,
      * API 33+, after a withdrawal or erase), in order; collected here instead of reaching the OS.
      * Always empty below API 33, where an app cannot give a permission back.
      */
-    val revokedPermissions: List<String> get() = running().context.revoked.toList()
+    public val revokedPermissions: List<String> get() = running().context.revoked.toList()
 
     /** The consent clock of this test's gate: frozen, moved only by the test. */
-    val clock: Clock = Clock()
+    public val clock: Clock = Clock()
 
     /** QA `ACCEPT_POLICY`: the privacy policy of the gate's policy version is accepted. */
-    fun acceptPolicy() = running().qa.acceptPolicy()
+    public fun acceptPolicy(): Unit = running().qa.acceptPolicy()
 
     /** QA `GRANT`: consent to [purposeId] as currently worded, at [Clock.nowMs]. */
-    fun grant(purposeId: String) = running().qa.grant(purposeId)
+    public fun grant(purposeId: String): Unit = running().qa.grant(purposeId)
 
     /** As [grant], recorded at [atMs] (UTC ms); the clock keeps its time. */
-    fun grant(
+    public fun grant(
         purposeId: String,
         atMs: Long,
-    ) = at(atMs) { it.grant(purposeId) }
+    ): Unit = at(atMs) { it.grant(purposeId) }
 
     /** QA `DENY`: a refusal of [purposeId] at [Clock.nowMs]; its cooldown starts then. */
-    fun deny(purposeId: String) = running().qa.deny(purposeId)
+    public fun deny(purposeId: String): Unit = running().qa.deny(purposeId)
 
     /** As [deny], recorded at [atMs] (UTC ms): the cooldown runs from [atMs]. The clock keeps its time. */
-    fun deny(
+    public fun deny(
         purposeId: String,
         atMs: Long,
-    ) = at(atMs) { it.deny(purposeId) }
+    ): Unit = at(atMs) { it.deny(purposeId) }
 
     /** QA `WITHDRAW`: as [ConsentGate.withdraw], at [Clock.nowMs]; its cooldown starts then. */
-    fun withdraw(purposeId: String): Withdrawal = running().qa.withdraw(purposeId)
+    public fun withdraw(purposeId: String): Withdrawal = running().qa.withdraw(purposeId)
 
     /** As [withdraw], recorded at [atMs] (UTC ms). The clock keeps its time. */
-    fun withdraw(
+    public fun withdraw(
         purposeId: String,
         atMs: Long,
     ): Withdrawal = at(atMs) { it.withdraw(purposeId) }
 
     /** QA `AGE`: the user's age bracket (minors are blocked until [guardian] consent). */
-    fun setAge(age: AgeBracket) = running().qa.setAgeBracket(age)
+    public fun setAge(age: AgeBracket): Unit = running().qa.setAgeBracket(age)
 
     /** QA `GUARDIAN`: a guardian gave ([given] true) or withdrew consent (recorded with actor `guardian`). */
-    fun guardian(given: Boolean) = running().qa.setGuardianConsent(given)
+    public fun guardian(given: Boolean): Unit = running().qa.setGuardianConsent(given)
 
     /** QA `RESET`: account deletion ([ConsentGate.erase]): back to a first launch. */
-    fun reset() = running().qa.reset()
+    public fun reset(): Unit = running().qa.reset()
 
     /**
      * Every event of this test's journal, oldest first, as the core read it back from disk with
      * its checksums and hash chain checked (the proof export, which fails on a corrupt journal).
      */
-    fun journal(): List<JournalEvent> {
+    public fun journal(): List<JournalEvent> {
         val history = JSONObject(proof()).getJSONArray("history")
         return List(history.length()) { JournalEvent.fromJson(history.getJSONObject(it)) }
     }
 
     /** The proof-of-consent document ([ConsentGate.exportProof]), as QA `DUMP` writes it. */
-    fun proof(): String = running().gate.exportProof()
+    public fun proof(): String = running().gate.exportProof()
 
     private fun <T> at(
         atMs: Long,
@@ -211,21 +211,21 @@ class ConsentGateRule private constructor(
     }
 
     /** The consent clock of the running test (QA `SET_CLOCK`): frozen, it moves only when told. */
-    inner class Clock internal constructor() {
+    public inner class Clock internal constructor() {
         /** Now, as records, cooldowns and decisions see it (UTC ms). */
-        val nowMs: Long get() = running().qa.nowMs()
+        public val nowMs: Long get() = running().qa.nowMs()
 
         /** Sets the clock to [nowMs] (UTC ms); it stays there. */
-        fun set(nowMs: Long) = running().qa.setClockFixed(nowMs)
+        public fun set(nowMs: Long): Unit = running().qa.setClockFixed(nowMs)
 
         /** Moves the clock by [ms] (negative: back). */
-        fun advance(ms: Long) = running().qa.advanceClock(ms)
+        public fun advance(ms: Long): Unit = running().qa.advanceClock(ms)
 
         /** Moves the clock by [amount] [unit]s, e.g. `advance(49, TimeUnit.HOURS)`. */
-        fun advance(
+        public fun advance(
             amount: Long,
             unit: TimeUnit,
-        ) = advance(unit.toMillis(amount))
+        ): Unit = advance(unit.toMillis(amount))
 
         override fun toString(): String = current?.let { "ConsentGateRule.Clock(${it.qa.nowMs()})" } ?: "ConsentGateRule.Clock(not running)"
     }
@@ -301,20 +301,20 @@ class ConsentGateRule private constructor(
             )
         }
 
-    companion object {
+    public companion object {
         /** Where each test's clock starts by default: 2026-01-01T00:00:00Z. */
-        const val DEFAULT_START_MS: Long = 1_767_225_600_000L
+        public const val DEFAULT_START_MS: Long = 1_767_225_600_000L
 
         /** The folder under `noBackupFilesDir` that holds the tests' journal folders. */
-        const val TEST_DIR: String = "consentgate-test"
+        public const val TEST_DIR: String = "consentgate-test"
 
         /** A rule whose gates use the policy in the app's assets ([ConsentGate.DEFAULT_POLICY_ASSET] by default). */
         @JvmStatic
         @JvmOverloads
-        fun withPolicyAsset(asset: String = ConsentGate.DEFAULT_POLICY_ASSET): ConsentGateRule = ConsentGateRule(asset, null)
+        public fun withPolicyAsset(asset: String = ConsentGate.DEFAULT_POLICY_ASSET): ConsentGateRule = ConsentGateRule(asset, null)
 
         /** A rule whose gates use [policyJson] (schema 1), e.g. a test policy with a changed purpose. */
         @JvmStatic
-        fun withPolicyJson(policyJson: String): ConsentGateRule = ConsentGateRule(null, policyJson)
+        public fun withPolicyJson(policyJson: String): ConsentGateRule = ConsentGateRule(null, policyJson)
     }
 }

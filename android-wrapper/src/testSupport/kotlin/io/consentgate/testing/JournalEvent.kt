@@ -11,7 +11,7 @@ import org.json.JSONObject
  * values are the journal's (the same names `consentgate journal show` prints and the proof
  * document holds).
  */
-data class JournalEvent(
+public data class JournalEvent(
     /** Position in the journal, from 1. */
     val seq: Long,
     /** When it was recorded, by the engine clock (UTC ms). */
