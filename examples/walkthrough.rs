@@ -148,14 +148,16 @@ fn show_rationale(story: &mut Story, engine: &Engine, purpose: &str, locales: &[
         story.print(&format!("     | {locale:<6} {}", r.description))?;
         let perms: Vec<String> = r.permissions.iter().map(|p| format!("{} ({})", p.label, p.name)).collect();
         story.print(&format!("     |        {} {}", if zh { "使用权限:" } else { "uses:" }, perms.join(", ")))?;
-        let shared = if r.recipients.is_empty() {
+        let mut parties: Vec<String> = r.recipients.iter().map(|x| format!("{}: {}", x.name, x.data)).collect();
+        parties.extend(r.sdks.iter().map(|x| format!("{} ({}): {}", x.name, x.company, x.data)));
+        let shared = if parties.is_empty() {
             if zh {
                 "不与第三方共享".to_string()
             } else {
                 "nobody".to_string()
             }
         } else {
-            r.recipients.iter().map(|x| format!("{}: {}", x.name, x.data)).collect::<Vec<_>>().join("; ")
+            parties.join("; ")
         };
         story.print(&format!("     |        {} {shared}", if zh { "共享给:" } else { "shared with:" }))?;
     }

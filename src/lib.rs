@@ -3,7 +3,7 @@
 //! that does, and it holds no business logic.
 //!
 //! Layout: `permission` (Android permission facts and API-level rules), `policy` (the
-//! purposes file), `journal` (the durable record), `engine` (decisions and records),
+//! purposes file), `lists` (the compliance lists drawn from it), `journal` (the durable record), `engine` (decisions and records),
 //! `clock`, `error`.
 
 // The command line and its manifest lint (feature "cli": not in the Android library).
@@ -18,6 +18,7 @@ pub mod lint;
 // The JNI bridge (entry points for io.consentgate.internal.Native); no Rust API.
 mod jni;
 mod json_locate;
+pub mod lists;
 pub mod permission;
 pub mod policy;
 

@@ -171,7 +171,7 @@ fn cg103_normal_permission_in_a_purpose_keeps_its_own_code_and_line() {
     assert_eq!(
         run.stdout.lines().collect::<Vec<_>>(),
         vec![format!(
-            "{}:{line}: CG103: purpose \"dial_imported_numbers\" lists android.permission.INTERNET, which is not a runtime permission (granted at install time or through a special settings page): there is no runtime consent to ask for; remove it from the purpose",
+            "{}:{line}: CG103: purpose \"dial_imported_numbers\" lists android.permission.INTERNET, which is not a runtime permission (granted at install time): there is no runtime consent to ask for; remove it from the purpose",
             p.display()
         )],
         "the core's own rejection of the same entry is not repeated as CG100"
@@ -809,4 +809,100 @@ fn export_with_a_bad_policy_exits_2() {
     ]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("the policy file /nonexistent.json does not exist"), "{}", run.stderr);
+}
+
+// ---- lists ----------------------------------------------------------------------------
+
+fn lists(extra: &[&str]) -> Run {
+    let policy = format!("{}/examples/phone-backup/policy.json", env!("CARGO_MANIFEST_DIR"));
+    let mut args = vec!["lists", "--policy", policy.as_str()];
+    args.extend_from_slice(extra);
+    cg(&args)
+}
+
+#[test]
+fn lists_markdown_has_both_lists_in_every_locale_of_the_policy() {
+    let run = lists(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = run.stdout;
+    let zh = md.find("## 个人信息收集清单 (zh-CN)").expect("the zh-CN collection list first");
+    let en = md.find("## Personal information we collect (en)").expect("then English");
+    assert!(zh < en);
+    assert!(md.contains("## 第三方信息共享清单 (zh-CN)"), "{md}");
+    // The SDK row: name, company, information, purpose, when, link.
+    assert!(
+        md.contains("| 高德地图定位 SDK | 高德软件有限公司 | GPS 信息（精确或大致位置） | 当您使用地理位置相关服务时"),
+        "{md}"
+    );
+    assert!(md.contains("| 使用地理位置相关服务时 | https://lbs.amap.com/pages/privacy/ |"), "{md}");
+    // A consent-only purpose: its data, no permission.
+    assert!(md.contains("| 手机号码（个人敏感信息） | 使用“一键登录”时"), "{md}");
+    assert!(md.contains("| 使用“一键登录”时 | 无 |"), "{md}");
+    // A permission in words and by name.
+    assert!(md.contains("拍摄照片和视频 (android.permission.CAMERA)"), "{md}");
+    assert!(run.stderr.contains("2 locale(s)"), "{}", run.stderr);
+}
+
+#[test]
+fn lists_json_for_tools() {
+    let run = lists(&["--format", "json", "--locale", "en-GB"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["format"], "consentgate-lists");
+    assert_eq!(doc["lists"].as_array().unwrap().len(), 1);
+    let l = &doc["lists"][0];
+    assert_eq!(l["locale"], "en-GB");
+    let sdk = l["sharing"].as_array().unwrap().iter().find(|r| r["kind"] == "sdk").unwrap();
+    assert_eq!(sdk["recipient"], "Amap Location SDK", "English texts for en-GB");
+    assert_eq!(sdk["company"], "AutoNavi Software Co., Ltd.");
+    assert_eq!(sdk["purpose_id"], "location_service");
+    let marketing = l["sharing"].as_array().unwrap().iter().find(|r| r["kind"] == "recipient").unwrap();
+    assert_eq!(marketing["information"], "name, postal address, contact details, bank account");
+    assert_eq!(marketing["link"], serde_json::Value::Null);
+    let rows = l["collection"].as_array().unwrap();
+    assert_eq!(rows.len(), 13, "one row per purpose");
+    let login = rows.iter().find(|r| r["purpose_id"] == "one_key_login").unwrap();
+    assert_eq!(login["permissions"], serde_json::json!([]));
+}
+
+#[test]
+fn lists_html_is_a_standalone_escaped_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = read(&format!("{}/examples/phone-backup/policy.json", env!("CARGO_MANIFEST_DIR")))
+        .replace("导出任务Excel数据报表", "导出 <b>Excel</b> & \\\"报表\\\"");
+    let policy = dir.path().join("policy.json");
+    std::fs::write(&policy, src).unwrap();
+    let run = cg(&[std::ffi::OsStr::new("lists"), "--policy".as_ref(), policy.as_os_str(), "--format=html".as_ref()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = run.stdout;
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"), "{html:.200}");
+    assert!(html.contains("<meta charset=\"utf-8\">"));
+    assert!(
+        html.contains("<h2>第三方信息共享清单</h2>")
+            && html.contains("<h2>Personal information shared with third parties</h2>")
+    );
+    assert!(html.contains("<td>导出 &lt;b&gt;Excel&lt;/b&gt; &amp; &quot;报表&quot;</td>"), "escaped");
+    assert!(html.contains("<a href=\"https://lbs.amap.com/pages/privacy/\">"));
+    assert!(html.trim_end().ends_with("</html>"));
+}
+
+#[test]
+fn lists_errors_exit_2() {
+    assert_eq!(cg(&["lists"]).code, 2);
+    let run = lists(&["--format", "pdf"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--format expects md, html or json (got 'pdf')"), "{}", run.stderr);
+    let run = lists(&["--locale", "zh_CN"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--locale expects a language tag"), "{}", run.stderr);
+    let run = cg(&["lists", "--policy", "/nonexistent/policy.json"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("does not exist"), "{}", run.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\n  \"schema\": 2,\n  \"purposes\": []\n}").unwrap();
+    let run = cg(&[std::ffi::OsStr::new("lists"), "--policy".as_ref(), bad.as_os_str()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("bad.json:3: $.purposes: declare at least one purpose"), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
 }

@@ -161,13 +161,17 @@ fn withdrawal_stops_future_use_and_keeps_history() {
 }
 
 /// Location goes to the map provider only while the location feature is used: the
-/// recipient is shown, and the point-of-use check is false once withdrawn.
+/// Amap SDK (3.1.2c) is shown with its company and link, and the point-of-use check is false
+/// once withdrawn.
 #[test]
 fn location_is_shared_only_with_consent_and_the_recipient_is_shown() {
     let (_d, _c, mut e) = app();
     e.accept_policy(&user(Surface::App)).unwrap();
     let r = e.rationale("location_service", "zh-CN").unwrap();
-    assert!(r.recipients.iter().any(|x| x.name.contains("高德")), "{:?}", r.recipients);
+    let amap = r.sdks.iter().find(|x| x.name.contains("高德")).unwrap_or_else(|| panic!("{:?}", r.sdks));
+    assert_eq!(amap.company, "高德软件有限公司");
+    assert!(amap.privacy_url.starts_with("https://"), "{}", amap.privacy_url);
+    assert_eq!(e.rationale("location_service", "en").unwrap().sdks[0].company, "AutoNavi Software Co., Ltd.");
     e.grant("location_service", &user(Surface::RationaleDialog)).unwrap();
     assert!(e.decide("location_service", Source::Feature).unwrap().is_allowed());
     e.withdraw("location_service", &user(Surface::SettingsScreen)).unwrap();
@@ -214,4 +218,32 @@ fn account_deletion_erases_everything() {
         Decision::Blocked { reason: BlockReason::PolicyNotAccepted }
     );
     assert_eq!(e.export_proof().unwrap()["history"].as_array().unwrap().len(), 0);
+}
+
+/// 1.1.1f one-key login, 1.1.2 identity verification, 3.1.5 marketing: consent with no
+/// Android permission. Nothing to ask the OS; allowed is the consent alone.
+#[test]
+fn consent_only_purposes_need_consent_and_nothing_else() {
+    let (_d, _c, mut e) = app();
+    for id in ["one_key_login", "id_verification", "marketing_campaigns"] {
+        assert_eq!(
+            e.decide(id, Source::Feature).unwrap(),
+            Decision::Blocked { reason: BlockReason::PolicyNotAccepted }
+        );
+    }
+    e.accept_policy(&user(Surface::App)).unwrap();
+    let login = e.policy().index_of("one_key_login").unwrap();
+    assert!(e.request_plan("one_key_login", 35, &[]).unwrap().is_empty(), "no OS step");
+    assert!(e.os_grants_satisfy(login, 35, &[]), "no grant needed");
+    assert!(!e.decide("one_key_login", Source::Feature).unwrap().is_allowed(), "but consent is");
+    e.grant("one_key_login", &user(Surface::RationaleDialog)).unwrap();
+    assert!(e.decide("one_key_login", Source::Feature).unwrap().is_allowed());
+    e.deny("marketing_campaigns", &user(Surface::RationaleDialog)).unwrap();
+    assert!(matches!(
+        e.decide("marketing_campaigns", Source::Feature).unwrap(),
+        Decision::Blocked { reason: BlockReason::Cooldown { .. } }
+    ));
+    let r = e.rationale("marketing_campaigns", "zh-CN").unwrap();
+    assert_eq!(r.recipients[0].data, "姓名、通信地址、联系方式、银行帐号", "recipient data in Chinese");
+    assert!(r.permissions.is_empty());
 }

@@ -32,7 +32,7 @@ fn walkthrough_runs_end_to_end_and_leaves_a_verifiable_journal_and_proof() {
         "needs consent (may ask again)",
         "needs consent (the purpose changed since the user agreed)",
         "blocked: a guardian must agree first",
-        "shared with: Amap (高德地图)",
+        "shared with: Amap Location SDK (AutoNavi Software Co., Ltd.): GPS location",
         "to revoke: android.permission.READ_CONTACTS",
         "10. Verifying the journal",
         "journal show",

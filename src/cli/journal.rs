@@ -12,7 +12,6 @@ use crate::engine::state::ConsentState;
 use crate::engine::views::{history_document, proof_document};
 use crate::journal::record::{Event, Record};
 use crate::journal::scan::scan;
-use crate::policy::Policy;
 
 /// A journal's verified records and what follows them.
 struct Verified {
@@ -274,29 +273,10 @@ pub(super) fn export(path: &Path, policy_path: Option<&Path>) -> Output {
     const COMMAND: &str = "consentgate journal export";
     let policy = match policy_path {
         None => None,
-        Some(p) => {
-            let text = match super::read_text(p, "policy") {
-                Ok(t) => t,
-                Err(message) => return Output::error(EXIT_USAGE, format!("{COMMAND}: {message}")),
-            };
-            match Policy::parse(&text) {
-                Ok(policy) => Some(policy),
-                Err(e) => {
-                    let mut out =
-                        Output::error(EXIT_USAGE, format!("{COMMAND}: the policy {} is not valid:", p.display()));
-                    for issue in &e.issues {
-                        out.err_line(format!(
-                            "{}:{}: {}: {}",
-                            p.display(),
-                            issue.line.unwrap_or(1),
-                            issue.path,
-                            issue.message
-                        ));
-                    }
-                    return out;
-                }
-            }
-        }
+        Some(p) => match super::load_policy(p, COMMAND) {
+            Ok(policy) => Some(policy),
+            Err(out) => return out,
+        },
     };
     let verdict = match load(path, COMMAND) {
         Ok(v) => v,

@@ -7,6 +7,7 @@
 //! XML/JSON; 3 journal corrupt or tampered.
 
 mod journal;
+mod lists;
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -50,13 +51,14 @@ const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 const HELP: &str = "\
 consentgate: check an Android app's permission manifest against its ConsentGate policy,
-and read the consent journal pulled from a device.
+read the consent journal pulled from a device, and write the policy's compliance lists.
 
 Usage:
   consentgate lint --manifest FILE --policy FILE [--target-sdk N]
   consentgate journal show FILE
   consentgate journal verify FILE
   consentgate journal export FILE [--policy FILE]
+  consentgate lists --policy FILE [--locale TAG] [--format md|html|json]
   consentgate --help | --version
 
 Run 'consentgate COMMAND --help' for one command.
@@ -74,7 +76,7 @@ Usage:
 
 Options:
   --manifest FILE   the app's AndroidManifest.xml (the source manifest)
-  --policy FILE     the policy file the app ships (policy.json, schema 1)
+  --policy FILE     the policy file the app ships (policy.json, schema 1 or 2)
   --target-sdk N    the API level the app targets; default: the manifest's
                     <uses-sdk android:targetSdkVersion>, else 35
   -h, --help        this help
@@ -87,11 +89,15 @@ Codes:
   CG100  the policy file fails validation (JSON path and line in the message)
   CG101  a runtime permission in the manifest that no purpose declares
   CG102  a purpose permission the manifest does not request
-  CG103  a purpose lists a normal (install-time) or special permission
+  CG103  a purpose lists a normal (install-time) permission
   CG104  READ_EXTERNAL_STORAGE requested on API 33+ while targeting 33+, and the
          purpose has no READ_MEDIA_* permission
   CG105  ACCESS_BACKGROUND_LOCATION without ACCESS_COARSE/FINE_LOCATION
   CG106  a manifest entry the lint cannot read (no android:name, SDK level not a number)
+  CG107  a special permission (settings page) in the manifest that no purpose declares
+         (schema 2)
+  CG108  an SDK serves a purpose the policy does not declare (schema 2)
+  CG109  an SDK lists no code packages: a build-time scan cannot attribute its calls
 
 Exit: 0 clean; 1 problems found; 2 usage error, or an input missing, unreadable,
 or not XML/JSON.
@@ -154,6 +160,27 @@ the folded state and the chain head. A corrupt journal is not exported.
 
 Exit: 0 exported; 1 exported, but the last line was a torn write (left out);
 2 usage error, or a file missing, unreadable or invalid; 3 journal corrupt or tampered.
+";
+
+const LISTS_HELP: &str = "\
+consentgate lists: write the personal-information collection list (个人信息收集清单)
+and the third-party sharing list (第三方信息共享清单) of a policy file.
+
+Usage:
+  consentgate lists --policy FILE [--locale TAG] [--format md|html|json]
+
+Options:
+  --policy FILE     the policy file the app ships (policy.json, schema 1 or 2)
+  --locale TAG      one language (zh-CN, en, ...); default: every locale the policy's
+                    descriptions are written in, the default locale first
+  --format F        md (Markdown, the default), html (a standalone page) or json (for tools)
+  -h, --help        this help
+
+Collection list: information, purpose, when it is collected, permission. Sharing list:
+recipient or SDK, company, information shared, purpose, when, link to its rules. Texts
+fall back like the app's screens: the exact locale, the same language, the default locale.
+
+Exit: 0 written; 2 usage error, or the policy missing, unreadable or invalid.
 ";
 
 /// A usage error: message, and which help to point at.
@@ -251,7 +278,7 @@ fn help(text: &str) -> Output {
 fn dispatch(args: &mut Args) -> Result<Output, Usage> {
     const ME: &str = "consentgate";
     match args.next(ME)? {
-        None => Err(usage(ME, "no command given (lint, journal)")),
+        None => Err(usage(ME, "no command given (lint, journal, lists)")),
         Some(Arg::Short('h')) => Ok(help(HELP)),
         Some(Arg::Long(name, None)) if name == "--help" => Ok(help(HELP)),
         Some(Arg::Short('V')) => Ok(help(&format!("consentgate {VERSION}\n"))),
@@ -261,8 +288,9 @@ fn dispatch(args: &mut Args) -> Result<Output, Usage> {
         Some(Arg::Positional(cmd)) => match cmd.to_str() {
             Some("lint") => lint_command(args),
             Some("journal") => journal_command(args),
+            Some("lists") => lists_command(args),
             Some("help") => Ok(help(HELP)),
-            _ => Err(usage(ME, format!("unknown command '{}' (expected lint or journal)", show(&cmd)))),
+            _ => Err(usage(ME, format!("unknown command '{}' (expected lint, journal or lists)", show(&cmd)))),
         },
     }
 }
@@ -372,6 +400,47 @@ fn plural(n: usize, noun: &str) -> String {
     }
 }
 
+fn lists_command(args: &mut Args) -> Result<Output, Usage> {
+    const ME: &str = "consentgate lists";
+    let (mut policy, mut locale, mut format) = (None, None::<String>, None);
+    while let Some(arg) = args.next(ME)? {
+        match arg {
+            Arg::Short('h') => return Ok(help(LISTS_HELP)),
+            Arg::Long(name, inline) => match name.as_str() {
+                "--help" => return Ok(help(LISTS_HELP)),
+                "--policy" => {
+                    let v = args.value(ME, &name, inline)?;
+                    set_once(&mut policy, v, ME, &name)?;
+                }
+                "--locale" => {
+                    let v = show(&args.value(ME, &name, inline)?);
+                    if locale.replace(v.clone()).is_some() {
+                        return Err(usage(ME, "--locale given twice"));
+                    }
+                    lists::check_locale(&v).map_err(|m| usage(ME, m))?;
+                }
+                "--format" => {
+                    let v = show(&args.value(ME, &name, inline)?);
+                    let f = lists::Format::parse(&v)
+                        .ok_or_else(|| usage(ME, format!("--format expects md, html or json (got '{v}')")))?;
+                    if format.replace(f).is_some() {
+                        return Err(usage(ME, "--format given twice"));
+                    }
+                }
+                _ => return Err(usage(ME, format!("unknown option '{name}'"))),
+            },
+            Arg::Short(c) => return Err(usage(ME, format!("unknown option '-{c}'"))),
+            Arg::Positional(p) => {
+                return Err(usage(ME, format!("unexpected argument '{}' (use --policy FILE)", show(&p))))
+            }
+        }
+    }
+    let Some(policy) = policy else {
+        return Err(usage(ME, "needs --policy FILE"));
+    };
+    Ok(lists::run(&policy, locale.as_deref(), format.unwrap_or(lists::Format::Markdown)))
+}
+
 fn journal_command(args: &mut Args) -> Result<Output, Usage> {
     const ME: &str = "consentgate journal";
     let sub = match args.next(ME)? {
@@ -437,6 +506,19 @@ fn read_text(path: &Path, what: &str) -> Result<String, String> {
             path.display(),
             e.utf8_error().valid_up_to()
         )
+    })
+}
+
+/// Reads and validates a policy file, or the exit-2 output naming every issue with its line.
+fn load_policy(path: &Path, command: &str) -> Result<crate::policy::Policy, Output> {
+    let text =
+        read_text(path, "policy").map_err(|message| Output::error(EXIT_USAGE, format!("{command}: {message}")))?;
+    crate::policy::Policy::parse(&text).map_err(|e| {
+        let mut out = Output::error(EXIT_USAGE, format!("{command}: the policy {} is not valid:", path.display()));
+        for issue in &e.issues {
+            out.err_line(format!("{}:{}: {}: {}", path.display(), issue.line.unwrap_or(1), issue.path, issue.message));
+        }
+        out
     })
 }
 

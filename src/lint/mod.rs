@@ -29,10 +29,16 @@ pub enum Code {
     BackgroundLocationWithoutForeground = 105,
     /// A manifest entry the lint cannot read (no `android:name`, a non-numeric SDK level).
     ManifestEntryUnreadable = 106,
+    /// Schema 2: a special permission in the manifest that no purpose declares.
+    SpecialPermissionWithoutPurpose = 107,
+    /// Schema 2: an SDK serves a purpose the policy does not declare.
+    SdkServesUndeclaredPurpose = 108,
+    /// Schema 2: an SDK lists no code packages, so a build-time scan cannot attribute its calls.
+    SdkWithoutPackages = 109,
 }
 
 impl Code {
-    pub const ALL: [Code; 7] = [
+    pub const ALL: [Code; 10] = [
         Code::PolicyInvalid,
         Code::ManifestPermissionWithoutPurpose,
         Code::PurposePermissionNotInManifest,
@@ -40,6 +46,9 @@ impl Code {
         Code::StorageReadWithoutMediaPermissions,
         Code::BackgroundLocationWithoutForeground,
         Code::ManifestEntryUnreadable,
+        Code::SpecialPermissionWithoutPurpose,
+        Code::SdkServesUndeclaredPurpose,
+        Code::SdkWithoutPackages,
     ];
 
     /// A one-line summary, as in docs/cli.md.
@@ -48,7 +57,7 @@ impl Code {
             Code::PolicyInvalid => "the policy file fails validation (JSON path and line in the message)",
             Code::ManifestPermissionWithoutPurpose => "a runtime permission in the manifest that no purpose declares",
             Code::PurposePermissionNotInManifest => "a purpose permission the manifest does not request",
-            Code::PurposeListsNonRuntimePermission => "a purpose lists a normal (install-time) or special permission",
+            Code::PurposeListsNonRuntimePermission => "a purpose lists a normal (install-time) permission",
             Code::StorageReadWithoutMediaPermissions => {
                 "READ_EXTERNAL_STORAGE requested on API 33+ while targeting 33+, and the purpose has no READ_MEDIA_*"
             }
@@ -58,6 +67,11 @@ impl Code {
             Code::ManifestEntryUnreadable => {
                 "a manifest entry the lint cannot read (no android:name, SDK level not a number)"
             }
+            Code::SpecialPermissionWithoutPurpose => {
+                "a special permission (settings page) in the manifest that no purpose declares (schema 2)"
+            }
+            Code::SdkServesUndeclaredPurpose => "an SDK serves a purpose the policy does not declare (schema 2)",
+            Code::SdkWithoutPackages => "an SDK lists no code packages: a build-time scan cannot attribute its calls",
         }
     }
 }

@@ -42,10 +42,44 @@ pub struct ListedPurpose {
     pub permissions: Vec<ListedPermission>,
 }
 
+impl ListedSdk {
+    fn read(sdk: &Value, i: usize) -> ListedSdk {
+        let path = format!("$.sdks[{i}]");
+        let label = match sdk.get("id").and_then(Value::as_str) {
+            Some(id) if !id.is_empty() => id.to_string(),
+            _ => format!("sdks[{i}]"),
+        };
+        let purposes = sdk
+            .get("purposes")
+            .and_then(Value::as_array)
+            .map(|ids| {
+                ids.iter()
+                    .enumerate()
+                    .filter_map(|(j, id)| id.as_str().map(|id| (id.to_string(), format!("{path}.purposes[{j}]"))))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let has_packages = sdk.get("packages").and_then(Value::as_array).is_some_and(|p| !p.is_empty());
+        ListedSdk { label, path, purposes, has_packages }
+    }
+}
+
 impl ListedPurpose {
     fn lists(&self, name: &str) -> bool {
         self.permissions.iter().any(|p| p.name == name)
     }
+}
+
+/// An SDK as written (schema 2).
+#[derive(Debug, Clone)]
+pub struct ListedSdk {
+    /// The id, or `sdks[i]` when it has none.
+    pub label: String,
+    /// JSON path of the SDK.
+    pub path: String,
+    /// Purpose ids it serves, with their JSON paths.
+    pub purposes: Vec<(String, String)>,
+    pub has_packages: bool,
 }
 
 /// The purposes' permission lists, read leniently from the policy JSON.
@@ -54,13 +88,22 @@ pub struct PolicyPermissions {
     /// False when there is no readable `purposes` array: cross-checks are skipped
     /// (CG100 already says what is wrong).
     pub readable: bool,
+    /// 2 when the file says so, else 1: permissions newer than the schema are left to CG100,
+    /// so a schema-1 project gets the findings it always got.
+    pub schema: u32,
     pub purposes: Vec<ListedPurpose>,
+    pub sdks: Vec<ListedSdk>,
 }
 
 impl PolicyPermissions {
     pub fn read(value: &Value) -> PolicyPermissions {
+        let schema = if value.get("schema").and_then(Value::as_u64) == Some(2) { 2 } else { 1 };
         let Some(items) = value.get("purposes").and_then(Value::as_array) else {
-            return PolicyPermissions::default();
+            return PolicyPermissions { schema, ..PolicyPermissions::default() };
+        };
+        let sdks = match value.get("sdks").and_then(Value::as_array) {
+            Some(sdks) if schema >= 2 => sdks.iter().enumerate().map(|(i, sdk)| ListedSdk::read(sdk, i)).collect(),
+            _ => Vec::new(),
         };
         let purposes = items
             .iter()
@@ -90,7 +133,16 @@ impl PolicyPermissions {
                 ListedPurpose { label, path, permissions }
             })
             .collect();
-        PolicyPermissions { readable: true, purposes }
+        PolicyPermissions { readable: true, schema, purposes, sdks }
+    }
+
+    /// A permission this SDK governs for a policy of this schema.
+    fn governed(&self, name: &str) -> Option<Permission> {
+        Permission::parse(name).ok().filter(|p| p.since_schema() <= self.schema)
+    }
+
+    fn declares_purpose(&self, id: &str) -> bool {
+        self.purposes.iter().any(|p| p.label == id)
     }
 
     fn declares(&self, name: &str) -> bool {
@@ -141,7 +193,7 @@ pub fn check(manifest: &Manifest, policy: &PolicyPermissions, policy_source: &st
                     &listed.path,
                     Code::PurposeListsNonRuntimePermission,
                     format!(
-                        "purpose \"{}\" lists {}, which is not a runtime permission (granted at install time or through a special settings page): there is no runtime consent to ask for; remove it from the purpose",
+                        "purpose \"{}\" lists {}, which is not a runtime permission (granted at install time): there is no runtime consent to ask for; remove it from the purpose",
                         purpose.label, listed.name
                     ),
                 );
@@ -157,6 +209,35 @@ pub fn check(manifest: &Manifest, policy: &PolicyPermissions, policy_source: &st
                 format!(
                     "purpose \"{}\" declares ACCESS_BACKGROUND_LOCATION without ACCESS_COARSE_LOCATION or ACCESS_FINE_LOCATION: background location is only granted after foreground location; add the foreground permission to the purpose",
                     purpose.label
+                ),
+            );
+        }
+    }
+
+    // CG108 (an SDK's purposes exist; reported once, not again as CG100) and CG109.
+    for sdk in &policy.sdks {
+        for (id, path) in &sdk.purposes {
+            if policy.readable && !policy.declares_purpose(id) {
+                own_code.insert(path.clone());
+                policy_finding(
+                    &mut out,
+                    path,
+                    Code::SdkServesUndeclaredPurpose,
+                    format!(
+                        "SDK \"{}\" serves purpose \"{id}\", which the policy does not declare: its start code would never run; declare the purpose or fix the id",
+                        sdk.label
+                    ),
+                );
+            }
+        }
+        if !sdk.has_packages {
+            policy_finding(
+                &mut out,
+                &sdk.path,
+                Code::SdkWithoutPackages,
+                format!(
+                    "SDK \"{}\" lists no \"packages\" (e.g. [\"com.amap.api\"]): a build-time scan cannot tell its calls from the app's",
+                    sdk.label
                 ),
             );
         }
@@ -187,12 +268,28 @@ pub fn check(manifest: &Manifest, policy: &PolicyPermissions, policy_source: &st
     let governed: Vec<Governed> = manifest
         .permissions
         .iter()
-        .filter_map(|e| Permission::parse(&e.name).ok().map(|p| (e, p, runtime_range(e, p, min_sdk))))
+        .filter_map(|e| policy.governed(&e.name).map(|p| (e, p, runtime_range(e, p, min_sdk))))
         .collect();
 
+    // CG107
+    for &(entry, perm, range) in &governed {
+        if perm.is_special() && range.is_some() && !policy.declares(&entry.name) {
+            manifest_finding(
+                &mut out,
+                entry.line,
+                Code::SpecialPermissionWithoutPurpose,
+                format!(
+                    "{}{} is a special permission (the user grants it on a settings page), but no purpose declares it: add it to the purpose that uses it, so the user agrees before being sent to that page, or remove it from the manifest",
+                    entry.name,
+                    up_to(entry)
+                ),
+            );
+        }
+    }
+
     // CG101
-    for &(entry, _, range) in &governed {
-        if range.is_some() && !policy.declares(&entry.name) {
+    for &(entry, perm, range) in &governed {
+        if !perm.is_special() && range.is_some() && !policy.declares(&entry.name) {
             manifest_finding(
                 &mut out,
                 entry.line,
@@ -209,7 +306,7 @@ pub fn check(manifest: &Manifest, policy: &PolicyPermissions, policy_source: &st
     // CG102
     for purpose in &policy.purposes {
         for listed in &purpose.permissions {
-            let Ok(perm) = Permission::parse(&listed.name) else { continue };
+            let Some(perm) = policy.governed(&listed.name) else { continue };
             let entries: Vec<_> = governed.iter().filter(|(e, _, _)| e.name == listed.name).collect();
             if entries.is_empty() {
                 policy_finding(
@@ -497,5 +594,77 @@ mod tests {
         assert_eq!(err.issues[0].path, "$.purposes[0].permissions[0]");
         let err = crate::policy::Policy::parse(&policy(&[&["ACCESS_BACKGROUND_LOCATION"]])).unwrap_err();
         assert_eq!(err.issues[0].path, "$.purposes[0].permissions");
+    }
+
+    /// `policy()` as schema 2, with `sdks` (a JSON array) after the purposes.
+    fn policy2(purposes: &[&[&str]], sdks: &str) -> String {
+        let p = policy(purposes).replacen("\"schema\": 1", "\"schema\": 2", 1);
+        let end = p.rfind('}').unwrap();
+        format!("{},\n\"sdks\": {sdks}\n}}\n", p[..end].trim_end())
+    }
+
+    #[test]
+    fn schema_1_policies_get_the_findings_they_always_got() {
+        // POST_NOTIFICATIONS and BODY_SENSORS were outside the gate for schema 1: no CG101.
+        let m = manifest(&[perm("CAMERA"), perm("POST_NOTIFICATIONS"), perm("MANAGE_EXTERNAL_STORAGE")].join("\n"));
+        assert_eq!(run(&m, &policy(&[&["CAMERA"]]), None), vec![]);
+        // Schema 2 governs them: the runtime one is CG101, the special one CG107.
+        let f = run(&m, &policy2(&[&["CAMERA"]], "[]"), None);
+        assert_eq!(
+            codes(&f),
+            vec![
+                (File::Manifest, 4, Code::ManifestPermissionWithoutPurpose),
+                (File::Manifest, 5, Code::SpecialPermissionWithoutPurpose)
+            ]
+        );
+        assert!(f[1].message.contains("MANAGE_EXTERNAL_STORAGE is a special permission"), "{}", f[1].message);
+    }
+
+    #[test]
+    fn access_media_location_is_a_runtime_permission_from_29() {
+        let m = manifest(&[perm("READ_MEDIA_IMAGES"), perm("ACCESS_MEDIA_LOCATION")].join("\n"));
+        let p = policy2(&[&["READ_MEDIA_IMAGES", "ACCESS_MEDIA_LOCATION"]], "[]");
+        assert_eq!(run(&m, &p, None), vec![], "not CG103 any more");
+        let f = run(&m, &policy2(&[&["READ_MEDIA_IMAGES"]], "[]"), None);
+        assert_eq!(codes(&f), vec![(File::Manifest, 4, Code::ManifestPermissionWithoutPurpose)]);
+    }
+
+    #[test]
+    fn cg107_special_permission_in_the_manifest_without_a_purpose() {
+        let m = manifest(&[perm("CAMERA"), perm("SYSTEM_ALERT_WINDOW")].join("\n"));
+        assert_eq!(
+            codes(&run(&m, &policy2(&[&["CAMERA"]], "[]"), None)),
+            vec![(File::Manifest, 4, Code::SpecialPermissionWithoutPurpose)]
+        );
+        assert_eq!(run(&m, &policy2(&[&["CAMERA"], &["SYSTEM_ALERT_WINDOW"]], "[]"), None), vec![]);
+        // A special permission a purpose declares must be in the manifest (CG102), like any other.
+        let f = run(&manifest(&perm("CAMERA")), &policy2(&[&["CAMERA", "WRITE_SETTINGS"]], "[]"), None);
+        assert_eq!(f.iter().map(|f| f.code).collect::<Vec<_>>(), vec![Code::PurposePermissionNotInManifest]);
+    }
+
+    #[test]
+    fn a_consent_only_purpose_needs_no_manifest_entry() {
+        let m = manifest(&perm("CAMERA"));
+        assert_eq!(run(&m, &policy2(&[&["CAMERA"], &[]], "[]"), None), vec![]);
+    }
+
+    #[test]
+    fn cg108_sdk_serving_an_undeclared_purpose_and_cg109_without_packages() {
+        let m = manifest(&perm("CAMERA"));
+        let sdk = r#"[{ "id": "amap", "name": "Amap", "company": "AutoNavi", "data": "location",
+  "purposes": ["p0", "nearby"], "privacy_url": "https://lbs.amap.com/privacy" }]"#;
+        let p = policy2(&[&["CAMERA"]], sdk);
+        let f = run(&m, &p, None);
+        assert_eq!(
+            codes(&f),
+            vec![(File::Policy, 14, Code::SdkWithoutPackages), (File::Policy, 15, Code::SdkServesUndeclaredPurpose)],
+            "{f:#?}"
+        );
+        assert!(f[1].message.contains("\"nearby\""), "{}", f[1].message);
+        let fixed = p.replace(", \"nearby\"]", "]").replace(
+            "\"https://lbs.amap.com/privacy\"",
+            "\"https://lbs.amap.com/privacy\", \"packages\": [\"com.amap.api\"]",
+        );
+        assert_eq!(run(&m, &fixed, None), vec![]);
     }
 }

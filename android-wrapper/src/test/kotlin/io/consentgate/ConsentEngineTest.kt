@@ -50,7 +50,7 @@ class ConsentEngineTest {
     fun theSeedExamplePolicyOpens() {
         ConsentEngine.open(Fixtures.phoneBackupPolicy(), dir()).use { e ->
             assertEquals("2021-11-17", e.policyVersion)
-            assertEquals(10, e.purposeIds.size)
+            assertEquals(13, e.purposeIds.size)
             assertEquals(Decision.Blocked(BlockReason.POLICY_NOT_ACCEPTED, 0), e.decide("feedback_photo"))
         }
     }
