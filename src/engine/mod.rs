@@ -4,10 +4,11 @@
 
 pub mod decision;
 pub mod shared;
+pub mod snapshots;
 pub mod state;
 pub mod views;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::clock::Clock;
@@ -54,9 +55,38 @@ impl Context {
 enum Health {
     Ok,
     /// Corrupt: sticky until another process changes the folder or the app recovers.
-    Corrupt(String),
+    Corrupt(Problem),
     /// Could not be read: retried at every decision.
-    Unreadable(String),
+    Unreadable(Problem),
+}
+
+/// What is wrong with the journal: the file and the message, and both as one sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Problem {
+    path: PathBuf,
+    message: String,
+    shown: String,
+}
+
+impl Problem {
+    fn of(e: &CoreError, journal: &Path) -> Problem {
+        let (path, message) = match e {
+            CoreError::Storage { path, message } => (path.clone(), message.clone()),
+            CoreError::Corrupt { path, line, reason } => (path.clone(), format!("corrupt at line {line}: {reason}")),
+            other => (journal.to_path_buf(), other.to_string()),
+        };
+        Problem { path, message, shown: e.to_string() }
+    }
+
+    fn not_read_yet(journal: &Path) -> Problem {
+        let message = "not read yet".to_string();
+        Problem { path: journal.to_path_buf(), shown: message.clone(), message }
+    }
+
+    /// The error a write or an export meets while the journal cannot be trusted.
+    fn error(&self) -> CoreError {
+        CoreError::Storage { path: self.path.clone(), message: self.message.clone() }
+    }
 }
 
 pub struct Engine {
@@ -115,11 +145,12 @@ impl Engine {
     /// created or locked; a corrupt or unreadable journal opens in the fail-closed state.
     pub fn open(policy: Policy, dir: &Path, clock: Arc<dyn Clock>, options: JournalOptions) -> Result<Engine> {
         let journal = Journal::open(dir, options)?;
+        let health = Health::Unreadable(Problem::not_read_yet(journal.path()));
         let mut engine = Engine {
             policy,
             journal,
             state: ConsentState::default(),
-            health: Health::Unreadable("not read yet".into()),
+            health,
             clock,
             seen_generation: 0,
             unsaved_refusals: Vec::new(),
@@ -145,7 +176,16 @@ impl Engine {
     pub fn storage_problem(&self) -> Option<&str> {
         match &self.health {
             Health::Ok => None,
-            Health::Corrupt(m) | Health::Unreadable(m) => Some(m),
+            Health::Corrupt(p) | Health::Unreadable(p) => Some(&p.shown),
+        }
+    }
+
+    /// The storage error to refuse a write or an export with, if the journal cannot be
+    /// trusted right now.
+    pub(crate) fn problem_error(&self) -> Option<CoreError> {
+        match &self.health {
+            Health::Ok => None,
+            Health::Corrupt(p) | Health::Unreadable(p) => Some(p.error()),
         }
     }
 
@@ -155,7 +195,12 @@ impl Engine {
 
     /// Catches up with the journal if anyone wrote since the last read.
     pub fn sync(&mut self) {
-        let generation = self.journal.generation().load();
+        // A replaced or truncated counter file would hide other processes' writes.
+        if let Err(e) = self.journal.check_counter() {
+            self.fail(&e);
+            return;
+        }
+        let generation = self.journal.generation().load_seen();
         let unchanged = generation == self.seen_generation;
         match self.health {
             Health::Ok | Health::Corrupt(_) if unchanged => return,
@@ -175,9 +220,10 @@ impl Engine {
 
     fn fail(&mut self, e: &CoreError) {
         log::error!("consent journal unusable, failing closed: {e}");
+        let problem = Problem::of(e, self.journal.path());
         self.health = match e {
-            CoreError::Corrupt { .. } => Health::Corrupt(e.to_string()),
-            other => Health::Unreadable(other.to_string()),
+            CoreError::Corrupt { .. } => Health::Corrupt(problem),
+            _ => Health::Unreadable(problem),
         };
     }
 
@@ -185,6 +231,10 @@ impl Engine {
         let records = match change {
             Change::Appended(r) => r,
             Change::Replaced(r) => {
+                if let Err(e) = self.check_first_snapshot(&r) {
+                    self.fail(&e);
+                    return;
+                }
                 self.state = ConsentState::default();
                 // A journal that restarted below a refusal's position (erased, reset) has
                 // nothing left for that refusal to guard.
@@ -200,11 +250,35 @@ impl Engine {
                 self.unsaved_refusals.retain(|u| !u.superseded_by(record));
             }
             if !self.state.apply(record) {
-                self.health = Health::Corrupt(format!("snapshot event {} cannot be read", record.seq));
+                let e = CoreError::Corrupt {
+                    path: self.journal.path().to_path_buf(),
+                    line: 0,
+                    reason: format!("snapshot event {} cannot be read", record.seq),
+                };
+                self.health = Health::Corrupt(Problem::of(&e, self.journal.path()));
                 return;
             }
         }
         self.health = Health::Ok;
+    }
+
+    /// A live file that starts with a snapshot (compacted) is checked against the archive
+    /// it summarises, when that archive is in the folder.
+    fn check_first_snapshot(&self, records: &[Record]) -> Result<()> {
+        let Some(first) = records.first().filter(|r| r.event == EventKind::Snapshot) else {
+            return Ok(());
+        };
+        match self.journal.summarised_by(first)? {
+            Some(before) if !snapshots::matches_history(first, &before) => Err(CoreError::Corrupt {
+                path: self.journal.path().to_path_buf(),
+                line: 1,
+                reason: format!(
+                    "the snapshot at seq {} does not equal the fold of the archived events it summarises (a forged or damaged snapshot)",
+                    first.seq
+                ),
+            }),
+            _ => Ok(()),
+        }
     }
 
     fn purpose_index(&self, id: &str) -> Result<usize> {
@@ -283,11 +357,8 @@ impl Engine {
             check_locale(&r.locale)?;
         }
         self.sync();
-        match &self.health {
-            Health::Ok => {}
-            Health::Corrupt(m) | Health::Unreadable(m) => {
-                return Err(CoreError::Storage { path: self.journal.path().to_path_buf(), message: m.clone() })
-            }
+        if let Some(e) = self.problem_error() {
+            return Err(e);
         }
         let refusals: Vec<UnsavedRefusal> =
             records.iter().filter_map(|r| UnsavedRefusal::of(r, self.last_seq)).collect();
@@ -316,7 +387,7 @@ impl Engine {
                     // scratch before the next decision instead of trusting this copy (the
                     // file may be gone, replaced or unreadable by now).
                     log::warn!("consent journal write failed: {e}");
-                    self.health = Health::Unreadable(e.to_string());
+                    self.health = Health::Unreadable(Problem::of(&e, self.journal.path()));
                 }
                 Err(e)
             }
@@ -412,11 +483,8 @@ impl Engine {
 
     fn compact_if_longer_than(&mut self, more_than: usize) -> Result<()> {
         self.sync();
-        if self.health != Health::Ok {
-            return Err(CoreError::Storage {
-                path: self.journal.path().to_path_buf(),
-                message: self.storage_problem().unwrap_or_default().to_string(),
-            });
+        if let Some(e) = self.problem_error() {
+            return Err(e);
         }
         let mut state = self.state.clone();
         let ctx = Context::new(Surface::Sdk, "und", Actor::System);

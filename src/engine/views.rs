@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::decision::{BlockReason, Decision, Source};
+use super::snapshots::CheckedSnapshot;
 use super::state::{ConsentState, ConsentStatus};
 use super::Engine;
 use crate::error::{CoreError, Result};
@@ -168,12 +169,29 @@ impl Engine {
     /// current state, and every event ever recorded with its hash chain.
     pub fn export_proof(&mut self) -> Result<serde_json::Value> {
         self.sync();
-        if let Some(problem) = self.storage_problem() {
-            return Err(CoreError::Storage { path: self.journal.path().to_path_buf(), message: problem.to_string() });
+        if let Some(e) = self.problem_error() {
+            return Err(e);
         }
-        let (history, head) = self.journal.history()?;
-        Ok(proof_document(self.policy(), self.state(), &history, head.as_deref(), self.now_ms()))
+        let (lines, head) = self.journal.history()?;
+        let (history, snapshots) = super::snapshots::audit(lines).map_err(|reason| CoreError::Corrupt {
+            path: self.journal.path().to_path_buf(),
+            line: 0,
+            reason,
+        })?;
+        let mut document = proof_document(self.policy(), self.state(), &history, head.as_deref(), self.now_ms());
+        account_for_snapshots(&mut document, &snapshots);
+        Ok(document)
     }
+}
+
+/// Lists in the document the snapshot lines that were checked against the events they
+/// summarise, so that every line behind `head_hash` is accounted for: `lines` is the
+/// events plus these snapshots.
+pub fn account_for_snapshots(document: &mut serde_json::Value, snapshots: &[CheckedSnapshot]) {
+    let journal = &mut document["journal"];
+    let events = journal["events"].as_u64().unwrap_or(0);
+    journal["snapshots"] = serde_json::json!(snapshots);
+    journal["lines"] = serde_json::json!(events + snapshots.len() as u64);
 }
 
 /// Builds the proof document from its parts (shared with the CLI's `journal export`).
@@ -239,6 +257,8 @@ pub fn history_document(
             "first_seq": history.first().map(|r| r.seq),
             "last_seq": history.last().map(|r| r.seq),
             "head_hash": head_hash,
+            "lines": history.len(),
+            "snapshots": [],
         },
         "history": history,
     })

@@ -18,7 +18,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use crate::error::{CoreError, Result};
-use generation::Generation;
+use generation::{CounterLease, Generation};
 use record::{Record, FORMAT_VERSION, GENESIS_HASH};
 use scan::{scan, ChainPoint};
 
@@ -36,6 +36,14 @@ pub struct JournalOptions {
     /// moves to an archive), so loading at start-up stays bounded however long the history.
     pub compact_after: usize,
 }
+
+/// The largest journal file (live or archive) the SDK reads or writes: 16 MiB. A line is
+/// a few hundred bytes and the live file is compacted past `DEFAULT_COMPACT_AFTER` (500)
+/// events, so a healthy live file stays well under 1 MiB (a snapshot of the largest
+/// policy, 1024 purposes, is about 200 KB). The cap leaves 16x headroom over that (about
+/// 40,000 ordinary events if compaction kept failing), and anything larger is refused as
+/// a storage error (fail closed) instead of being read into memory.
+pub const MAX_JOURNAL_BYTES: u64 = 16 << 20;
 
 /// Default `compact_after`. Loading costs about 2 µs an event on the benchmark machine, so
 /// 500 keeps a cold start (load the library, parse the policy, replay) under 2 ms; a
@@ -70,7 +78,7 @@ pub struct Journal {
     dir: PathBuf,
     path: PathBuf,
     lock: File,
-    generation: &'static Generation,
+    counter: CounterLease,
     cursor: Cursor,
     /// Set after a failed write: the next read starts from scratch.
     reload: bool,
@@ -93,19 +101,15 @@ impl Journal {
     pub fn open(dir: &Path, options: JournalOptions) -> Result<Journal> {
         fs::create_dir_all(dir).map_err(|e| CoreError::storage(dir, e))?;
         let lock_path = dir.join(LOCK_FILE);
-        let lock = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&lock_path)
+        let lock = open_regular(&lock_path, OpenOptions::new().read(true).write(true).create(true).truncate(false))
             .map_err(|e| CoreError::storage(&lock_path, e))?;
-        let generation = generation::for_dir(dir).map_err(|e| CoreError::storage(dir.join("consent.gen"), e))?;
+        let counter =
+            generation::for_dir(dir).map_err(|e| CoreError::storage(dir.join(generation::COUNTER_FILE), e))?;
         Ok(Journal {
             dir: dir.to_path_buf(),
             path: dir.join(JOURNAL_FILE),
             lock,
-            generation,
+            counter,
             cursor: Cursor::default(),
             reload: false,
             written_generation: 0,
@@ -132,7 +136,16 @@ impl Journal {
 
     /// The folder's change counter; differs from an earlier value once anyone wrote.
     pub fn generation(&self) -> &'static Generation {
-        self.generation
+        self.counter.generation()
+    }
+
+    /// Maps the folder's change counter again if its file was replaced or truncated since
+    /// (see `generation`): a slow path's first step.
+    pub fn check_counter(&self) -> Result<()> {
+        self.generation()
+            .check(&self.dir)
+            .map(|_| ())
+            .map_err(|e| CoreError::storage(self.dir.join(generation::COUNTER_FILE), e))
     }
 
     /// The change counter as this journal's last write (append, compaction, erase) left
@@ -151,6 +164,7 @@ impl Journal {
         if exclusive { handle.lock() } else { handle.lock_shared() }.map_err(err)?;
         let guard = LockGuard(handle);
         self.check_folder(&guard.0)?;
+        self.check_counter()?;
         Ok(guard)
     }
 
@@ -178,7 +192,7 @@ impl Journal {
 
     /// The read itself; the caller holds the lock (shared or exclusive).
     fn read_changes(&mut self) -> Result<Change> {
-        let mut file = match open_no_follow(&self.path, OpenOptions::new().read(true)) {
+        let mut file = match open_regular(&self.path, OpenOptions::new().read(true)) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let had_file = self.cursor.file_id.is_some() || self.reload;
@@ -189,9 +203,7 @@ impl Journal {
             Err(e) => return Err(CoreError::storage(&self.path, e)),
         };
         let meta = file.metadata().map_err(|e| CoreError::storage(&self.path, e))?;
-        if !meta.is_file() {
-            return Err(CoreError::storage(&self.path, "not a regular file"));
-        }
+        check_size(&self.path, meta.len())?;
         let id = Some((meta.dev(), meta.ino()));
         let whole = self.reload || id != self.cursor.file_id || meta.len() < self.cursor.offset;
         let (start, from) = if whole { (None, 0) } else { (self.cursor.end.clone(), self.cursor.offset) };
@@ -200,7 +212,12 @@ impl Journal {
         }
         file.seek(SeekFrom::Start(from)).map_err(|e| CoreError::storage(&self.path, e))?;
         let mut bytes = Vec::with_capacity((meta.len() - from) as usize);
-        file.read_to_end(&mut bytes).map_err(|e| CoreError::storage(&self.path, e))?;
+        // Bounded even if the file grows while it is read.
+        (&mut file)
+            .take(MAX_JOURNAL_BYTES + 1 - from)
+            .read_to_end(&mut bytes)
+            .map_err(|e| CoreError::storage(&self.path, e))?;
+        check_size(&self.path, from + bytes.len() as u64)?;
         let scanned = scan(&bytes, start.as_ref()).map_err(|c| CoreError::Corrupt {
             path: self.path.clone(),
             line: c.line,
@@ -248,9 +265,16 @@ impl Journal {
             stored.push(record);
         }
         let created = self.cursor.file_id.is_none();
-        let mut file =
-            open_no_follow(&self.path, OpenOptions::new().read(true).write(true).create(true).truncate(false))
-                .map_err(|e| CoreError::storage(&self.path, e))?;
+        if self.cursor.offset + text.len() as u64 > MAX_JOURNAL_BYTES {
+            return Err(CoreError::storage(
+                &self.path,
+                format!(
+                    "the journal would grow past {MAX_JOURNAL_BYTES} bytes, the limit; nothing was written (compaction keeps failing: see the earlier warnings)"
+                ),
+            ));
+        }
+        let mut file = open_regular(&self.path, OpenOptions::new().read(true).write(true).create(true).truncate(false))
+            .map_err(|e| CoreError::storage(&self.path, e))?;
         let result = (|| -> std::io::Result<std::fs::Metadata> {
             // Drop an unfinished write left by a crash, so the new line starts on its own.
             file.set_len(self.cursor.offset)?;
@@ -259,7 +283,12 @@ impl Journal {
             if self.options.fsync {
                 file.sync_data()?;
                 if created {
+                    // The new file's name, and the folder's own name in its parent (the
+                    // folder may be new too): durable before the first event is acknowledged.
                     sync_dir(&self.dir)?;
+                    if let Some(parent) = self.dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+                        sync_dir(parent)?;
+                    }
                 }
             }
             file.metadata()
@@ -272,7 +301,7 @@ impl Journal {
                     offset: self.cursor.offset + text.len() as u64,
                     end: Some(ChainPoint { seq, hash: prev, lines }),
                 };
-                self.written_generation = self.generation.bump();
+                self.written_generation = self.generation().bump();
                 Ok(stored)
             }
             Err(e) => {
@@ -313,12 +342,12 @@ impl Journal {
                 let path = path.to_path_buf();
                 move |e: std::io::Error| CoreError::storage(path, e)
             };
-            let mut f = File::create(&tmp).map_err(at(&tmp))?;
+            let mut f = create_new(&tmp).map_err(at(&tmp))?;
             f.write_all(line.as_bytes()).map_err(at(&tmp))?;
             f.write_all(b"\n").map_err(at(&tmp))?;
             f.sync_all().map_err(at(&tmp))?;
             // Drop a torn tail before archiving, so the archive verifies cleanly.
-            let live = open_no_follow(&self.path, OpenOptions::new().write(true)).map_err(at(&self.path))?;
+            let live = open_regular(&self.path, OpenOptions::new().write(true)).map_err(at(&self.path))?;
             live.set_len(self.cursor.offset).map_err(at(&self.path))?;
             live.sync_all().map_err(at(&self.path))?;
             match fs::hard_link(&self.path, &archive) {
@@ -346,7 +375,7 @@ impl Journal {
             self.reload = true;
             return Err(e);
         }
-        self.written_generation = self.generation.bump();
+        self.written_generation = self.generation().bump();
         let meta = fs::metadata(&self.path).map_err(|e| CoreError::storage(&self.path, e))?;
         self.cursor = Cursor {
             file_id: Some((meta.dev(), meta.ino())),
@@ -367,7 +396,7 @@ impl Journal {
         sync_dir(&self.dir).map_err(|e| CoreError::storage(&self.dir, e))?;
         self.cursor = Cursor::default();
         self.reload = false;
-        self.written_generation = self.generation.bump();
+        self.written_generation = self.generation().bump();
         Ok(())
     }
 
@@ -414,9 +443,11 @@ impl Journal {
         Ok(kept)
     }
 
-    /// Every event ever recorded, oldest first: archives, then the live file. For proof
-    /// export. Snapshot lines are left out where the archive they summarise is present.
-    /// Also returns the hash of the live file's last line (the chain head).
+    /// Every line ever recorded, oldest first, each sequence number once: archives, then
+    /// the live file, snapshot lines included (the caller checks them against the events
+    /// they summarise). Where one file continues another, its first new line must be
+    /// chained on the last line read so far. Also returns the hash of the live file's last
+    /// line (the chain head). For proof export.
     pub fn history(&self) -> Result<(Vec<Record>, Option<String>)> {
         let _guard = self.lock(false)?;
         let mut files: Vec<(u64, PathBuf)> = Vec::new();
@@ -432,38 +463,69 @@ impl Journal {
         files.push((u64::MAX, self.path.clone()));
         let mut out: Vec<Record> = Vec::new();
         let mut head = None;
-        // The last sequence number read so far, pushed or skipped.
-        let mut seen = 0;
+        // The last line read so far: its sequence number and hash.
+        let (mut seen, mut seen_hash) = (0, String::new());
         for (_, path) in files {
-            let bytes = match open_no_follow(&path, OpenOptions::new().read(true)).and_then(|mut f| {
-                let mut b = Vec::new();
-                f.read_to_end(&mut b).map(|_| b)
-            }) {
-                Ok(b) => b,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(CoreError::storage(&path, e)),
-            };
+            let Some(bytes) = read_whole(&path)? else { continue };
             let scanned = scan(&bytes, None).map_err(|c| CoreError::Corrupt {
                 path: path.clone(),
                 line: c.line,
                 reason: c.reason,
             })?;
+            let end = scanned.end.clone();
             head = scanned.end.map(|p| p.hash);
-            for record in scanned.records {
+            let mut first_new = true;
+            for (i, record) in scanned.records.into_iter().enumerate() {
                 // Archives overlap only if a compaction was interrupted: skip repeats.
                 if record.seq <= seen {
                     continue;
                 }
-                // A snapshot right after what it summarises only repeats it. `seen` counts
-                // skipped snapshots too, so a snapshot of a snapshot is skipped as well.
-                let summary = matches!(record.event, record::Event::Snapshot { .. }) && seen + 1 == record.seq;
-                seen = record.seq;
-                if !summary {
-                    out.push(record);
+                if first_new && seen > 0 && record.seq == seen + 1 && record.prev != seen_hash {
+                    return Err(CoreError::Corrupt {
+                        path: path.clone(),
+                        line: i + 1,
+                        reason: format!(
+                            "event {} does not continue the history before it (its hash chain points elsewhere)",
+                            record.seq
+                        ),
+                    });
                 }
+                first_new = false;
+                seen = record.seq;
+                out.push(record);
+            }
+            if let Some(end) = end.filter(|e| e.seq == seen) {
+                seen_hash = end.hash;
             }
         }
         Ok((out, head))
+    }
+
+    /// The archived history a snapshot at the head of the live file summarises (the
+    /// archive compaction made from the events before it), checked to end exactly where
+    /// the snapshot's chain begins. `None` when that archive is not in the folder.
+    pub fn summarised_by(&self, snapshot: &Record) -> Result<Option<Vec<Record>>> {
+        let _guard = self.lock(false)?;
+        let before = snapshot.seq.saturating_sub(1);
+        let path = self.dir.join(format!("{ARCHIVE_PREFIX}{before}{ARCHIVE_SUFFIX}"));
+        let Some(bytes) = read_whole(&path)? else { return Ok(None) };
+        let scanned = scan(&bytes, None).map_err(|c| CoreError::Corrupt {
+            path: path.clone(),
+            line: c.line,
+            reason: c.reason,
+        })?;
+        match scanned.end {
+            Some(end) if end.seq == before && end.hash == snapshot.prev => Ok(Some(scanned.records)),
+            _ => Err(CoreError::Corrupt {
+                path: self.path.clone(),
+                line: 1,
+                reason: format!(
+                    "the snapshot at seq {} is not chained on the end of its archive {}",
+                    snapshot.seq,
+                    path.display()
+                ),
+            }),
+        }
     }
 
     fn data_files(&self) -> Result<Vec<PathBuf>> {
@@ -488,19 +550,71 @@ fn ignore_not_found(e: std::io::Error) -> std::io::Result<()> {
     }
 }
 
-/// Opens a journal file without following a symbolic link at its name: a link there could
-/// point the SDK at any file (a forged journal, another app's data).
-fn open_no_follow(path: &Path, options: &mut OpenOptions) -> std::io::Result<File> {
+/// Opens a file of the journal folder only if it is a regular file. A symbolic link is
+/// not followed (`O_NOFOLLOW`: it could point the SDK at a forged journal or another
+/// app's data), and the open never blocks (`O_NONBLOCK`: a FIFO in a file's place would
+/// otherwise hang the caller, the app's main thread); anything but a regular file is
+/// refused before a byte is read or written.
+pub(crate) fn open_regular(path: &Path, options: &mut OpenOptions) -> std::io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
-    options.custom_flags(libc::O_NOFOLLOW).open(path).map_err(|e| {
-        if e.raw_os_error() == Some(libc::ELOOP) {
-            std::io::Error::other(
-                "is a symbolic link; the consent journal must be a regular file (links are not followed)",
-            )
-        } else {
-            e
+    let file = options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(path).map_err(|e| {
+        match e.raw_os_error() {
+            Some(libc::ELOOP) => std::io::Error::other(
+                "is a symbolic link; the consent journal's files must be regular files (links are not followed)",
+            ),
+            // Opening a FIFO for writing without a reader, or a device without its driver.
+            Some(libc::ENXIO) => not_regular(),
+            _ => e,
         }
-    })
+    })?;
+    if !file.metadata()?.file_type().is_file() {
+        return Err(not_regular());
+    }
+    Ok(file)
+}
+
+fn not_regular() -> std::io::Error {
+    std::io::Error::other("is not a regular file (a FIFO, socket, device or directory is never read or written)")
+}
+
+/// Creates a file that must be new (`O_EXCL`, so nothing existing, link or not, is
+/// written through). A leftover of an interrupted run is removed first (the name itself,
+/// never what a link there points to).
+fn create_new(path: &Path) -> std::io::Result<File> {
+    let open = || open_regular(path, OpenOptions::new().write(true).create_new(true));
+    match open() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            fs::remove_file(path)?;
+            open()
+        }
+        other => other,
+    }
+}
+
+/// Refuses a journal file above the size cap (see `MAX_JOURNAL_BYTES`).
+fn check_size(path: &Path, len: u64) -> Result<()> {
+    if len > MAX_JOURNAL_BYTES {
+        return Err(CoreError::storage(
+            path,
+            format!(
+                "is larger than {MAX_JOURNAL_BYTES} bytes, the limit for a consent journal file (a compacted journal stays far below it); not read, decisions fail closed"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A whole journal file (live or archive), or `None` if it does not exist.
+fn read_whole(path: &Path) -> Result<Option<Vec<u8>>> {
+    let mut file = match open_regular(path, OpenOptions::new().read(true)) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(CoreError::storage(path, e)),
+    };
+    let mut bytes = Vec::new();
+    (&mut file).take(MAX_JOURNAL_BYTES + 1).read_to_end(&mut bytes).map_err(|e| CoreError::storage(path, e))?;
+    check_size(path, bytes.len() as u64)?;
+    Ok(Some(bytes))
 }
 
 fn sync_dir(dir: &Path) -> std::io::Result<()> {

@@ -94,9 +94,35 @@ fn check_chain(record: &Record, seq: Option<u64>, hash: Option<&str>) -> Result<
     }
 }
 
+/// How every line the encoder writes begins.
+const LINE_START: &[u8] = b"{\"v\":";
+
 /// Bytes after the last newline are a torn write only if they could be the start of
-/// one line: no complete checksum inside them, and if complete, a valid next event.
+/// one line as the encoder writes it: they begin like a line, hold only bytes the encoder
+/// emits (UTF-8 text without control characters: JSON escapes those), contain no complete
+/// checksum, and if complete, are a valid next event. Anything else (zeroed blocks,
+/// binary garbage, a line's middle) is damage, not a crash: it fails closed as corrupt,
+/// so an append cannot truncate it away as if it were an unfinished write.
 fn classify_tail(tail: &[u8], seq: Option<u64>, hash: Option<&str>) -> Result<(), String> {
+    let start = &tail[..tail.len().min(LINE_START.len())];
+    if start != &LINE_START[..start.len()] {
+        return Err("the last line neither is a complete event nor begins like one (damaged, not a torn write)".into());
+    }
+    if let Some(at) = tail.iter().position(|&b| b < 0x20) {
+        return Err(format!(
+            "byte 0x{:02x} at offset {at} of the last line, which the journal never writes (damaged, not a torn write)",
+            tail[at]
+        ));
+    }
+    if let Err(e) = std::str::from_utf8(tail) {
+        // A write cut short may end in the middle of a character; invalid bytes elsewhere are damage.
+        if e.error_len().is_some() {
+            return Err(format!(
+                "invalid UTF-8 at offset {} of the last line (damaged, not a torn write)",
+                e.valid_up_to()
+            ));
+        }
+    }
     if Record::has_inner_checksum(tail) {
         return Err("a complete event is followed by stray bytes (a line break was removed or changed)".into());
     }

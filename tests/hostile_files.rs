@@ -1,0 +1,350 @@
+//! The journal folder against hostile or damaged files (issue 11): what a crashing device
+//! or code running as the app can leave there. Each case must fail closed with a clear
+//! storage or corruption error, never hang, never crash, and never write through a link.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::*;
+use consentgate::journal::scan::scan;
+use consentgate::journal::MAX_JOURNAL_BYTES;
+use consentgate::*;
+use sha2::{Digest, Sha256};
+
+const FP: usize = 0;
+const BLOCKED: Decision = Decision::Blocked { reason: BlockReason::Storage };
+
+fn journal(dir: &Path) -> PathBuf {
+    dir.join("consent.journal")
+}
+
+fn mkfifo(path: &Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo {}", path.display());
+}
+
+/// Runs `f` on another thread and fails the test if it does not return within 20 s
+/// (a blocking open on a FIFO never returns).
+fn within_time<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(Duration::from_secs(20)).unwrap_or_else(|_| panic!("{what} hung (still blocked after 20 s)"))
+}
+
+/// Signs an event body the way the journal does (the chain is not secret: anyone with
+/// the file can compute one, which is why a snapshot must not be taken on its word).
+fn signed_line(body: &serde_json::Value) -> String {
+    let body = serde_json::to_string(body).unwrap();
+    let digest = Sha256::digest(body.as_bytes());
+    let sum: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{},\"sum\":\"{sum}\"}}", &body[..body.len() - 1])
+}
+
+fn lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path).unwrap().lines().map(str::to_string).collect()
+}
+
+/// Defect 1: the live journal replaced by one forged snapshot line, chained on the real
+/// head of the archived history, whose state says "granted" where the history ends in a
+/// withdrawal. The archive it claims to summarise is present: the folder is corrupt.
+#[test]
+fn a_forged_snapshot_chained_on_the_real_history_fails_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(T0));
+    let mut e = open(small_policy(), dir.path(), &clock);
+    e.accept_policy(&user(Surface::App)).unwrap();
+    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+    e.compact().unwrap();
+    let granted_snapshot: serde_json::Value = serde_json::from_str(&lines(&journal(dir.path()))[0]).unwrap();
+    e.withdraw("feedback_photo", &user(Surface::SettingsScreen)).unwrap();
+    e.compact().unwrap();
+    assert_ne!(e.decide("feedback_photo", Source::Feature).unwrap(), Decision::Allowed);
+
+    // An honest compacted folder loads, and its proof accounts for every line.
+    let mut fresh = open(small_policy(), dir.path(), &clock);
+    assert_eq!(fresh.storage_problem(), None);
+    let proof = fresh.export_proof().unwrap();
+    let j = &proof["journal"];
+    assert_eq!(j["events"], 3, "accept, grant, withdraw: {j}");
+    assert_eq!(j["snapshots"].as_array().unwrap().len(), 2, "{j}");
+    assert_eq!(j["lines"], 5, "every line behind head_hash is accounted for: {j}");
+    assert_eq!(j["snapshots"][1]["seq"], 5);
+
+    // The forgery: the real snapshot's seq and prev, the old "granted" state.
+    let real: serde_json::Value = serde_json::from_str(&lines(&journal(dir.path()))[0]).unwrap();
+    let mut forged = granted_snapshot.clone();
+    let map = forged.as_object_mut().unwrap();
+    map.remove("sum");
+    map.insert("seq".into(), real["seq"].clone());
+    map.insert("prev".into(), real["prev"].clone());
+    std::fs::write(journal(dir.path()), format!("{}\n", signed_line(&forged))).unwrap();
+    assert!(scan(&std::fs::read(journal(dir.path())).unwrap(), None).is_ok(), "the line itself verifies");
+
+    let mut victim = open(small_policy(), dir.path(), &clock);
+    let problem = victim.storage_problem().expect("a forged snapshot is not loaded").to_string();
+    assert!(problem.contains("snapshot") && problem.contains("archive"), "{problem}");
+    assert_eq!(victim.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED);
+    assert!(victim.export_proof().is_err(), "no proof export of a forged history");
+    let shared = SharedEngine::new(open(small_policy(), dir.path(), &clock));
+    assert!(!shared.is_allowed(FP), "the withdrawn purpose stays withdrawn");
+}
+
+/// Defect 2: the last few hundred bytes of the journal zeroed, size kept: two acknowledged
+/// events gone, the last a withdrawal. That is damage, not a torn write: the engine fails
+/// closed and an append does not cut the evidence away.
+#[test]
+fn a_zeroed_tail_is_corruption_not_a_torn_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(T0));
+    let mut e = open(small_policy(), dir.path(), &clock);
+    e.accept_policy(&user(Surface::App)).unwrap();
+    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+    e.grant("scan_receipt", &user(Surface::RationaleDialog)).unwrap();
+    e.withdraw("feedback_photo", &user(Surface::SettingsScreen)).unwrap();
+    let path = journal(dir.path());
+    let mut bytes = std::fs::read(&path).unwrap();
+    let last_two: usize = lines(&path).iter().rev().take(2).map(|l| l.len() + 1).sum();
+    let n = bytes.len();
+    for b in &mut bytes[n - last_two - 20..] {
+        *b = 0;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+
+    let err = scan(&bytes, None).expect_err("zeroed bytes are not a torn write");
+    assert!(err.reason.contains("0x00"), "{err:?}");
+    let mut reopened = open(small_policy(), dir.path(), &clock);
+    let problem = reopened.storage_problem().expect("fails closed").to_string();
+    assert!(problem.contains("corrupt"), "{problem}");
+    assert_eq!(reopened.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED);
+    assert!(reopened.grant("nearby_stores", &user(Surface::RationaleDialog)).is_err());
+    assert_eq!(std::fs::read(&path).unwrap(), bytes, "the damaged file is left as it was");
+
+    // Other bytes the encoder never writes are damage too; a cut-short line is not.
+    let intact = {
+        let d = tempfile::tempdir().unwrap();
+        let mut w = open(small_policy(), d.path(), &clock);
+        w.accept_policy(&user(Surface::App)).unwrap();
+        w.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+        std::fs::read(journal(d.path())).unwrap()
+    };
+    let cut = intact.len() - 40;
+    let first_line_end = intact.iter().position(|&b| b == b'\n').unwrap() + 1;
+    assert_eq!(scan(&intact[..cut], None).unwrap().torn_tail, cut - first_line_end);
+    for garbage in [&b"\xff\xfe"[..], b"garbage", b"\"seq\":2}", b"{\"v\":1\t"] {
+        let mut damaged = intact[..first_line_end].to_vec();
+        damaged.extend_from_slice(garbage);
+        assert!(scan(&damaged, None).is_err(), "{:?} after the last newline", String::from_utf8_lossy(garbage));
+    }
+}
+
+/// Defect 5: compaction's temporary file is a symbolic link to another file. Nothing is
+/// written through it, and no link ends up as the journal.
+#[test]
+fn compaction_does_not_write_through_a_link_at_its_temporary_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim");
+    std::fs::write(&victim, b"someone else's data\n").unwrap();
+    let clock = Arc::new(ManualClock::new(T0));
+    let mut e = open(small_policy(), dir.path(), &clock);
+    e.accept_policy(&user(Surface::App)).unwrap();
+    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+    std::os::unix::fs::symlink(&victim, dir.path().join("consent.journal.tmp")).unwrap();
+
+    e.compact().unwrap();
+    assert_eq!(std::fs::read(&victim).unwrap(), b"someone else's data\n", "nothing written through the link");
+    let meta = std::fs::symlink_metadata(journal(dir.path())).unwrap();
+    assert!(meta.file_type().is_file(), "the journal is a regular file, not the link");
+    let mut fresh = open(small_policy(), dir.path(), &clock);
+    assert_eq!(fresh.decide("feedback_photo", Source::Feature).unwrap(), Decision::Allowed);
+}
+
+/// Defect 6: a FIFO in place of the journal (or the lock file). Opening must not block
+/// (on the main thread that is an ANR): the engine fails closed naming the file type.
+#[test]
+fn a_fifo_in_place_of_a_journal_file_is_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    mkfifo(&journal(dir.path()));
+    let d = dir.path().to_path_buf();
+    let (problem, decision) = within_time("opening an engine on a FIFO journal", move || {
+        let clock = Arc::new(ManualClock::new(T0));
+        let mut e = open(small_policy(), &d, &clock);
+        let problem = e.storage_problem().map(str::to_string);
+        (problem, e.decide("feedback_photo", Source::Feature).unwrap())
+    });
+    let problem = problem.expect("fails closed");
+    assert!(problem.contains("not a regular file"), "{problem}");
+    assert_eq!(decision, BLOCKED);
+
+    let dir = tempfile::tempdir().unwrap();
+    mkfifo(&dir.path().join("consent.lock"));
+    let d = dir.path().to_path_buf();
+    let opened = within_time("opening an engine on a FIFO lock file", move || {
+        let clock = Arc::new(ManualClock::new(T0));
+        Engine::open(small_policy(), &d, clock, JournalOptions::default()).err().map(|e| e.to_string())
+    });
+    let err = opened.expect("the engine does not open on a FIFO lock");
+    assert!(err.contains("consent.lock") && err.contains("not a regular file"), "{err}");
+}
+
+/// Defect 7: a journal file larger than the cap is not read into memory: a clear storage
+/// error, decisions fail closed.
+#[test]
+fn a_journal_above_the_size_cap_fails_closed_without_being_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(T0));
+    let mut e = open(small_policy(), dir.path(), &clock);
+    e.accept_policy(&user(Surface::App)).unwrap();
+    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+    let shared = SharedEngine::new(open(small_policy(), dir.path(), &clock));
+    assert!(shared.is_allowed(FP));
+    // Sparse: no disk space used, but the length says 16 MiB + 1.
+    std::fs::OpenOptions::new().write(true).open(journal(dir.path())).unwrap().set_len(MAX_JOURNAL_BYTES + 1).unwrap();
+
+    let mut big = open(small_policy(), dir.path(), &clock);
+    let problem = big.storage_problem().expect("fails closed").to_string();
+    assert!(problem.contains("larger than 16777216 bytes"), "{problem}");
+    assert_eq!(big.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED);
+    let err = e.grant("scan_receipt", &user(Surface::RationaleDialog)).unwrap_err();
+    assert!(err.to_string().contains("larger than"), "{err}");
+}
+
+/// The export refused on a journal that cannot be trusted says what is wrong once
+/// ("consent storage failed at" appeared twice).
+#[test]
+fn a_refused_export_names_the_problem_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(T0));
+    std::fs::create_dir_all(journal(dir.path())).unwrap();
+    let mut e = open(small_policy(), dir.path(), &clock);
+    let err = e.export_proof().unwrap_err().to_string();
+    assert_eq!(err.matches("consent storage failed at").count(), 1, "{err}");
+    assert!(err.contains("not a regular file"), "{err}");
+    let err = e.accept_policy(&user(Surface::App)).unwrap_err().to_string();
+    assert_eq!(err.matches("consent storage failed at").count(), 1, "{err}");
+}
+
+/// Counter-file cases run a second process: this test binary again, running only
+/// `hostile_child` with `CG_HOSTILE_DIR` set.
+#[test]
+fn hostile_child() {
+    let Ok(dir) = std::env::var("CG_HOSTILE_DIR") else {
+        return; // Only does something when run as a child.
+    };
+    let clock = Arc::new(ManualClock::new(T0));
+    let mut e = open(small_policy(), Path::new(&dir), &clock);
+    e.withdraw("feedback_photo", &user(Surface::SettingsScreen)).unwrap();
+    println!("child withdrew");
+}
+
+fn withdraw_in_another_process(dir: &Path) {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["hostile_child", "--exact", "--nocapture", "--test-threads=1"])
+        .env("CG_HOSTILE_DIR", dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("child withdrew"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn granted_folder(clock: &Arc<ManualClock>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut e = open(small_policy(), dir.path(), clock);
+    e.accept_policy(&user(Surface::App)).unwrap();
+    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+    e.grant("scan_receipt", &user(Surface::RationaleDialog)).unwrap();
+    dir
+}
+
+/// Defect 3: the mapped change counter truncated under an open engine. The hot path must
+/// not die of SIGBUS (without the fix this test process is killed); it re-syncs and
+/// answers from the journal, and other processes' writes are seen again.
+#[test]
+fn a_truncated_change_counter_does_not_kill_the_process() {
+    let clock = Arc::new(ManualClock::new(T0));
+    let dir = granted_folder(&clock);
+    let shared = SharedEngine::new(open(small_policy(), dir.path(), &clock));
+    assert!(shared.is_allowed(FP));
+    let gen = dir.path().join("consent.gen");
+    std::fs::OpenOptions::new().write(true).open(&gen).unwrap().set_len(0).unwrap();
+
+    assert!(shared.is_allowed(FP), "re-synced with the journal, which still grants it");
+    assert_eq!(std::fs::metadata(&gen).unwrap().len(), 8, "the counter file was made whole again");
+    withdraw_in_another_process(dir.path());
+    assert!(!shared.is_allowed(FP), "another process's withdrawal is seen through the new mapping");
+    assert!(shared.is_allowed(2), "scan_receipt still granted");
+}
+
+/// Defect 4: the counter file deleted and created again by another process. The first
+/// process's slow path checks the counter's identity (as the lock file's) and maps the
+/// new one, so it sees the other process's withdrawal, and its hot path follows.
+#[test]
+fn a_replaced_change_counter_does_not_split_processes() {
+    let clock = Arc::new(ManualClock::new(T0));
+    let dir = granted_folder(&clock);
+    let shared = SharedEngine::new(open(small_policy(), dir.path(), &clock));
+    assert!(shared.is_allowed(FP));
+    std::fs::remove_file(dir.path().join("consent.gen")).unwrap();
+    withdraw_in_another_process(dir.path());
+
+    let decided = shared.with(|e| e.decide("feedback_photo", Source::Feature)).unwrap();
+    assert_ne!(decided, Decision::Allowed, "the slow path sees the withdrawal");
+    assert!(!shared.is_allowed(FP), "and so does the hot path");
+    withdraw_in_another_process(dir.path());
+    assert!(!shared.is_allowed(FP));
+    assert!(shared.is_allowed(2));
+}
+
+/// Defect 5: the counter file is a symbolic link to another file. It is not followed
+/// (every append would otherwise increment the first 8 bytes of that file).
+#[test]
+fn a_symlinked_change_counter_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim");
+    std::fs::write(&victim, b"12345678 other data").unwrap();
+    std::os::unix::fs::symlink(&victim, dir.path().join("consent.gen")).unwrap();
+    let clock = Arc::new(ManualClock::new(T0));
+    let err = match Engine::open(small_policy(), dir.path(), clock, JournalOptions::default()) {
+        Ok(mut e) => {
+            let _ = e.accept_policy(&user(Surface::App));
+            panic!("opened on a symlinked counter")
+        }
+        Err(e) => e.to_string(),
+    };
+    assert!(err.contains("consent.gen") && err.contains("symbolic link"), "{err}");
+    assert_eq!(std::fs::read(&victim).unwrap(), b"12345678 other data");
+}
+
+/// Defect 8: closing the last engine of a folder unmaps its counter, so opening and
+/// closing engines in many folders does not leak one mapping each.
+#[test]
+fn closing_engines_releases_their_counter_mappings() {
+    let root = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(T0));
+    let mapped_here = || {
+        let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+        maps.lines().filter(|l| l.contains(root.path().to_str().unwrap())).count()
+    };
+    for i in 0..300 {
+        let shared = SharedEngine::new(open(small_policy(), &root.path().join(i.to_string()), &clock));
+        let second = open(small_policy(), &root.path().join(i.to_string()), &clock);
+        assert_eq!(mapped_here(), 1, "one mapping per open folder, shared by its engines");
+        shared.close();
+        assert_eq!(mapped_here(), 1, "still used by the second engine");
+        drop(second);
+        assert_eq!(mapped_here(), 0, "released with the folder's last engine");
+        assert!(!shared.is_allowed(FP), "a closed engine answers no");
+    }
+}
