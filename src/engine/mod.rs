@@ -265,7 +265,7 @@ impl Engine {
     /// A live file that starts with a snapshot (compacted) is checked against the archive
     /// it summarises, when that archive is in the folder.
     fn check_first_snapshot(&self, records: &[Record]) -> Result<()> {
-        let Some(first) = records.first().filter(|r| r.event == EventKind::Snapshot) else {
+        let Some(first) = records.first().filter(|r| matches!(r.event, Event::Snapshot { .. })) else {
             return Ok(());
         };
         match self.journal.summarised_by(first)? {

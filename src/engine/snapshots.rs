@@ -41,7 +41,7 @@ pub(crate) fn audit(lines: Vec<Record>) -> Result<(Vec<Record>, Vec<CheckedSnaps
     let mut span: Option<(u64, u64)> = None;
     for line in lines {
         let continues = span.is_some_and(|(_, last)| line.seq == last + 1);
-        if line.event == EventKind::Snapshot && continues {
+        if line.event.kind() == EventKind::Snapshot && continues {
             let mut claimed = ConsentState::default();
             if !(claimed.apply(&line) && claimed == state) {
                 return Err(format!(
