@@ -21,6 +21,9 @@ mod json_locate;
 pub mod lists;
 pub mod permission;
 pub mod policy;
+// `consentgate scan`: sensitive API call sites in compiled code (feature "cli").
+#[cfg(feature = "cli")]
+pub mod scan;
 
 pub use clock::{AdjustableClock, Clock, ManualClock, OffsetClock, SystemClock};
 pub use engine::decision::{BlockReason, ConsentReason, Decision, Source};

@@ -8,6 +8,7 @@
 
 mod journal;
 mod lists;
+mod scan;
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -59,13 +60,14 @@ Usage:
   consentgate journal verify FILE
   consentgate journal export FILE [--policy FILE]
   consentgate lists --policy FILE [--locale TAG] [--format md|html|json]
+  consentgate scan --policy FILE [--format text|json] ARTIFACT...
   consentgate --help | --version
 
 Run 'consentgate COMMAND --help' for one command.
 
-Exit codes: 0 ok; 1 problems found (lint findings, or a journal with only a torn last
-line); 2 usage error or an input missing, unreadable, or not XML/JSON; 3 journal corrupt
-or tampered.
+Exit codes: 0 ok; 1 problems found (lint findings, a journal with only a torn last
+line, call sites the policy does not cover); 2 usage error or an input missing,
+unreadable, or not XML/JSON/code; 3 journal corrupt or tampered.
 ";
 
 const LINT_HELP: &str = "\
@@ -278,7 +280,7 @@ fn help(text: &str) -> Output {
 fn dispatch(args: &mut Args) -> Result<Output, Usage> {
     const ME: &str = "consentgate";
     match args.next(ME)? {
-        None => Err(usage(ME, "no command given (lint, journal, lists)")),
+        None => Err(usage(ME, "no command given (lint, journal, lists, scan)")),
         Some(Arg::Short('h')) => Ok(help(HELP)),
         Some(Arg::Long(name, None)) if name == "--help" => Ok(help(HELP)),
         Some(Arg::Short('V')) => Ok(help(&format!("consentgate {VERSION}\n"))),
@@ -289,8 +291,9 @@ fn dispatch(args: &mut Args) -> Result<Output, Usage> {
             Some("lint") => lint_command(args),
             Some("journal") => journal_command(args),
             Some("lists") => lists_command(args),
+            Some("scan") => scan::command(args),
             Some("help") => Ok(help(HELP)),
-            _ => Err(usage(ME, format!("unknown command '{}' (expected lint, journal or lists)", show(&cmd)))),
+            _ => Err(usage(ME, format!("unknown command '{}' (expected lint, journal, lists or scan)", show(&cmd)))),
         },
     }
 }

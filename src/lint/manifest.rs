@@ -134,7 +134,7 @@ pub fn parse(text: &str) -> Result<Manifest, NotAManifest> {
             }
             Event::End(_) => depth = depth.saturating_sub(1),
             Event::Text(ref t) if depth == 0 => {
-                let raw = t.as_ref();
+                let raw: &[u8] = t.as_ref();
                 if !raw.iter().all(|b| b.is_ascii_whitespace()) {
                     return Err(NotAManifest {
                         line: Some(line),

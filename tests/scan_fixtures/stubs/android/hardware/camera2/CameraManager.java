@@ -1,0 +1,3 @@
+package android.hardware.camera2;
+
+public final class CameraManager { public void openCamera(String id, Object callback, Object handler) { } }

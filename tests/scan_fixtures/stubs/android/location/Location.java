@@ -1,0 +1,3 @@
+package android.location;
+
+public class Location { }

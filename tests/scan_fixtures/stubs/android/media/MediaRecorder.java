@@ -1,0 +1,3 @@
+package android.media;
+
+public class MediaRecorder { public void setAudioSource(int s) { } }

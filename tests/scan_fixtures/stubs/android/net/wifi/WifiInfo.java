@@ -1,0 +1,3 @@
+package android.net.wifi;
+
+public class WifiInfo { public String getMacAddress() { return null; } }
