@@ -191,6 +191,7 @@ fn details(r: &Record) -> String {
         Event::GuardianConsent { given: false } => "guardian consent withdrawn".into(),
         Event::Snapshot { .. } => "state of the events before it (they are in the archive file)".into(),
         Event::JournalReset { note } => note.clone(),
+        Event::PolicyWithdrawn => format!("privacy policy {} acceptance withdrawn", r.policy_version),
     };
     clean(&text)
 }

@@ -122,6 +122,7 @@ impl UnsavedRefusal {
             Event::ConsentDenied(p) | Event::ConsentWithdrawn(p) => Some(p.purpose.clone()),
             Event::GuardianConsent { given: false } => None,
             Event::AgeBracketSet { age } if age.is_minor() => None,
+            Event::PolicyWithdrawn => None,
             _ => return None,
         };
         Some(UnsavedRefusal { purpose, after_seq })
@@ -135,7 +136,10 @@ impl UnsavedRefusal {
         record.seq > self.after_seq
             && match &self.purpose {
                 Some(p) => record.event.consent().is_some_and(|c| &c.purpose == p),
-                None => matches!(record.event, Event::GuardianConsent { .. } | Event::AgeBracketSet { .. }),
+                None => matches!(
+                    record.event,
+                    Event::GuardianConsent { .. } | Event::AgeBracketSet { .. } | Event::PolicyAccepted
+                ),
             }
     }
 }
@@ -397,6 +401,13 @@ impl Engine {
     /// The user accepted the privacy policy of the current version.
     pub fn accept_policy(&mut self, ctx: &Context) -> Result<()> {
         let record = self.draft(Event::PolicyAccepted, ctx);
+        self.record(vec![record])
+    }
+
+    /// The user withdrew their acceptance of the privacy policy: every purpose is blocked
+    /// (privacy policy not accepted) and every consent given ends, as withdrawn.
+    pub fn withdraw_policy(&mut self, ctx: &Context) -> Result<()> {
+        let record = self.draft(Event::PolicyWithdrawn, ctx);
         self.record(vec![record])
     }
 

@@ -70,6 +70,17 @@ impl ConsentState {
                 Err(_) => return false,
             },
             Event::JournalReset { .. } => *self = ConsentState::default(),
+            Event::PolicyWithdrawn => {
+                // Back to before acceptance. Every consent given ends as if withdrawn (the
+                // user said no to all of it): accepting again later revives none of them.
+                self.accepted = None;
+                for r in self.purposes.values_mut() {
+                    if r.status == ConsentStatus::Granted {
+                        let fp = std::mem::take(&mut r.fp);
+                        *r = PurposeRecord { status: ConsentStatus::Withdrawn, fp, ts, actor: record.actor };
+                    }
+                }
+            }
         }
         true
     }

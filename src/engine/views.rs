@@ -8,7 +8,7 @@ use super::snapshots::CheckedSnapshot;
 use super::state::{ConsentState, ConsentStatus};
 use super::Engine;
 use crate::error::{CoreError, Result};
-use crate::journal::record::Record;
+use crate::journal::record::{Actor, Event, Record, Surface};
 use crate::permission::Permission;
 use crate::policy::{Policy, Purpose, Sdk};
 
@@ -192,6 +192,98 @@ pub fn account_for_snapshots(document: &mut serde_json::Value, snapshots: &[Chec
     let events = journal["events"].as_u64().unwrap_or(0);
     journal["snapshots"] = serde_json::json!(snapshots);
     journal["lines"] = serde_json::json!(events + snapshots.len() as u64);
+}
+
+/// One line of the user's own consent history (the history screen), newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryEntry {
+    pub ts_ms: i64,
+    /// `policy_accepted`, `policy_withdrawn`, `consent_granted`, `consent_denied`,
+    /// `consent_withdrawn`, `guardian_consent_given` or `guardian_consent_withdrawn`.
+    pub event: &'static str,
+    pub purpose_id: Option<String>,
+    /// The purpose's description in the requested language (as declared now; `None` for a
+    /// purpose the policy no longer declares).
+    pub purpose: Option<String>,
+    pub policy_version: String,
+    pub surface: Surface,
+    pub actor: Actor,
+}
+
+/// Where the privacy policy's text is, in the requested language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicyTextView {
+    pub url: Option<String>,
+    pub asset: Option<String>,
+}
+
+impl Engine {
+    /// The user's decisions from the journal (archives included), newest first: what they
+    /// agreed to, refused or withdrew, and when. OS answers and bookkeeping are left out.
+    pub fn consent_history(&mut self, locale: &str) -> Result<Vec<HistoryEntry>> {
+        self.sync();
+        if let Some(problem) = self.storage_problem() {
+            return Err(CoreError::Storage { path: self.journal.path().to_path_buf(), message: problem.to_string() });
+        }
+        let (history, _) = self.journal.history()?;
+        let policy = self.policy();
+        let mut out: Vec<HistoryEntry> = history
+            .iter()
+            .filter_map(|r| {
+                let (event, purpose) = match &r.event {
+                    Event::PolicyAccepted => ("policy_accepted", None),
+                    Event::PolicyWithdrawn => ("policy_withdrawn", None),
+                    Event::ConsentGranted(p) => ("consent_granted", Some(&p.purpose)),
+                    Event::ConsentDenied(p) => ("consent_denied", Some(&p.purpose)),
+                    Event::ConsentWithdrawn(p) => ("consent_withdrawn", Some(&p.purpose)),
+                    Event::GuardianConsent { given: true } => ("guardian_consent_given", None),
+                    Event::GuardianConsent { given: false } => ("guardian_consent_withdrawn", None),
+                    _ => return None,
+                };
+                Some(HistoryEntry {
+                    ts_ms: r.ts,
+                    event,
+                    purpose_id: purpose.cloned(),
+                    purpose: purpose
+                        .and_then(|id| policy.purpose(id))
+                        .map(|p| p.description_for(locale, &policy.default_locale).to_string()),
+                    policy_version: r.policy_version.clone(),
+                    surface: r.surface,
+                    actor: r.actor,
+                })
+            })
+            .collect();
+        out.reverse();
+        Ok(out)
+    }
+
+    /// The collection and sharing lists in `locale`.
+    pub fn lists(&self, locale: &str) -> crate::lists::Lists {
+        crate::lists::lists(self.policy(), locale)
+    }
+
+    /// The privacy policy's text for `locale` (`None` when the policy file names none).
+    pub fn policy_text(&self, locale: &str) -> Option<PolicyTextView> {
+        let policy = self.policy();
+        let text = policy.privacy_policy.as_ref()?;
+        let pick = |t: &Option<crate::policy::Text>| {
+            t.as_ref().map(|t| t.for_locale(locale, &policy.default_locale).to_string())
+        };
+        Some(PolicyTextView { url: pick(&text.url), asset: pick(&text.asset) })
+    }
+
+    /// Whether a third-party SDK may run now: one of the purposes it serves is allowed
+    /// (privacy policy accepted, guardian if needed, consent on record for the current
+    /// wording). The OS grants are the SDK's own business.
+    pub fn sdk_allowed(&mut self, id: &str) -> Result<bool> {
+        let sdk = self
+            .policy()
+            .sdk(id)
+            .ok_or_else(|| CoreError::InvalidArgument(format!("no SDK \"{id}\" is declared in the policy")))?;
+        let indexes: Vec<usize> = sdk.purposes.iter().filter_map(|p| self.policy().index_of(p)).collect();
+        self.sync();
+        Ok(indexes.into_iter().any(|i| self.decide_current(i, Source::Feature).is_allowed()))
+    }
 }
 
 /// Builds the proof document from its parts (shared with the CLI's `journal export`).

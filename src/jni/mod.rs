@@ -241,6 +241,23 @@ pub extern "system" fn Java_io_consentgate_internal_Native_acceptPolicy<'local>(
     })
 }
 
+/// `withdrawPolicy(handle, surface, locale, actor)`: the user withdrew their acceptance of
+/// the privacy policy.
+#[no_mangle]
+pub extern "system" fn Java_io_consentgate_internal_Native_withdrawPolicy<'local>(
+    env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    surface: jint,
+    locale: JString<'local>,
+    actor: jint,
+) {
+    cold(env, |env| {
+        let ctx = context(env, surface, &locale, actor)?;
+        with_engine(handle, |e| e.withdraw_policy(&ctx))
+    })
+}
+
 /// `grant(handle, purposeId, surface, locale, actor)`.
 #[no_mangle]
 pub extern "system" fn Java_io_consentgate_internal_Native_grant<'local>(
@@ -376,7 +393,8 @@ pub extern "system" fn Java_io_consentgate_internal_Native_reconcile<'local>(
 }
 
 /// `requestPlan(handle, purposeId, apiLevel, osGranted): Array<String?>`: element 0 is the
-/// background-location step (null if none), the rest the first system dialog's permissions.
+/// second step (background location or body sensors; null if none), then the first system
+/// dialog's permissions, then the special permissions (one settings page each).
 #[no_mangle]
 pub extern "system" fn Java_io_consentgate_internal_Native_requestPlan<'local>(
     env: EnvUnowned<'local>,
@@ -392,8 +410,10 @@ pub extern "system" fn Java_io_consentgate_internal_Native_requestPlan<'local>(
         let granted = read_string_array(env, &os_granted, "osGranted")?;
         let granted: Vec<&str> = granted.iter().map(String::as_str).collect();
         let plan = with_engine(handle, |e| e.request_plan(&purpose, api, &granted))?;
-        let mut out: Vec<Option<&str>> = vec![plan.background_location.map(|p| p.name())];
+        let mut out: Vec<Option<&str>> = vec![plan.background().map(|p| p.name())];
         out.extend(plan.first.iter().map(|p| Some(p.name())));
+        // Special permissions last: the wrapper knows them by name and opens their pages.
+        out.extend(plan.special.iter().map(|p| Some(p.name())));
         new_string_array(env, &out)
     })
 }
@@ -452,6 +472,79 @@ pub extern "system" fn Java_io_consentgate_internal_Native_settings<'local>(
         let locale = read_string(env, &locale, "locale")?;
         let rows = with_engine(handle, |e| Ok(e.settings(&locale)))?;
         new_string(env, &json(&rows)?)
+    })
+}
+
+/// `lists(handle, locale): String` (JSON of `lists::Lists`).
+#[no_mangle]
+pub extern "system" fn Java_io_consentgate_internal_Native_lists<'local>(
+    env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    locale: JString<'local>,
+) -> JString<'local> {
+    cold(env, |env| {
+        let locale = read_string(env, &locale, "locale")?;
+        let lists = with_engine(handle, |e| Ok(e.lists(&locale)))?;
+        new_string(env, &json(&lists)?)
+    })
+}
+
+/// `history(handle, locale): String` (JSON array of `engine::views::HistoryEntry`).
+#[no_mangle]
+pub extern "system" fn Java_io_consentgate_internal_Native_history<'local>(
+    env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    locale: JString<'local>,
+) -> JString<'local> {
+    cold(env, |env| {
+        let locale = read_string(env, &locale, "locale")?;
+        let rows = with_engine(handle, |e| e.consent_history(&locale))?;
+        new_string(env, &json(&rows)?)
+    })
+}
+
+/// `policyText(handle, locale): String` (JSON of `engine::views::PolicyTextView`, or `null`).
+#[no_mangle]
+pub extern "system" fn Java_io_consentgate_internal_Native_policyText<'local>(
+    env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    locale: JString<'local>,
+) -> JString<'local> {
+    cold(env, |env| {
+        let locale = read_string(env, &locale, "locale")?;
+        let text = with_engine(handle, |e| Ok(e.policy_text(&locale)))?;
+        new_string(env, &json(&text)?)
+    })
+}
+
+/// `sdkIds(handle): Array<String>`: the declared third-party SDKs, in policy order.
+#[no_mangle]
+pub extern "system" fn Java_io_consentgate_internal_Native_sdkIds<'local>(
+    env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+) -> JObjectArray<'local, JString<'local>> {
+    cold(env, |env| {
+        let ids: Vec<Option<String>> =
+            with_engine(handle, |e| Ok(e.policy().sdks.iter().map(|s| Some(s.id.clone())).collect()))?;
+        new_string_array(env, &ids)
+    })
+}
+
+/// `sdkAllowed(handle, sdkId): Boolean`: a purpose the SDK serves is allowed now.
+#[no_mangle]
+pub extern "system" fn Java_io_consentgate_internal_Native_sdkAllowed<'local>(
+    env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    sdk: JString<'local>,
+) -> jboolean {
+    cold(env, |env| {
+        let sdk = read_string(env, &sdk, "sdkId")?;
+        with_engine(handle, |e| e.sdk_allowed(&sdk))
     })
 }
 

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{CoreError, Result};
 use generation::{CounterLease, Generation};
-use record::{Record, FORMAT_VERSION, GENESIS_HASH};
+use record::{Record, GENESIS_HASH};
 use scan::{scan, ChainPoint};
 
 pub const JOURNAL_FILE: &str = "consent.journal";
@@ -255,7 +255,7 @@ impl Journal {
         let mut stored = Vec::with_capacity(drafts.len());
         for mut record in drafts {
             seq += 1;
-            record.v = FORMAT_VERSION;
+            record.v = record.event.kind().since_version();
             record.seq = seq;
             record.prev = prev;
             let (line, hash) = record.encode_hashed();
@@ -331,7 +331,7 @@ impl Journal {
             return Ok(change);
         }
         let mut record = snapshot(&pending);
-        record.v = FORMAT_VERSION;
+        record.v = record.event.kind().since_version();
         record.seq = end.seq + 1;
         record.prev = end.hash.clone();
         let (line, line_digest) = record.encode_hashed();

@@ -15,8 +15,11 @@ use sha2::{Digest, Sha256};
 
 use crate::policy::hex;
 
-/// Current journal format version, written into every line as `v`.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest journal format version this SDK reads. Each line is written with the version
+/// of its kind (`EventKind::since_version`): kinds of version 1 are byte for byte what
+/// version-1 SDKs wrote, and an older SDK meeting a newer kind stops with a clear
+/// "newer than this SDK reads" instead of misreading it.
+pub const FORMAT_VERSION: u32 = 2;
 /// `prev` of the first line of a journal.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -39,6 +42,18 @@ pub enum EventKind {
     Snapshot,
     /// First line of a journal started after the previous one was found corrupt.
     JournalReset,
+    /// Format 2: the user withdrew their acceptance of the privacy policy.
+    PolicyWithdrawn,
+}
+
+impl EventKind {
+    /// The journal format version that introduced this kind (written as the line's `v`).
+    pub fn since_version(self) -> u32 {
+        match self {
+            EventKind::PolicyWithdrawn => 2,
+            _ => 1,
+        }
+    }
 }
 
 /// Where the decision was made.
@@ -149,6 +164,9 @@ pub enum Event {
     JournalReset {
         note: String,
     },
+    /// The user withdrew their acceptance of the privacy policy (of the header's
+    /// `policy_version`): back to the state before acceptance, every consent ended.
+    PolicyWithdrawn,
 }
 
 /// The purpose a decision was made for, and the fingerprint of its wording at the time.
@@ -170,6 +188,7 @@ impl Event {
             Event::GuardianConsent { .. } => EventKind::GuardianConsent,
             Event::Snapshot { .. } => EventKind::Snapshot,
             Event::JournalReset { .. } => EventKind::JournalReset,
+            Event::PolicyWithdrawn => EventKind::PolicyWithdrawn,
         }
     }
 
@@ -289,6 +308,7 @@ impl<'a> Line<'a> {
             EventKind::JournalReset => {
                 Event::JournalReset { note: self.note.ok_or_else(|| need("note"))?.into_owned() }
             }
+            EventKind::PolicyWithdrawn => Event::PolicyWithdrawn,
         };
         Ok(Record {
             v: self.v,
@@ -496,6 +516,6 @@ mod tests {
     fn newer_format_is_refused_not_guessed() {
         let mut r = sample();
         r.v = FORMAT_VERSION + 1;
-        assert_eq!(Record::decode(r.encode().as_bytes()), Err(LineError::UnsupportedVersion(2)));
+        assert_eq!(Record::decode(r.encode().as_bytes()), Err(LineError::UnsupportedVersion(FORMAT_VERSION + 1)));
     }
 }
