@@ -49,7 +49,8 @@ const GUARDIAN_REQUIRED: Decision = Decision::Blocked { reason: BlockReason::Gua
 
 /// `2024-05-20 09:00 UTC`
 fn utc(ms: i64) -> String {
-    let full = consentgate::clock::rfc3339_utc(ms); // 2024-05-20T09:00:00.000Z
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
+    let full = humantime::format_rfc3339_seconds(at).to_string(); // 2024-05-20T09:00:00Z
     format!("{} UTC", full[..16].replace('T', " "))
 }
 

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::utc::rfc3339_utc as utc;
 use super::{read_bytes, Output, EXIT_CORRUPT, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
 use crate::clock::{Clock, SystemClock};
 use crate::engine::state::ConsentState;
@@ -175,8 +176,6 @@ fn wire<T: Serialize>(value: &T) -> String {
         _ => "?".into(),
     }
 }
-
-pub use crate::clock::rfc3339_utc as utc;
 
 fn details(r: &Record) -> String {
     let short = |p: &str| p.strip_prefix("android.permission.").unwrap_or(p).to_string();

@@ -9,13 +9,12 @@
 mod journal;
 mod lists;
 mod scan;
+mod utc;
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
 use crate::lint::{self, manifest::api_level, Code, TargetSource};
-
-pub use journal::utc;
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_PROBLEMS: i32 = 1;
@@ -203,48 +202,45 @@ enum Arg {
     Positional(OsString),
 }
 
+/// The arguments, tokenized by lexopt (`--`, `--name=value`, `-x`), in the shapes the
+/// commands match on.
 struct Args {
-    rest: std::vec::IntoIter<OsString>,
-    positional_only: bool,
+    parser: lexopt::Parser,
 }
 
 impl Args {
     fn next(&mut self, command: &'static str) -> Result<Option<Arg>, Usage> {
-        let Some(arg) = self.rest.next() else { return Ok(None) };
-        if self.positional_only {
-            return Ok(Some(Arg::Positional(arg)));
+        // Not UTF-8: only a file name can be that, whatever it starts with.
+        if let Ok(mut raw) = self.parser.raw_args() {
+            if let Some(name) = raw.next_if(|a| a.to_str().is_none()) {
+                return Ok(Some(Arg::Positional(name)));
+            }
         }
-        let Some(text) = arg.to_str() else {
-            // Not UTF-8: only a file name can be that.
-            return Ok(Some(Arg::Positional(arg)));
+        let arg = match self.parser.next() {
+            Ok(None) => return Ok(None),
+            Ok(Some(lexopt::Arg::Value(value))) => Arg::Positional(value),
+            Ok(Some(lexopt::Arg::Long(name))) => {
+                let name = format!("--{name}");
+                Arg::Long(name, self.parser.optional_value())
+            }
+            // `-abc` is one unknown option, not three.
+            Ok(Some(lexopt::Arg::Short(c))) => match self.parser.optional_value() {
+                None => Arg::Short(c),
+                Some(rest) => return Err(usage(command, format!("unknown option '-{c}{}'", rest.to_string_lossy()))),
+            },
+            Err(e) => return Err(usage(command, e.to_string())),
         };
-        if text == "--" {
-            self.positional_only = true;
-            return self.next(command);
-        }
-        if let Some(long) = text.strip_prefix("--") {
-            return Ok(Some(match long.split_once('=') {
-                Some((name, value)) => Arg::Long(format!("--{name}"), Some(value.into())),
-                None => Arg::Long(text.to_string(), None),
-            }));
-        }
-        if text.len() > 1 && text.starts_with('-') {
-            let mut chars = text[1..].chars();
-            return match (chars.next(), chars.next()) {
-                (Some(c), None) => Ok(Some(Arg::Short(c))),
-                _ => Err(usage(command, format!("unknown option '{text}'"))),
-            };
-        }
-        Ok(Some(Arg::Positional(arg)))
+        Ok(Some(arg))
     }
 
-    /// The value of an option: inline (`--x=v`) or the next argument.
+    /// The value of an option: inline (`--x=v`) or the next argument, unless that is
+    /// another long option.
     fn value(&mut self, command: &'static str, name: &str, inline: Option<OsString>) -> Result<OsString, Usage> {
         if let Some(v) = inline {
             return Ok(v);
         }
-        match self.rest.next() {
-            Some(v) if !v.to_str().is_some_and(|s| s.starts_with("--")) => Ok(v),
+        match self.parser.value() {
+            Ok(v) if !v.to_str().is_some_and(|s| s.starts_with("--")) => Ok(v),
             _ => Err(usage(command, format!("{name} needs a value"))),
         }
     }
@@ -264,7 +260,9 @@ fn show(os: &OsStr) -> String {
 
 /// Runs the tool on `args` (without the program name).
 pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> Output {
-    let mut args = Args { rest: args.into_iter().collect::<Vec<_>>().into_iter(), positional_only: false };
+    let mut args = Args { parser: lexopt::Parser::from_args(args) };
+    // `-h=x` is the unknown option '-h=x', as written.
+    args.parser.set_short_equals(false);
     match dispatch(&mut args) {
         Ok(out) => out,
         Err(u) => {
