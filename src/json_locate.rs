@@ -1,5 +1,18 @@
 //! Finds the source line of a JSON path like `$.purposes[2].permissions[0]`, so that
-//! validation errors can say "line N" next to the path. serde_json keeps no spans.
+//! validation errors can say "line N" next to the path (serde_json keeps no spans), and
+//! finds keys written twice in one object (serde_json keeps the last silently).
+//!
+//! One walk over the text builds an index of where every value starts; each lookup then
+//! follows the path's steps through it. Reporting many issues in a large file therefore
+//! costs one pass plus a few steps per issue, never a rescan per issue.
+
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+
+use crate::line_index::LineIndex;
+
+/// Deeper nesting than this is not indexed (serde_json refuses more than 128 levels).
+const MAX_DEPTH: usize = 256;
 
 /// A step in a JSON path.
 #[derive(Debug, PartialEq)]
@@ -30,20 +43,88 @@ fn steps(path: &str) -> Vec<Step<'_>> {
     out
 }
 
-struct Cursor<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    line: usize,
+/// A key that appears more than once in the same object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// JSON path of the key, e.g. `$.purposes[0].id`.
+    pub path: String,
+    pub key: String,
+    /// 1-based line of the repeated occurrence.
+    pub line: usize,
 }
 
-impl<'a> Cursor<'a> {
-    fn skip_ws(&mut self) {
-        while let Some(&b) = self.bytes.get(self.pos) {
-            match b {
-                b'\n' => self.line += 1,
-                b' ' | b'\t' | b'\r' => {}
-                _ => return,
+#[derive(Debug)]
+enum Kids {
+    None,
+    /// Key -> node; the first occurrence of a key wins here (duplicates are reported).
+    Object(HashMap<String, usize>),
+    Array(Vec<usize>),
+}
+
+#[derive(Debug)]
+struct Node {
+    /// Byte offset where the value starts.
+    offset: usize,
+    kids: Kids,
+}
+
+/// Where every value of one JSON text starts, and its repeated keys.
+#[derive(Debug)]
+pub struct JsonIndex {
+    lines: LineIndex,
+    /// `nodes[0]` is the root value, when the text has one.
+    nodes: Vec<Node>,
+    duplicates: Vec<DuplicateKey>,
+}
+
+impl JsonIndex {
+    /// Indexes `source` in one pass. Never fails: text that is not JSON is indexed up to
+    /// where it stops making sense.
+    pub fn build(source: &str) -> JsonIndex {
+        #[cfg(test)]
+        tests::WALKED.with(|w| w.set(w.get() + source.len()));
+        let lines = LineIndex::new(source.as_bytes());
+        let mut walker = Walker { bytes: source.as_bytes(), pos: 0, nodes: Vec::new(), duplicates: Vec::new() };
+        let mut path = String::from("$");
+        walker.value(0, &mut path, &lines);
+        JsonIndex { lines, nodes: walker.nodes, duplicates: walker.duplicates }
+    }
+
+    /// The 1-based line where the value at `path` starts (or the deepest part of the
+    /// path that exists). `None` only when the text has no value at all.
+    pub fn line_of(&self, path: &str) -> Option<usize> {
+        let mut node = self.nodes.first()?;
+        for step in steps(path) {
+            let next = match (&node.kids, step) {
+                (Kids::Object(keys), Step::Key(k)) => keys.get(k),
+                (Kids::Array(items), Step::Index(i)) => items.get(i),
+                _ => None,
+            };
+            match next {
+                Some(&id) => node = &self.nodes[id],
+                // Path goes deeper than the document: point at the deepest existing part.
+                None => break,
             }
+        }
+        Some(self.lines.line_of(node.offset))
+    }
+
+    /// Keys written more than once in one object, in source order.
+    pub fn duplicate_keys(&self) -> &[DuplicateKey] {
+        &self.duplicates
+    }
+}
+
+struct Walker<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    nodes: Vec<Node>,
+    duplicates: Vec<DuplicateKey>,
+}
+
+impl<'a> Walker<'a> {
+    fn skip_ws(&mut self) {
+        while matches!(self.bytes.get(self.pos), Some(b' ' | b'\t' | b'\r' | b'\n')) {
             self.pos += 1;
         }
     }
@@ -52,7 +133,7 @@ impl<'a> Cursor<'a> {
         self.bytes.get(self.pos).copied()
     }
 
-    /// Reads a string starting at a quote; returns its raw (unescaped) contents.
+    /// Reads a string starting at a quote; returns its raw (still escaped) contents.
     fn string(&mut self) -> Option<&'a [u8]> {
         self.pos += 1;
         let start = self.pos;
@@ -63,36 +144,94 @@ impl<'a> Cursor<'a> {
                     self.pos += 1;
                     return Some(&self.bytes[start..self.pos - 1]);
                 }
-                b'\n' => {
-                    self.line += 1;
-                    self.pos += 1
-                }
                 _ => self.pos += 1,
             }
         }
         None
     }
 
-    /// Skips one value of any kind.
-    fn skip_value(&mut self) -> Option<()> {
+    fn push(&mut self, offset: usize, kids: Kids) -> usize {
+        self.nodes.push(Node { offset, kids });
+        self.nodes.len() - 1
+    }
+
+    /// Indexes the value at the cursor; returns its node. `path` is its JSON path
+    /// (restored before returning).
+    fn value(&mut self, depth: usize, path: &mut String, lines: &LineIndex) -> Option<usize> {
         self.skip_ws();
+        let offset = self.pos;
         match self.peek()? {
-            b'"' => self.string().map(|_| ()),
-            open @ (b'{' | b'[') => {
-                let close = if open == b'{' { b'}' } else { b']' };
+            b'"' => {
+                self.string()?;
+                Some(self.push(offset, Kids::None))
+            }
+            b'{' if depth < MAX_DEPTH => {
+                let id = self.push(offset, Kids::Object(HashMap::new()));
                 self.pos += 1;
                 loop {
                     self.skip_ws();
                     match self.peek()? {
-                        c if c == close => {
+                        b'}' => {
                             self.pos += 1;
-                            return Some(());
+                            return Some(id);
                         }
-                        b',' | b':' => self.pos += 1,
-                        _ => self.skip_value()?,
+                        b',' => self.pos += 1,
+                        b'"' => {
+                            let key_at = self.pos;
+                            let key = unescape(self.string()?);
+                            self.skip_ws();
+                            if self.peek()? != b':' {
+                                return None;
+                            }
+                            self.pos += 1;
+                            let len = path.len();
+                            path.push('.');
+                            path.push_str(&key);
+                            let child = self.value(depth + 1, path, lines);
+                            if let Some(child) = child {
+                                let Kids::Object(keys) = &mut self.nodes[id].kids else { unreachable!() };
+                                match keys.entry(key) {
+                                    Entry::Occupied(seen) => self.duplicates.push(DuplicateKey {
+                                        path: path.clone(),
+                                        key: seen.key().clone(),
+                                        line: lines.line_of(key_at),
+                                    }),
+                                    Entry::Vacant(slot) => {
+                                        slot.insert(child);
+                                    }
+                                }
+                            }
+                            path.truncate(len);
+                            child?;
+                        }
+                        _ => return None,
                     }
                 }
             }
+            b'[' if depth < MAX_DEPTH => {
+                let id = self.push(offset, Kids::Array(Vec::new()));
+                self.pos += 1;
+                loop {
+                    self.skip_ws();
+                    match self.peek()? {
+                        b']' => {
+                            self.pos += 1;
+                            return Some(id);
+                        }
+                        b',' => self.pos += 1,
+                        _ => {
+                            let Kids::Array(items) = &self.nodes[id].kids else { unreachable!() };
+                            let len = path.len();
+                            path.push_str(&format!("[{}]", items.len()));
+                            let child = self.value(depth + 1, path, lines);
+                            path.truncate(len);
+                            let Kids::Array(items) = &mut self.nodes[id].kids else { unreachable!() };
+                            items.push(child?);
+                        }
+                    }
+                }
+            }
+            b'{' | b'[' => None,
             _ => {
                 while let Some(b) = self.peek() {
                     if matches!(b, b',' | b'}' | b']') || b.is_ascii_whitespace() {
@@ -100,79 +239,89 @@ impl<'a> Cursor<'a> {
                     }
                     self.pos += 1;
                 }
-                Some(())
+                (self.pos > offset).then(|| self.push(offset, Kids::None))
             }
-        }
-    }
-
-    /// Moves to the value for `step` inside the container at the cursor.
-    fn enter(&mut self, step: &Step) -> Option<()> {
-        self.skip_ws();
-        match (step, self.peek()?) {
-            (Step::Key(key), b'{') => {
-                self.pos += 1;
-                loop {
-                    self.skip_ws();
-                    match self.peek()? {
-                        b'}' => return None,
-                        b',' => self.pos += 1,
-                        b'"' => {
-                            let name = self.string()?;
-                            self.skip_ws();
-                            if self.peek()? != b':' {
-                                return None;
-                            }
-                            self.pos += 1;
-                            if name == key.as_bytes() {
-                                self.skip_ws();
-                                return Some(());
-                            }
-                            self.skip_value()?;
-                        }
-                        _ => return None,
-                    }
-                }
-            }
-            (Step::Index(index), b'[') => {
-                self.pos += 1;
-                let mut i = 0;
-                loop {
-                    self.skip_ws();
-                    match self.peek()? {
-                        b']' => return None,
-                        b',' => self.pos += 1,
-                        _ if i == *index => return Some(()),
-                        _ => {
-                            self.skip_value()?;
-                            i += 1;
-                        }
-                    }
-                }
-            }
-            _ => None,
         }
     }
 }
 
-/// The 1-based line where the value at `path` starts (or the deepest part of the path
-/// that exists). `None` only when the source is not JSON enough to walk.
-pub fn line_of(source: &str, path: &str) -> Option<usize> {
-    let mut cursor = Cursor { bytes: source.as_bytes(), pos: 0, line: 1 };
-    cursor.skip_ws();
-    cursor.peek()?;
-    for step in steps(path) {
-        let saved = (cursor.pos, cursor.line);
-        if cursor.enter(&step).is_none() {
-            // Path goes deeper than the document: point at the deepest existing part.
-            return Some(saved.1);
+/// A key as its object holds it: escapes resolved (`"zh\u002dCN"` is `zh-CN`).
+fn unescape(raw: &[u8]) -> String {
+    if raw.contains(&b'\\') {
+        let mut quoted = Vec::with_capacity(raw.len() + 2);
+        quoted.push(b'"');
+        quoted.extend_from_slice(raw);
+        quoted.push(b'"');
+        if let Ok(key) = serde_json::from_slice::<String>(&quoted) {
+            return key;
         }
     }
-    Some(cursor.line)
+    String::from_utf8_lossy(raw).into_owned()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        /// Bytes of JSON text indexed by this thread (an operation counter for the test below).
+        pub(super) static WALKED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    fn line_of(source: &str, path: &str) -> Option<usize> {
+        JsonIndex::build(source).line_of(path)
+    }
+
+    /// A policy of `n` purposes, each with one unknown field and one bad permission: two
+    /// issues (two line lookups) per purpose.
+    fn bad_policy(n: usize) -> String {
+        let purposes: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    "{{\n\"id\": \"p{i}\",\n\"colour{i}\": 1,\n\"permissions\": [\"android.permission.NOPE\"],\n\"description\": {{\"en\": \"x\"}}\n}}"
+                )
+            })
+            .collect();
+        format!(
+            "{{\"schema\": 1, \"policy_version\": \"v\", \"default_locale\": \"en\", \"purposes\": [\n{}\n]}}",
+            purposes.join(",\n")
+        )
+    }
+
+    /// Issue 11, defect 9: every issue used to rescan the source from the top to find its
+    /// line, so validation grew with issues x size. Now the text is walked once, however
+    /// many issues: the work per byte stays constant as the policy grows 4x and 16x.
+    #[test]
+    fn validation_walks_the_text_once_however_many_issues() {
+        for n in [250, 1000, 1024] {
+            let source = bad_policy(n);
+            let before = WALKED.with(|w| w.get());
+            let err = crate::policy::Policy::parse(&source).unwrap_err();
+            let walked = WALKED.with(|w| w.get()) - before;
+            assert!(err.issues.len() >= 2 * n, "{} issues for {n} purposes", err.issues.len());
+            assert_eq!(walked, source.len(), "{n} purposes: one walk of {} bytes, walked {walked}", source.len());
+            let last = err.issues.iter().rev().find(|i| i.path.contains("colour")).unwrap();
+            assert_eq!(
+                last.line,
+                Some(source.lines().position(|l| l.contains(&format!("colour{}", n - 1))).unwrap() + 1)
+            );
+        }
+    }
+
+    #[cfg(feature = "cli")]
+    #[test]
+    fn the_lint_walks_the_policy_a_fixed_number_of_times() {
+        let manifest = "<manifest xmlns:android=\"http://schemas.android.com/apk/res/android\"/>";
+        let mut per_byte = Vec::new();
+        for n in [64, 256, 1024] {
+            let source = bad_policy(n);
+            let before = WALKED.with(|w| w.get());
+            let report = crate::lint::lint(manifest, &source, None).unwrap();
+            assert!(report.findings.len() >= 2 * n);
+            per_byte.push((WALKED.with(|w| w.get()) - before) / source.len());
+        }
+        assert_eq!(per_byte, [2, 2, 2], "the lint's index and the validation's: two walks, whatever the size");
+    }
 
     const DOC: &str = "{\n  \"schema\": 1,\n  \"purposes\": [\n    {\"id\": \"a\"},\n    {\n      \"id\": \"b\",\n      \"permissions\": [\n        \"x\",\n        \"y\"\n      ]\n    }\n  ]\n}\n";
 
@@ -189,12 +338,30 @@ mod tests {
     fn missing_parts_point_at_the_deepest_existing_value() {
         assert_eq!(line_of(DOC, "$.purposes[1].description"), Some(5));
         assert_eq!(line_of(DOC, "$.nothing"), Some(1));
+        assert_eq!(line_of(DOC, "$.purposes[7]"), Some(3));
     }
 
     #[test]
     fn never_panics_on_garbage() {
-        for doc in ["", "{", "[\"", "{\"a\":", "{\"a\" 1}", "\\", "[1,,]"] {
+        for doc in ["", "{", "[\"", "{\"a\":", "{\"a\" 1}", "\\", "[1,,]", "{\"a\":[[[[", "}"] {
             let _ = line_of(doc, "$.a[3].b");
         }
+        assert_eq!(line_of("", "$"), None);
+        let deep = "[".repeat(100_000);
+        assert_eq!(line_of(&deep, "$[0][0]"), Some(1));
+    }
+
+    #[test]
+    fn escaped_keys_are_matched_by_their_value() {
+        assert_eq!(line_of("{\n\"zh\\u002dCN\":\n1}", "$.zh-CN"), Some(3));
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported_with_path_and_line() {
+        let index = JsonIndex::build("{\"a\": 1,\n \"p\": [{\"id\": \"x\",\n \"id\": \"y\"}],\n \"a\": 2}");
+        let found: Vec<(&str, &str, usize)> =
+            index.duplicate_keys().iter().map(|d| (d.path.as_str(), d.key.as_str(), d.line)).collect();
+        assert_eq!(found, [("$.p[0].id", "id", 3), ("$.a", "a", 4)]);
+        assert_eq!(index.line_of("$.a"), Some(1), "the first occurrence is indexed");
     }
 }

@@ -18,6 +18,7 @@ pub mod lint;
 // The JNI bridge (entry points for io.consentgate.internal.Native); no Rust API.
 mod jni;
 mod json_locate;
+mod line_index;
 pub mod lists;
 pub mod permission;
 pub mod policy;

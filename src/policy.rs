@@ -175,6 +175,9 @@ fn and_more(issues: usize) -> String {
 impl Policy {
     /// Parses and validates a policy. Collects every problem it can find.
     pub fn parse(source: &str) -> Result<Policy, PolicyError> {
+        // A byte-order mark is allowed (RFC 8259 lets parsers ignore it); editors on
+        // Windows add one. Lines are unchanged: it sits before line 1's first character.
+        let source = source.strip_prefix('\u{feff}').unwrap_or(source);
         let value: Value = serde_json::from_str(source).map_err(|e| PolicyError {
             issues: vec![PolicyIssue {
                 path: "$".into(),
@@ -182,13 +185,26 @@ impl Policy {
                 message: format!("not valid JSON: {e}"),
             }],
         })?;
+        // One index of the whole text serves every issue's line (and finds repeated keys).
+        let index = crate::json_locate::JsonIndex::build(source);
         let mut v = Validator { issues: Vec::new(), schema: 1, default_locale: None };
+        for dup in index.duplicate_keys() {
+            v.issue(
+                dup.path.clone(),
+                format!(
+                    "duplicate key \"{}\": a key may appear once in an object (JSON readers disagree about which value counts)",
+                    dup.key
+                ),
+            );
+        }
         let policy = v.policy(&value);
         if v.issues.is_empty() {
             Ok(policy.expect("no issues means a policy was built"))
         } else {
-            for issue in &mut v.issues {
-                issue.line = crate::json_locate::line_of(source, &issue.path);
+            let duplicates = index.duplicate_keys().len();
+            for (i, issue) in v.issues.iter_mut().enumerate() {
+                issue.line =
+                    if i < duplicates { Some(index.duplicate_keys()[i].line) } else { index.line_of(&issue.path) };
             }
             Err(PolicyError { issues: v.issues })
         }

@@ -76,10 +76,7 @@ fn verify_bytes(bytes: &[u8]) -> Verdict {
 
 /// Byte offset where 1-based `line` starts (the end of the bytes if there are fewer lines).
 fn line_start(bytes: &[u8], line: usize) -> usize {
-    if line <= 1 {
-        return 0;
-    }
-    bytes.iter().enumerate().filter(|&(_, &b)| b == b'\n').nth(line - 2).map_or(bytes.len(), |(i, _)| i + 1)
+    crate::line_index::LineIndex::new(bytes).start_of(line)
 }
 
 fn load(path: &Path, command: &str) -> Result<Verdict, Output> {
@@ -164,9 +161,20 @@ pub(super) fn verify(path: &Path) -> Output {
 }
 
 /// A journal string made safe for a terminal: control characters are escaped, so a
-/// crafted journal cannot move the cursor or recolour the screen.
+/// crafted journal cannot move the cursor or recolour the screen, and so are the
+/// bidirectional-text controls, so it cannot make a row read differently from its bytes
+/// (reorder a purpose id, hide a cell behind another).
 fn clean(text: &str) -> String {
-    text.chars().flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] }).collect()
+    text.chars()
+        .flat_map(
+            |c| if c.is_control() || is_bidi_control(c) { c.escape_default().collect::<Vec<_>>() } else { vec![c] },
+        )
+        .collect()
+}
+
+/// Unicode's explicit directional formatting characters (UAX #9) and marks.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The wire name of a journal enum (`consent_granted`, `rationale_dialog`, ...).
@@ -334,5 +342,7 @@ mod tests {
     fn control_characters_are_escaped() {
         assert_eq!(clean("a\u{1b}[2Jb\n"), "a\\u{1b}[2Jb\\n");
         assert_eq!(clean("用户"), "用户");
+        assert_eq!(clean("a\u{202e}b\u{2066}c\u{200f}"), "a\\u{202e}b\\u{2066}c\\u{200f}");
+        assert_eq!(clean("مرحبا"), "مرحبا", "right-to-left text itself is kept");
     }
 }

@@ -21,6 +21,9 @@ pub const EXIT_PROBLEMS: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_CORRUPT: i32 = 3;
 
+/// The largest input file read (manifest, policy, journal): the journal's own size cap.
+pub const MAX_INPUT_BYTES: u64 = crate::journal::MAX_JOURNAL_BYTES;
+
 /// What a command prints, and how it exits.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Output {
@@ -490,13 +493,40 @@ fn journal_command(args: &mut Args) -> Result<Output, Usage> {
 
 /// Reads a file, or says which input could not be read and why.
 fn read_bytes(path: &Path, what: &str) -> Result<Vec<u8>, String> {
-    if path.is_dir() {
-        return Err(format!("the {what} {} is a directory, not a file", path.display()));
-    }
-    std::fs::read(path).map_err(|e| match e.kind() {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let cannot = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => format!("the {what} file {} does not exist", path.display()),
         _ => format!("cannot read the {what} {}: {e}", path.display()),
-    })
+    };
+    // Non-blocking open, then a type check: a FIFO would block forever, a device such as
+    // /dev/zero would never end.
+    let file = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if meta.is_dir() {
+        return Err(format!("the {what} {} is a directory, not a file", path.display()));
+    }
+    if !meta.is_file() {
+        return Err(format!(
+            "the {what} {} is not a regular file (a FIFO, socket or device): only files are read",
+            path.display()
+        ));
+    }
+    let too_big = || {
+        format!(
+            "the {what} {} is larger than {MAX_INPUT_BYTES} bytes, the most this tool reads (a consent journal is kept far smaller)",
+            path.display()
+        )
+    };
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_big());
+    }
+    Ok(bytes)
 }
 
 fn read_text(path: &Path, what: &str) -> Result<String, String> {

@@ -1,5 +1,6 @@
 //! Reads the parts of an `AndroidManifest.xml` the lint needs, with a real XML parser
-//! (quick-xml, namespace-aware): `<uses-permission>` and `<uses-permission-sdk-23>`
+//! (quick-xml, namespace-aware): `<uses-permission>` and `<uses-permission-sdk-23>` (or its
+//! older name `<uses-permission-sdk-m>`)
 //! entries with their `android:maxSdkVersion` and source lines, and `<uses-sdk>`.
 //!
 //! Only direct children of the root `<manifest>` count, as on Android. Entries marked
@@ -9,6 +10,8 @@
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
+
+use crate::line_index::LineIndex;
 
 const ANDROID_NS: &[u8] = b"http://schemas.android.com/apk/res/android";
 const TOOLS_NS: &[u8] = b"http://schemas.android.com/tools";
@@ -57,35 +60,26 @@ pub struct NotAManifest {
     pub message: String,
 }
 
-/// Maps byte offsets to 1-based line numbers.
-struct Lines {
-    starts: Vec<usize>,
-}
-
-impl Lines {
-    fn new(text: &str) -> Lines {
-        let mut starts = vec![0];
-        starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
-        Lines { starts }
-    }
-
-    fn line_of(&self, offset: u64) -> usize {
-        let offset = usize::try_from(offset).unwrap_or(usize::MAX);
-        match self.starts.binary_search(&offset) {
-            Ok(i) => i + 1,
-            Err(i) => i,
-        }
-    }
-}
-
 /// Parses manifest text (UTF-8, an optional byte-order mark allowed).
 pub fn parse(text: &str) -> Result<Manifest, NotAManifest> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let lines = Lines::new(text);
+    let lines = LineIndex::new(text.as_bytes());
+    let line_at = |offset: u64| lines.line_of(usize::try_from(offset).unwrap_or(usize::MAX));
+    // XML 1.0 allows no control characters but tab, line feed and carriage return (a NUL
+    // byte is also where C-based tools would silently stop reading).
+    if let Some(at) = text.bytes().position(|b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) {
+        return Err(NotAManifest {
+            line: Some(lines.line_of(at)),
+            message: format!(
+                "not XML: control character U+{:04X} at byte {at} (XML allows none but tab, line feed and carriage return)",
+                text.as_bytes()[at]
+            ),
+        });
+    }
     let mut reader = NsReader::from_str(text);
     reader.config_mut().check_end_names = true;
     let not_xml = |reader: &NsReader<&[u8]>, e: &dyn std::fmt::Display| NotAManifest {
-        line: Some(lines.line_of(reader.error_position())),
+        line: Some(line_at(reader.error_position())),
         message: format!("not well-formed XML: {e}"),
     };
 
@@ -94,7 +88,7 @@ pub fn parse(text: &str) -> Result<Manifest, NotAManifest> {
     let mut seen_root = false;
     loop {
         let start = reader.buffer_position();
-        let line = lines.line_of(start);
+        let line = line_at(start);
         let (ns, event) = match reader.read_resolved_event() {
             Ok(pair) => pair,
             Err(e) => return Err(not_xml(&reader, &e)),
@@ -121,8 +115,12 @@ pub fn parse(text: &str) -> Result<Manifest, NotAManifest> {
                     manifest.package = attribute(&reader, e, None, b"package", line)?;
                 } else if depth == 1 && matches!(ns, ResolveResult::Unbound) {
                     match local {
-                        b"uses-permission" | b"uses-permission-sdk-23" => {
-                            uses_permission(&reader, e, line, local == b"uses-permission-sdk-23", &mut manifest)?;
+                        // Android's package parser reads <uses-permission-sdk-m> exactly as
+                        // <uses-permission-sdk-23> (the API 23 preview's name for it).
+                        b"uses-permission" | b"uses-permission-sdk-23" | b"uses-permission-sdk-m" => {
+                            let sdk23 = local != b"uses-permission";
+                            let element = String::from_utf8_lossy(local).into_owned();
+                            uses_permission(&reader, e, line, sdk23, &element, &mut manifest)?;
                         }
                         b"uses-sdk" => uses_sdk(&reader, e, line, &mut manifest)?,
                         _ => {}
@@ -157,7 +155,7 @@ pub fn parse(text: &str) -> Result<Manifest, NotAManifest> {
     }
     if depth != 0 {
         return Err(NotAManifest {
-            line: Some(lines.line_of(text.len() as u64)),
+            line: Some(line_at(text.len() as u64)),
             message: "not well-formed XML: the file ends before the root element is closed".into(),
         });
     }
@@ -205,9 +203,9 @@ fn uses_permission(
     e: &BytesStart,
     line: usize,
     sdk23: bool,
+    element: &str,
     manifest: &mut Manifest,
 ) -> Result<(), NotAManifest> {
-    let element = if sdk23 { "uses-permission-sdk-23" } else { "uses-permission" };
     if attribute(reader, e, Some(TOOLS_NS), b"node", line)?.as_deref() == Some("remove") {
         return Ok(());
     }
@@ -354,6 +352,34 @@ mod tests {
             assert_eq!(err.line, line, "{text:?}: {err}");
             assert!(err.to_string().contains(needle), "{text:?}: {err}");
         }
+    }
+
+    #[test]
+    fn uses_permission_sdk_m_is_read_like_sdk_23() {
+        let m = parse("<manifest xmlns:android=\"http://schemas.android.com/apk/res/android\">\n<uses-permission-sdk-m android:name=\"android.permission.READ_CONTACTS\"/>\n<uses-permission-sdk-m/>\n</manifest>").unwrap();
+        assert_eq!(m.permissions.len(), 1);
+        assert_eq!(
+            (m.permissions[0].name.as_str(), m.permissions[0].line, m.permissions[0].sdk23),
+            ("android.permission.READ_CONTACTS", 2, true)
+        );
+        assert_eq!(m.problems.len(), 1);
+        assert!(
+            m.problems[0].message.contains("<uses-permission-sdk-m> without android:name"),
+            "{}",
+            m.problems[0].message
+        );
+    }
+
+    #[test]
+    fn nul_and_other_control_characters_are_not_xml() {
+        for (text, line) in
+            [("<manifest>\n<a\0/></manifest>", 2), ("<manifest/>\u{1}", 1), ("<manifest>\n\n\u{1b}</manifest>", 3)]
+        {
+            let err = parse(text).unwrap_err();
+            assert_eq!(err.line, Some(line), "{text:?}");
+            assert!(err.message.contains("control character U+00"), "{err}");
+        }
+        assert!(parse("<manifest>\t\r\n</manifest>").is_ok());
     }
 
     #[test]

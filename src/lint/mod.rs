@@ -130,6 +130,8 @@ pub enum InputError {
 /// manifest's `android:targetSdkVersion`.
 pub fn lint(manifest: &str, policy: &str, target_sdk: Option<u32>) -> Result<Report, InputError> {
     let m = manifest::parse(manifest).map_err(InputError::ManifestNotXml)?;
+    // A byte-order mark, as `Policy::parse` allows it.
+    let policy = policy.strip_prefix('\u{feff}').unwrap_or(policy);
     let value: serde_json::Value = serde_json::from_str(policy).map_err(|e| InputError::PolicyNotJson {
         line: e.line(),
         column: e.column(),

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::manifest::{Manifest, UsesPermission};
 use super::{Code, File, Finding};
-use crate::json_locate::line_of;
+use crate::json_locate::JsonIndex;
 use crate::permission::Permission;
 use crate::policy::Policy;
 
@@ -173,7 +173,8 @@ fn up_to(entry: &UsesPermission) -> String {
 pub fn check(manifest: &Manifest, policy: &PolicyPermissions, policy_source: &str, target_sdk: u32) -> Vec<Finding> {
     let mut out = Vec::new();
     let min_sdk = manifest.min_sdk.map_or(1, |v| v.value);
-    let line = |path: &str| line_of(policy_source, path).unwrap_or(1);
+    let index = JsonIndex::build(policy_source);
+    let line = |path: &str| index.line_of(path).unwrap_or(1);
     let policy_finding = |out: &mut Vec<Finding>, path: &str, code: Code, message: String| {
         out.push(Finding { file: File::Policy, line: line(path), code, message });
     };
