@@ -22,7 +22,7 @@ pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_CORRUPT: i32 = 3;
 
 /// The largest input file read (manifest, policy, journal): the journal's own size cap.
-pub const MAX_INPUT_BYTES: u64 = crate::journal::MAX_JOURNAL_BYTES;
+const MAX_INPUT_BYTES: u64 = crate::journal::MAX_JOURNAL_BYTES;
 
 /// What a command prints, and how it exits.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 
 pub mod decision;
 pub mod shared;
-pub mod snapshots;
+pub(crate) mod snapshots;
 pub mod state;
 pub mod views;
 

@@ -187,7 +187,7 @@ impl Engine {
 /// Lists in the document the snapshot lines that were checked against the events they
 /// summarise, so that every line behind `head_hash` is accounted for: `lines` is the
 /// events plus these snapshots.
-pub fn account_for_snapshots(document: &mut serde_json::Value, snapshots: &[CheckedSnapshot]) {
+pub(crate) fn account_for_snapshots(document: &mut serde_json::Value, snapshots: &[CheckedSnapshot]) {
     let journal = &mut document["journal"];
     let events = journal["events"].as_u64().unwrap_or(0);
     journal["snapshots"] = serde_json::json!(snapshots);

@@ -30,12 +30,12 @@ use std::sync::{Mutex, OnceLock};
 
 use super::open_regular;
 
-pub const COUNTER_FILE: &str = "consent.gen";
+pub(crate) const COUNTER_FILE: &str = "consent.gen";
 /// What a counter reads after its file was truncated under the mapping. No counter
 /// reaches it by counting.
-pub const POISONED: u64 = u64::MAX - 1;
+pub(crate) const POISONED: u64 = u64::MAX - 1;
 /// Journal folders one process can have open at once.
-pub const MAX_OPEN_FOLDERS: usize = 4096;
+pub(crate) const MAX_OPEN_FOLDERS: usize = 4096;
 /// Added to a counter that was mapped again (replaced or truncated file): larger than any
 /// value an engine of any process can have seen of the old file, so no one mistakes the
 /// new counter for the value its state was computed at.
@@ -74,7 +74,7 @@ impl Generation {
     }
 
     /// The counter, for an engine that will remember it as read.
-    pub fn load_seen(&self) -> u64 {
+    pub(crate) fn load_seen(&self) -> u64 {
         let v = self.load();
         self.saw(v);
         v
@@ -95,7 +95,7 @@ impl Generation {
 
     /// Maps the folder's counter file again if it is not the mapped one any more
     /// (replaced, truncated): called on every slow path. Returns whether it did.
-    pub fn check(&self, dir: &Path) -> std::io::Result<bool> {
+    pub(crate) fn check(&self, dir: &Path) -> std::io::Result<bool> {
         let path = dir.join(COUNTER_FILE);
         let mut mapped = self.mapped.lock().unwrap_or_else(|p| p.into_inner());
         let Some(m) = mapped.as_mut() else { return Ok(false) };
@@ -121,12 +121,12 @@ impl Generation {
 }
 
 /// A journal's use of its folder's counter; released when dropped.
-pub struct CounterLease {
+pub(crate) struct CounterLease {
     generation: &'static Generation,
 }
 
 impl CounterLease {
-    pub fn generation(&self) -> &'static Generation {
+    pub(crate) fn generation(&self) -> &'static Generation {
         self.generation
     }
 }
@@ -198,7 +198,7 @@ fn registry() -> &'static Registry {
 
 /// The counter for `dir`, mapped once per folder per process while any journal of the
 /// folder is open here.
-pub fn for_dir(dir: &Path) -> std::io::Result<CounterLease> {
+pub(crate) fn for_dir(dir: &Path) -> std::io::Result<CounterLease> {
     let reg = registry();
     let key = dir.canonicalize()?;
     let mut folders = reg.folders.lock().unwrap_or_else(|p| p.into_inner());

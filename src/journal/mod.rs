@@ -141,7 +141,7 @@ impl Journal {
 
     /// Maps the folder's change counter again if its file was replaced or truncated since
     /// (see `generation`): a slow path's first step.
-    pub fn check_counter(&self) -> Result<()> {
+    pub(crate) fn check_counter(&self) -> Result<()> {
         self.generation()
             .check(&self.dir)
             .map(|_| ())
@@ -504,7 +504,7 @@ impl Journal {
     /// The archived history a snapshot at the head of the live file summarises (the
     /// archive compaction made from the events before it), checked to end exactly where
     /// the snapshot's chain begins. `None` when that archive is not in the folder.
-    pub fn summarised_by(&self, snapshot: &Record) -> Result<Option<Vec<Record>>> {
+    pub(crate) fn summarised_by(&self, snapshot: &Record) -> Result<Option<Vec<Record>>> {
         let _guard = self.lock(false)?;
         let before = snapshot.seq.saturating_sub(1);
         let path = self.dir.join(format!("{ARCHIVE_PREFIX}{before}{ARCHIVE_SUFFIX}"));
