@@ -169,6 +169,14 @@ const CASES: &[(&str, &[&str])] = &[
         "journal-export-invalid-policy",
         &["journal", "export", EVERY_KIND, "--policy", "tests/golden/cli/inputs/invalid-policy/not-json.json"],
     ),
+    // scan (fixtures compiled from Java live in tests/scan.rs; here the outputs that need none)
+    ("scan-help", &["scan", "--help"]),
+    ("scan-no-artifact", &["scan", "--policy", "examples/phone-backup/policy.json"]),
+    (
+        "scan-unreadable",
+        &["scan", "--policy", "examples/phone-backup/policy.json", "examples/phone-backup/AndroidManifest.xml"],
+    ),
+    ("scan-invalid-policy", &["scan", "--policy", "tests/golden/cli/inputs/invalid-policy/policy.json", "examples"]),
 ];
 
 /// The transcript of one run: the command, its exit code, then its two streams.

@@ -236,11 +236,6 @@ pub fn java_name(internal: &str) -> String {
     internal.replace('/', ".")
 }
 
-/// Short name of a class for messages: `ContactsContract$Contacts` from its internal name.
-pub fn simple_name(internal: &str) -> &str {
-    internal.rsplit('/').next().unwrap_or(internal)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,10 +7,10 @@
 //! A static scan sees direct calls only: reflection, native code, code loaded at run time
 //! and method references through `invokedynamic` are invisible to it (SECURITY.md).
 
-pub mod apis;
+mod apis;
 mod archive;
 mod classfile;
-pub mod coverage;
+mod coverage;
 mod dex;
 mod sites;
 
