@@ -264,17 +264,7 @@ fn fingerprint(purpose: &Purpose, sdks: &[Sdk]) -> String {
         extra.insert("sdks".into(), serde_json::Value::Array(told));
     }
     let digest = Sha256::digest(canonical.to_string().as_bytes());
-    hex(&digest[..16])
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[(b >> 4) as usize] as char);
-        out.push(DIGITS[(b & 0xf) as usize] as char);
-    }
-    out
+    hex::encode(&digest[..16])
 }
 
 fn is_valid_purpose_id(id: &str) -> bool {

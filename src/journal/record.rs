@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::policy::hex;
+use hex::encode as hex;
 
 /// The newest journal format version this SDK reads. Each line is written with the version
 /// of its kind (`EventKind::since_version`): kinds of version 1 are byte for byte what
@@ -372,9 +372,9 @@ fn digest_of_body(line_without_sum: &[u8]) -> [u8; 32] {
 /// `prev`. For bytes that are not a complete line, the hash of all of them.
 pub fn line_hash(line: &[u8]) -> String {
     if Record::looks_complete(line) {
-        hex(&digest_of_body(&line[..line.len() - SUM_SUFFIX_LEN]))
+        hex(digest_of_body(&line[..line.len() - SUM_SUFFIX_LEN]))
     } else {
-        hex(&Sha256::digest(line))
+        hex(Sha256::digest(line))
     }
 }
 
@@ -392,7 +392,7 @@ impl Record {
         line.push_str(",\"sum\":\"");
         line.push_str(&hex(&digest[..SUM_HEX_LEN / 2]));
         line.push_str("\"}");
-        (line, hex(&digest))
+        (line, hex(digest))
     }
 
     /// Parses and checks one line (without its newline).
@@ -417,7 +417,7 @@ impl Record {
         if parsed.v > FORMAT_VERSION || parsed.v == 0 {
             return Err(LineError::UnsupportedVersion(parsed.v));
         }
-        Ok((parsed.into_record()?, hex(&digest)))
+        Ok((parsed.into_record()?, hex(digest)))
     }
 
     /// Whether `line` ends like a complete record (whatever its checksum says).
@@ -434,14 +434,11 @@ impl Record {
     }
 }
 
-/// Whether `text` is the lowercase hex of `bytes`.
+/// Whether `text` is the lowercase hex of the checksum `bytes` (exactly as the encoder
+/// writes it: uppercase digits are not the same line).
 fn hex_matches(text: &[u8], bytes: &[u8]) -> bool {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    text.len() == bytes.len() * 2
-        && bytes
-            .iter()
-            .zip(text.chunks_exact(2))
-            .all(|(b, pair)| pair[0] == DIGITS[(b >> 4) as usize] && pair[1] == DIGITS[(b & 0xf) as usize])
+    let mut expected = [0u8; SUM_HEX_LEN];
+    bytes.len() * 2 == SUM_HEX_LEN && hex::encode_to_slice(bytes, &mut expected).is_ok() && text == expected
 }
 
 #[cfg(test)]
@@ -510,6 +507,17 @@ mod tests {
             edited[i] ^= 0x01;
             assert!(Record::decode(&edited).is_err(), "edit at byte {i} went unnoticed");
         }
+    }
+
+    #[test]
+    fn the_checksum_is_lowercase_hex_only() {
+        let line = sample().encode();
+        let at = line.rfind("\"sum\":\"").unwrap() + 7;
+        let upper = format!("{}{}", &line[..at], line[at..].to_uppercase());
+        if upper != line {
+            assert_eq!(Record::decode(upper.as_bytes()), Err(LineError::BadChecksum));
+        }
+        assert!(Record::decode(line.as_bytes()).is_ok());
     }
 
     #[test]
