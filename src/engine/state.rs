@@ -17,6 +17,7 @@ pub enum ConsentStatus {
 
 /// The last consent decision for one purpose.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PurposeRecord {
     pub status: ConsentStatus,
     /// Fingerprint of the purpose text the user decided on.
@@ -26,18 +27,23 @@ pub struct PurposeRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Acceptance {
     pub policy_version: String,
     pub ts: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OsRecord {
     pub result: OsResult,
     pub ts: i64,
 }
 
+// A snapshot from a later SDK may hold state this one cannot represent: refusing it fails
+// closed, where ignoring it would lose (or fail open on) what this version does not know.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ConsentState {
     /// The last privacy-policy version the user accepted.
     pub accepted: Option<Acceptance>,

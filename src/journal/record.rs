@@ -412,7 +412,8 @@ impl Record {
             return Err(LineError::BadChecksum);
         }
         // The whole line is valid JSON; its `sum` field is not part of `Line` and is skipped.
-        let parsed: Line = serde_json::from_slice(line).map_err(|e| LineError::NotJson(e.to_string()))?;
+        let parsed: Line = serde_json::from_slice(line)
+            .map_err(|e| newer_version(line).unwrap_or(LineError::NotJson(e.to_string())))?;
         // The version first: a newer version may require other fields.
         if parsed.v > FORMAT_VERSION || parsed.v == 0 {
             return Err(LineError::UnsupportedVersion(parsed.v));
@@ -432,6 +433,17 @@ impl Record {
     pub fn has_inner_checksum(tail: &[u8]) -> bool {
         tail.windows(SUM_PREFIX.len()).enumerate().any(|(i, w)| w == SUM_PREFIX && i + SUM_SUFFIX_LEN < tail.len())
     }
+}
+
+/// A line this version cannot parse may be a later version's (a kind or field added since):
+/// then say so, rather than "not JSON". Only on the error path, so loading costs nothing more.
+fn newer_version(line: &[u8]) -> Option<LineError> {
+    #[derive(Deserialize)]
+    struct Version {
+        v: u32,
+    }
+    let Version { v } = serde_json::from_slice(line).ok()?;
+    (v > FORMAT_VERSION).then_some(LineError::UnsupportedVersion(v))
 }
 
 /// Whether `text` is the lowercase hex of the checksum `bytes` (exactly as the encoder
