@@ -21,6 +21,8 @@ const RESET: &str = "tests/fixtures/journals/reset/consent.journal";
 const FIXTURE_POLICY: &str = "tests/fixtures/journals/policy.json";
 const TORN: &str = "tests/golden/cli/inputs/torn.journal";
 const EDITED: &str = "tests/golden/cli/inputs/edited.journal";
+/// The every-kind fixture plus a line of a later format version (3) with a kind this SDK does not know.
+const NEWER: &str = "tests/golden/cli/inputs/newer.journal";
 
 /// Every case: its transcript's name and the arguments (paths relative to the repository root).
 const CASES: &[(&str, &[&str])] = &[
@@ -155,6 +157,9 @@ const CASES: &[(&str, &[&str])] = &[
     ("journal-verify-reset", &["journal", "verify", RESET]),
     ("journal-verify-torn", &["journal", "verify", TORN]),
     ("journal-verify-edited", &["journal", "verify", EDITED]),
+    ("journal-verify-newer", &["journal", "verify", NEWER]),
+    ("journal-show-newer", &["journal", "show", NEWER]),
+    ("journal-export-newer", &["journal", "export", NEWER]),
     ("journal-show-every-kind", &["journal", "show", EVERY_KIND]),
     ("journal-show-compacted", &["journal", "show", COMPACTED_LIVE]),
     ("journal-show-reset", &["journal", "show", RESET]),

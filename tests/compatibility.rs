@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use consentgate::journal::record::{line_hash, Record, FORMAT_VERSION};
 use consentgate::{
-    Actor, BlockReason, Context, Decision, Engine, JournalOptions, ManualClock, Policy, Source, Surface,
+    Actor, BlockReason, Context, CoreError, Decision, Engine, JournalOptions, ManualClock, Policy, Source, Surface,
 };
 use sha2::{Digest, Sha256};
 
@@ -68,7 +68,8 @@ fn assert_fails_closed_untouched(dir: &Path, journal: &Path, why: &str) {
         }
     }
     // Writes, compaction and the proof export are refused: the newer file is never changed.
-    assert!(e.grant("nearby_stores", &user()).is_err());
+    let refused = e.grant("nearby_stores", &user());
+    assert!(matches!(refused, Err(CoreError::Storage { .. })), "{refused:?}");
     assert!(e.compact().is_err());
     assert!(e.export_proof().is_err());
     drop(e);
