@@ -7,14 +7,13 @@
 pub struct LineIndex {
     /// Byte offset of each line's first byte; `starts[0] == 0`.
     starts: Vec<usize>,
-    len: usize,
 }
 
 impl LineIndex {
     pub fn new(text: &[u8]) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(text.iter().enumerate().filter(|&(_, &b)| b == b'\n').map(|(i, _)| i + 1));
-        LineIndex { starts, len: text.len() }
+        LineIndex { starts }
     }
 
     /// The 1-based line holding byte `offset` (offsets past the end: the last line).
@@ -25,10 +24,10 @@ impl LineIndex {
         }
     }
 
-    /// The byte offset where 1-based `line` starts (the end of the text if there are
-    /// fewer lines).
-    pub fn start_of(&self, line: usize) -> usize {
-        self.starts.get(line.saturating_sub(1)).copied().unwrap_or(self.len)
+    /// The byte offset where 1-based `line` starts, if the text has that many lines.
+    #[cfg(any(test, feature = "cli"))]
+    pub fn start_of(&self, line: usize) -> Option<usize> {
+        self.starts.get(line.saturating_sub(1)).copied()
     }
 }
 
@@ -40,7 +39,7 @@ mod tests {
     fn offsets_and_lines() {
         let index = LineIndex::new(b"a\nbb\nccc");
         assert_eq!([0, 1, 2, 4, 5, 7, 100].map(|o| index.line_of(o)), [1, 1, 2, 2, 3, 3, 3]);
-        assert_eq!([0, 1, 2, 3, 9].map(|l| index.start_of(l)), [0, 0, 2, 5, 8]);
+        assert_eq!([0, 1, 2, 3, 9].map(|l| index.start_of(l)), [Some(0), Some(0), Some(2), Some(5), None]);
         assert_eq!(LineIndex::new(b"").line_of(0), 1);
     }
 }

@@ -76,7 +76,7 @@ fn verify_bytes(bytes: &[u8]) -> Verdict {
 
 /// Byte offset where 1-based `line` starts (the end of the bytes if there are fewer lines).
 fn line_start(bytes: &[u8], line: usize) -> usize {
-    crate::line_index::LineIndex::new(bytes).start_of(line)
+    crate::line_index::LineIndex::new(bytes).start_of(line).unwrap_or(bytes.len())
 }
 
 fn load(path: &Path, command: &str) -> Result<Verdict, Output> {
