@@ -19,12 +19,7 @@ import org.robolectric.annotation.Config
 class ApiLevelTest : GateTest() {
     @Test
     fun storageAsksReadMediaOn33AndUpAndReadExternalStorageBelow() {
-        val gate = acceptedGate()
-        val caller = caller().get()
-        val results = Results()
-        gate.request(caller, "import_photos", results)
-        idle()
-        val request = launch(startedRequest(caller)!!).get()
+        val (gate, _, results, _, request) = startRequest("import_photos")
         clickAgree(latestDialog()!!)
         val expected = if (Build.VERSION.SDK_INT >= 33) READ_MEDIA_IMAGES else READ_STORAGE
         assertEquals(listOf(expected), requested(request))
@@ -36,12 +31,7 @@ class ApiLevelTest : GateTest() {
 
     @Test
     fun backgroundLocationIsASecondStepAfterForegroundOn29AndUp() {
-        val gate = acceptedGate()
-        val caller = caller().get()
-        val results = Results()
-        gate.request(caller, "store_arrival_alerts", results)
-        idle()
-        val request = launch(startedRequest(caller)!!).get()
+        val (gate, _, results, _, request) = startRequest("store_arrival_alerts")
         clickAgree(latestDialog()!!)
         assertEquals("foreground first, alone", listOf(FINE), requested(request))
         answerOs(request, request, grant = setOf(FINE))
@@ -64,12 +54,7 @@ class ApiLevelTest : GateTest() {
 
     @Test
     fun backgroundLocationIsNeverAskedWhenForegroundIsDenied() {
-        val gate = acceptedGate()
-        val caller = caller().get()
-        val results = Results()
-        gate.request(caller, "store_arrival_alerts", results)
-        idle()
-        val request = launch(startedRequest(caller)!!).get()
+        val (gate, _, results, _, request) = startRequest("store_arrival_alerts")
         clickAgree(latestDialog()!!)
         answerOs(request, request, grant = emptySet(), canAskAgain = setOf(FINE))
         assertEquals(RequestResult.OsDenied("store_arrival_alerts", false, listOf(FINE)), results.single())

@@ -3,6 +3,7 @@ package io.consentgate.android
 import android.app.Activity
 import android.app.AlertDialog
 import android.app.Application
+import android.content.BroadcastReceiver
 import android.content.Context
 import android.content.ContextWrapper
 import android.content.Intent
@@ -117,6 +118,50 @@ abstract class GateTest {
 
     protected fun launch(intent: Intent): ActivityController<ConsentRequestActivity> =
         Robolectric.buildActivity(ConsentRequestActivity::class.java, intent).setup()
+
+    /** A request as an app makes it, up to the request activity the gate started (its rationale shown). */
+    protected data class StartedRequest(
+        val gate: ConsentGate,
+        val caller: TestActivity,
+        val results: Results,
+        val controller: ActivityController<ConsentRequestActivity>,
+        val request: ConsentRequestActivity,
+    )
+
+    /** [purpose] requested on [gate] (by default a gate whose privacy policy is accepted) from a new caller activity. */
+    protected fun startRequest(
+        purpose: String,
+        gate: ConsentGate = acceptedGate(),
+    ): StartedRequest {
+        val caller = caller().get()
+        val results = Results()
+        gate.request(caller, purpose, results)
+        idle()
+        val controller = launch(startedRequest(caller)!!)
+        return StartedRequest(gate, caller, results, controller, controller.get())
+    }
+
+    /**
+     * Sends [intent] as `adb shell am broadcast -p <package>` does (ordered, with a final
+     * receiver) and returns the result code and data the receivers left.
+     */
+    protected fun orderedBroadcast(intent: Intent): Pair<Int, String?> {
+        var code = -100
+        var data: String? = null
+        val collector =
+            object : BroadcastReceiver() {
+                override fun onReceive(
+                    c: Context,
+                    i: Intent,
+                ) {
+                    code = resultCode
+                    data = resultData
+                }
+            }
+        app.sendOrderedBroadcast(intent, null, collector, null, 0, null, null)
+        idle()
+        return code to data
+    }
 
     protected fun shownDialogs(): List<android.app.Dialog> = ShadowDialog.getShownDialogs().filter { it.isShowing }
 

@@ -23,12 +23,7 @@ import org.robolectric.annotation.Config
 class LifecycleTest : GateTest() {
     @Test
     fun rotationWhileTheDialogIsOpenKeepsTheFlowAndAsksOnce() {
-        val gate = acceptedGate()
-        val caller = caller().get()
-        val results = Results()
-        gate.request(caller, "feedback_photo", results)
-        idle()
-        val controller = launch(startedRequest(caller)!!)
+        val (gate, _, results, controller) = startRequest("feedback_photo")
         val before = controller.get()
         assertTrue(latestDialog()!!.isShowing)
 
@@ -51,12 +46,7 @@ class LifecycleTest : GateTest() {
 
     @Test
     fun rotationWhileTheSystemDialogIsUpDoesNotAskAgain() {
-        val gate = acceptedGate()
-        val caller = caller().get()
-        val results = Results()
-        gate.request(caller, "feedback_photo", results)
-        idle()
-        val controller = launch(startedRequest(caller)!!)
+        val (gate, _, results, controller) = startRequest("feedback_photo")
         val before = controller.get()
         clickAgree(latestDialog()!!)
         assertEquals(listOf(CAMERA), requested(before))

@@ -1,8 +1,6 @@
 package io.consentgate.android
 
 import android.app.Activity
-import android.content.BroadcastReceiver
-import android.content.Context
 import android.content.Intent
 import android.content.pm.ApplicationInfo
 import android.os.Build
@@ -65,28 +63,9 @@ class QaPlanTest : GateTest() {
         action: String,
         args: String = "",
     ): Pair<Int, String?> {
-        var code = -100
-        var data: String? = null
         val intent = Intent("io.consentgate.qa.$action").setPackage(app.packageName)
         extras(args)?.let { intent.putExtras(it) }
-        app.sendOrderedBroadcast(
-            intent,
-            null,
-            object : BroadcastReceiver() {
-                override fun onReceive(
-                    c: Context,
-                    i: Intent,
-                ) {
-                    code = resultCode
-                    data = resultData
-                }
-            },
-            null,
-            0,
-            null,
-            null,
-        )
-        idle()
+        val (code, data) = orderedBroadcast(intent)
         transcript.append(
             "$ adb shell am broadcast -p ${app.packageName} -a io.consentgate.qa.$action${if (args.isEmpty()) "" else " $args"}\n",
         )

@@ -1,8 +1,6 @@
 package io.consentgate.android
 
 import android.app.Activity
-import android.content.BroadcastReceiver
-import android.content.Context
 import android.content.Intent
 import android.content.pm.ApplicationInfo
 import android.os.Bundle
@@ -144,29 +142,9 @@ class QaReceiverTest : GateTest() {
         action: String,
         extras: Bundle? = null,
     ): Pair<Int, String?> {
-        var code = -100
-        var data: String? = null
         val intent = Intent(QaCommands.PREFIX + action).setPackage(app.packageName)
         extras?.let { intent.putExtras(it) }
-        app.sendOrderedBroadcast(
-            intent,
-            null,
-            object : BroadcastReceiver() {
-                override fun onReceive(
-                    c: Context,
-                    i: Intent,
-                ) {
-                    code = resultCode
-                    data = resultData
-                }
-            },
-            null,
-            0,
-            null,
-            null,
-        )
-        idle()
-        return code to data
+        return orderedBroadcast(intent)
     }
 
     @Test

@@ -54,11 +54,7 @@ class RequestFlowTest : GateTest() {
 
     @Test
     fun theRationaleShowsThePurposePermissionsAndRecipientsInEnglish() {
-        val gate = acceptedGate()
-        val caller = caller().get()
-        gate.request(caller, "nearby_stores") {}
-        idle()
-        launch(startedRequest(caller)!!)
+        startRequest("nearby_stores")
         val dialog = latestDialog()!!
         assertTrue(dialog.isShowing)
         assertEquals("Before you continue", title(dialog))
@@ -75,11 +71,7 @@ class RequestFlowTest : GateTest() {
     @Test
     @Config(qualifiers = "zh-rCN")
     fun theRationaleShowsThePurposeInChineseOnAChineseDevice() {
-        val gate = acceptedGate()
-        val caller = caller().get()
-        gate.request(caller, "feedback_photo") {}
-        idle()
-        launch(startedRequest(caller)!!)
+        val (gate) = startRequest("feedback_photo")
         val dialog = latestDialog()!!
         assertEquals("权限使用说明", title(dialog))
         val text = message(dialog)
@@ -131,12 +123,7 @@ class RequestFlowTest : GateTest() {
 
     @Test
     fun anOsDenialIsRecordedAndReportedOnceAndPermanentDenialIsTold() {
-        val gate = acceptedGate()
-        val caller = caller().get()
-        val first = Results()
-        gate.request(caller, "feedback_photo", first)
-        idle()
-        val request = launch(startedRequest(caller)!!).get()
+        val (gate, caller, first, _, request) = startRequest("feedback_photo")
         clickAgree(latestDialog()!!)
         assertEquals(listOf(CAMERA), requested(request))
         answerOs(request, request, grant = emptySet(), canAskAgain = setOf(CAMERA))
@@ -162,12 +149,7 @@ class RequestFlowTest : GateTest() {
 
     @Test
     fun decliningIsRecordedAndInsideTheCooldownNoDialogAppearsAndTheAppIsToldUntilWhen() {
-        val gate = acceptedGate()
-        val caller = caller().get()
-        val first = Results()
-        gate.request(caller, "feedback_photo", first)
-        idle()
-        val request = launch(startedRequest(caller)!!).get()
+        val (gate, caller, first, _, request) = startRequest("feedback_photo")
         clickDisagree(latestDialog()!!)
 
         assertEquals(RequestResult.Denied("feedback_photo"), first.single())
@@ -224,12 +206,7 @@ class RequestFlowTest : GateTest() {
 
     @Test
     fun backOnTheRationaleCancelsAndRecordsNothing() {
-        val gate = acceptedGate()
-        val caller = caller().get()
-        val results = Results()
-        gate.request(caller, "feedback_photo", results)
-        idle()
-        val request = launch(startedRequest(caller)!!).get()
+        val (gate, _, results, _, request) = startRequest("feedback_photo")
         latestDialog()!!.cancel()
         idle()
         assertEquals(RequestResult.Cancelled("feedback_photo"), results.single())
