@@ -3,34 +3,19 @@
 //! Needs the `cli` feature: `cargo test --features cli` (or `--all-features`).
 #![cfg(feature = "cli")]
 
+#[path = "common/cli.rs"]
+mod cli_run;
+
+use cli_run::{cg, Run};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 
 use consentgate::journal::record::Record;
 use consentgate::{Actor, AgeBracket, Context, Engine, JournalOptions, ManualClock, OsResult, Policy, Surface};
 
-const BIN: &str = env!("CARGO_BIN_EXE_consentgate");
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const T0: i64 = 1_700_000_000_000; // 2023-11-14T22:13:20Z
 const MINUTE_MS: i64 = 60_000;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn cg<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
-    let out = Command::new(BIN).args(args).output().expect("the consentgate binary runs");
-    let run = Run {
-        code: out.status.code().expect("exited, not killed by a signal"),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    };
-    assert!(!run.stderr.contains("panicked"), "the CLI panicked:\n{}", run.stderr);
-    run
-}
 
 fn example(name: &str, file: &str) -> String {
     format!("{ROOT}/examples/{name}/{file}")

@@ -2,22 +2,9 @@
 
 mod common;
 
-use consentgate::policy::{Policy, PolicyError};
+use common::{errors, issue_at};
 
-fn errors(source: &str) -> PolicyError {
-    Policy::parse(source).expect_err("policy should be rejected")
-}
-
-/// The one issue whose path is `path`, with its message and line.
-fn issue_at(source: &str, path: &str) -> (String, Option<usize>) {
-    let err = errors(source);
-    let issue = err
-        .issues
-        .iter()
-        .find(|i| i.path == path)
-        .unwrap_or_else(|| panic!("no issue at {path}; got {:#?}", err.issues));
-    (issue.message.clone(), issue.line)
-}
+use consentgate::policy::Policy;
 
 fn with_purpose(purpose: &str) -> String {
     format!(

@@ -3,22 +3,10 @@
 
 mod common;
 
+use common::issue_at;
+
 use consentgate::permission::{Kind, Permission, RequestPlan};
-use consentgate::policy::{Policy, PolicyError, Text};
-
-fn errors(source: &str) -> PolicyError {
-    Policy::parse(source).expect_err("policy should be rejected")
-}
-
-fn issue_at(source: &str, path: &str) -> (String, Option<usize>) {
-    let err = errors(source);
-    let issue = err
-        .issues
-        .iter()
-        .find(|i| i.path == path)
-        .unwrap_or_else(|| panic!("no issue at {path}; got {:#?}", err.issues));
-    (issue.message.clone(), issue.line)
-}
+use consentgate::policy::{Policy, Text};
 
 /// A schema-2 policy with `extra` top-level fields and one purpose.
 fn policy(schema: u32, purpose: &str, extra: &str) -> String {

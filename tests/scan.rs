@@ -6,6 +6,10 @@
 //! first run downloads D8 and the SDKs). Fixtures: tests/scan_fixtures/README.md.
 #![cfg(feature = "cli")]
 
+#[path = "common/cli.rs"]
+mod cli_run;
+
+use cli_run::{cg, Run};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,7 +19,6 @@ use consentgate::scan::{scan_artifact, Coverage, Limits};
 use consentgate::Policy;
 use zip::write::SimpleFileOptions;
 
-const BIN: &str = env!("CARGO_BIN_EXE_consentgate");
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Covers camera, location and contacts; nothing else.
@@ -85,23 +88,6 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("com.example.sdk.Tracker.macs", "android.bluetooth.BluetoothAdapter.getAddress", "hardware_address", "CG302"),
     ("com.example.sdk.Tracker.macs", "android.net.wifi.WifiInfo.getMacAddress", "hardware_address", "CG302"),
 ];
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn cg<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
-    let out = Command::new(BIN).args(args).output().expect("the consentgate binary runs");
-    let run = Run {
-        code: out.status.code().expect("exited, not killed by a signal"),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    };
-    assert!(!run.stderr.contains("panicked"), "the CLI panicked:\n{}", run.stderr);
-    run
-}
 
 /// Built once per test process: the fixture code in every packaging.
 struct Fixtures {

@@ -43,3 +43,19 @@ pub fn user(surface: Surface) -> Context {
 pub fn open(policy: Policy, dir: &Path, clock: &Arc<ManualClock>) -> Engine {
     Engine::open(policy, dir, clock.clone(), JournalOptions::default()).expect("engine opens")
 }
+
+/// Every issue `Policy::parse` reports for a policy it must reject.
+pub fn errors(source: &str) -> consentgate::PolicyError {
+    Policy::parse(source).expect_err("policy should be rejected")
+}
+
+/// The one issue whose path is `path`, with its message and line.
+pub fn issue_at(source: &str, path: &str) -> (String, Option<usize>) {
+    let err = errors(source);
+    let issue = err
+        .issues
+        .iter()
+        .find(|i| i.path == path)
+        .unwrap_or_else(|| panic!("no issue at {path}; got {:#?}", err.issues));
+    (issue.message.clone(), issue.line)
+}
