@@ -13,6 +13,7 @@ import android.os.Handler
 import android.os.Looper
 import android.provider.Settings
 import android.util.Log
+import io.consentgate.internal.AccessAuditor
 import io.consentgate.internal.Locales
 import io.consentgate.internal.OsPermissions
 import io.consentgate.qa.QaReceiver
@@ -88,6 +89,14 @@ public class ConsentGate private constructor(
     private val handleById: Map<String, PurposeHandle> = handles.associateBy { it.id }
 
     private val listeners = CopyOnWriteArrayList<ConsentListener>()
+    private val accessListeners = CopyOnWriteArrayList<AccessViolationListener>()
+    private val accessViolations = AtomicLong()
+
+    /** Permissions reported granted without consent (below API 30), each once per process. */
+    private val reconciled = ConcurrentHashMap.newKeySet<String>()
+
+    private val auditor =
+        AccessAuditor(appContext, declaredPermissions, { policyAccepted }, { isAllowedAt(it) }) { reportViolation(it) }
     private val lastResults = ConcurrentHashMap<String, RequestResult>()
 
     @get:JvmSynthetic internal val flows = Flows()
@@ -346,6 +355,39 @@ public class ConsentGate private constructor(
         listeners.remove(listener)
     }
 
+    /**
+     * Tells [listener] (on the main thread) about private-data accesses no consent covers: on
+     * API 30+ every access Android's data-access auditing notes in this process (before the
+     * privacy policy is accepted, or with no allowed purpose declaring a permission behind it),
+     * below API 30 the permissions Android grants that no consent covers (checked at [refresh]).
+     * Debuggable builds also log each one (op, reason, calling method; never data).
+     */
+    public fun addAccessViolationListener(listener: AccessViolationListener) {
+        accessListeners.add(listener)
+    }
+
+    public fun removeAccessViolationListener(listener: AccessViolationListener) {
+        accessListeners.remove(listener)
+    }
+
+    /** Access violations seen in this process since [init] (also in the QA `DUMP` reply). */
+    public val accessViolationCount: Long get() = accessViolations.get()
+
+    /**
+     * Whether Android's data-access auditing reports to the SDK in this process (API 30+, and
+     * the app had not registered its own `OnOpNotedCallback` before [init]).
+     */
+    public val isAccessAuditing: Boolean get() = auditor.active
+
+    /**
+     * The app's own `AppOpsManager.OnOpNotedCallback` (API 30+): Android allows one per process
+     * and the SDK holds it, so register yours here instead of with `AppOpsManager`; it gets every
+     * noted op, synchronously like from Android. Null removes it.
+     */
+    public fun setOnOpNotedCallback(callback: android.app.AppOpsManager.OnOpNotedCallback?) {
+        auditor.forwardTo(callback)
+    }
+
     // ---- account deletion, proof, storage ------------------------------------------------
 
     /**
@@ -385,6 +427,7 @@ public class ConsentGate private constructor(
                 } else {
                     val granted = os.grantedAmong(allDeclared)
                     val api = Build.VERSION.SDK_INT
+                    if (api < AUDITING_API) reconcile(granted)
                     BooleanArray(handles.size) { engine.osGrantsSatisfy(it, api, granted) }
                 }
         }
@@ -417,6 +460,8 @@ public class ConsentGate private constructor(
         qaReceiver = null
         flows.clear()
         listeners.clear()
+        auditor.stop()
+        accessListeners.clear()
         engine.close()
     }
 
@@ -426,6 +471,29 @@ public class ConsentGate private constructor(
     @JvmSynthetic internal fun changed(purposeId: String?) {
         refresh()
         mainHandler.post { notifyListeners(purposeId) }
+    }
+
+    /** Below API 30: grants no consent covers go to the access listeners, each once per process. */
+    private fun reconcile(granted: List<String>) {
+        val uncovered =
+            try {
+                engine.reconcile(granted)
+            } catch (e: ConsentGateException) {
+                return
+            }
+        for (permission in uncovered) {
+            if (!reconciled.add(permission)) continue
+            val op = AccessAuditor.opOf(permission) ?: permission
+            reportViolation(AccessViolation(op, permission, null, emptyList(), AccessViolation.Reason.GRANTED_WITHOUT_CONSENT))
+        }
+    }
+
+    private fun reportViolation(violation: AccessViolation) {
+        accessViolations.incrementAndGet()
+        if (QaReceiver.isDebuggable(appContext)) {
+            Log.w(TAG, "access violation: ${violation.op} (${violation.reason}) at ${violation.stack.firstOrNull() ?: "?"}")
+        }
+        mainHandler.post { for (l in accessListeners) l.onAccessViolation(violation) }
     }
 
     private fun notifyListeners(purposeId: String?) {
@@ -453,6 +521,7 @@ public class ConsentGate private constructor(
         application?.registerActivityLifecycleCallbacks(lifecycle)
         if (QaReceiver.isDebuggable(appContext)) qaReceiver = QaReceiver.register(appContext, this)
         refresh()
+        auditor.start()
     }
 
     /** Request flows in progress in this process, by request id. Holds no strong Activity reference. */
@@ -535,6 +604,9 @@ public class ConsentGate private constructor(
         public const val DEFAULT_POLICY_ASSET: String = "consentgate/policy.json"
 
         private const val TAG = OsPermissions.LOG_TAG
+
+        /** Android's data-access auditing (`setOnOpNotedCallback`) exists from this API level. */
+        private const val AUDITING_API = 30
         private val LOCK = Any()
 
         @Volatile private var instance: ConsentGate? = null

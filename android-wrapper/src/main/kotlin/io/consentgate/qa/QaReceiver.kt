@@ -124,6 +124,7 @@ internal class QaCommands(
                 "DUMP" -> {
                     val file = qa.dumpProof()
                     out.put("proof", file.absolutePath).put("journal_dir", gate.journalDir.absolutePath)
+                    out.put("access_violations", gate.accessViolationCount).put("access_auditing", gate.isAccessAuditing)
                 }
                 else -> throw IllegalArgumentException(
                     "unknown QA action \"${action.take(100)}\" (expected one of ${ACTIONS.joinToString(", ")})",
