@@ -7,9 +7,11 @@ import android.content.pm.PackageManager
 import android.os.Build
 import android.os.Bundle
 import android.util.Log
+import io.consentgate.internal.DialogButtons
 import io.consentgate.internal.Locales
 import io.consentgate.internal.OsPermissions
 import io.consentgate.internal.Strings
+import io.consentgate.internal.Themes
 
 /**
  * The transparent activity that runs one request flow (started by [ConsentGate.request]; not
@@ -130,14 +132,18 @@ public class ConsentRequestActivity : Activity() {
         val locale = Locales.of(this)
         val tag = Locales.tag(locale)
         val s = Strings.forLocale(locale)
+        val changed: Boolean
         val r =
             try {
+                // Asked again because the purpose changed since the user agreed: say so first.
+                changed = gate.engineForSdk.decide(purposeId, source) == Decision.NeedsConsent(ConsentReason.STALE)
                 gate.engineForSdk.rationale(purposeId, tag)
             } catch (e: ConsentGateException) {
                 return done(RequestResult.Error(purposeId, e))
             }
         val message =
             buildString {
+                if (changed) append(s.rationaleChanged).append("\n\n")
                 append(r.description)
                 append("\n\n").append(s.rationaleUses)
                 for (p in r.permissions) append("\n• ").append(p.label)
@@ -152,7 +158,7 @@ public class ConsentRequestActivity : Activity() {
             }
         val d =
             AlertDialog
-                .Builder(this, android.R.style.Theme_DeviceDefault_Light_Dialog_Alert)
+                .Builder(this, Themes.dialog(this))
                 .setTitle(s.rationaleTitle)
                 .setMessage(message)
                 .setPositiveButton(s.agree) { _, _ -> onAnswer(true, tag) }
@@ -162,6 +168,8 @@ public class ConsentRequestActivity : Activity() {
         d.setCanceledOnTouchOutside(false)
         dialog = d
         d.show()
+        DialogButtons.describe(d) { label -> s.labelled(label, r.description) }
+        DialogButtons.keepAllVisible(d)
     }
 
     /** The user answered the rationale dialog, which was shown in [tag]. */

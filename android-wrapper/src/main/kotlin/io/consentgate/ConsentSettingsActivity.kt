@@ -2,18 +2,21 @@ package io.consentgate
 
 import android.app.Activity
 import android.app.AlertDialog
-import android.graphics.Typeface
 import android.os.Bundle
-import android.util.TypedValue
+import android.view.Gravity
 import android.view.View
 import android.view.ViewGroup
 import android.widget.LinearLayout
 import android.widget.ScrollView
 import android.widget.Switch
 import android.widget.TextView
+import io.consentgate.internal.DialogButtons
 import io.consentgate.internal.Locales
 import io.consentgate.internal.Strings
+import io.consentgate.internal.Themes
 import io.consentgate.internal.UiStrings
+import java.text.DateFormat
+import java.util.Date
 
 /**
  * The ready consent settings screen ([ConsentGate.openSettingsScreen]): every declared purpose
@@ -23,7 +26,11 @@ import io.consentgate.internal.UiStrings
  * app's system settings page). On: the same consent flow as a feature request, without the
  * refusal cooldown (the user asked for it here).
  *
- * Framework views built in code (the host build makes no `R` class). Each row's switch carries
+ * Framework views built in code (the host build makes no `R` class), in the device's default
+ * theme, light or dark as the system is set, unless the app's manifest gives this activity a
+ * theme of its own. Text sizes are in sp and nothing has a fixed height, so the screen grows with
+ * the user's font size; each switch is named for TalkBack by its purpose and is at least 48 dp
+ * square. Each row's switch carries
  * the purpose id as its tag ([switchTag]) for tests and UI automation. Before the privacy policy
  * is accepted the screen shows the purposes with their switches off and disabled, and queries
  * nothing from the OS.
@@ -37,6 +44,7 @@ public class ConsentSettingsActivity : Activity() {
     private val listener = ConsentListener { render() }
 
     override fun onCreate(savedInstanceState: Bundle?) {
+        Themes.applyTo(this)
         super.onCreate(savedInstanceState)
         gate = ConsentGate.getOrNull()
         val s = strings()
@@ -47,23 +55,12 @@ public class ConsentSettingsActivity : Activity() {
                 orientation = LinearLayout.VERTICAL
                 setPadding(pad, pad, pad, pad)
             }
-        root.addView(
-            TextView(this).apply {
-                text = s.settingsTitle
-                setTextSize(TypedValue.COMPLEX_UNIT_SP, 22f)
-                setTypeface(typeface, Typeface.BOLD)
-            },
-        )
-        root.addView(
-            TextView(this).apply {
-                text = s.settingsIntro
-                setPadding(0, dp(8), 0, dp(8))
-            },
-        )
+        // The action bar shows the title; a theme without one gets it as a heading instead.
+        if (actionBar == null) root.addView(text(s.settingsTitle, android.R.style.TextAppearance_Material_Title))
+        root.addView(text(s.settingsIntro, android.R.style.TextAppearance_Material_Body1).apply { setPadding(0, dp(8), 0, dp(8)) })
         banner =
-            TextView(this).apply {
+            text("", android.R.style.TextAppearance_Material_Body2).apply {
                 tag = BANNER_TAG
-                setTypeface(typeface, Typeface.BOLD)
                 visibility = View.GONE
             }
         root.addView(banner)
@@ -148,17 +145,23 @@ public class ConsentSettingsActivity : Activity() {
                 setPadding(0, dp(12), 0, dp(12))
                 tag = ROW_TAG_PREFIX + row.id
             }
-        val top = LinearLayout(this).apply { orientation = LinearLayout.HORIZONTAL }
+        val top =
+            LinearLayout(this).apply {
+                orientation = LinearLayout.HORIZONTAL
+                gravity = Gravity.CENTER_VERTICAL
+                // Baseline alignment would push a wrapped title below the row's bottom edge.
+                isBaselineAligned = false
+            }
         val title =
-            TextView(this).apply {
-                text = row.description
-                setTextSize(TypedValue.COMPLEX_UNIT_SP, 16f)
+            text(row.description, android.R.style.TextAppearance_Material_Subhead).apply {
                 layoutParams = LinearLayout.LayoutParams(0, ViewGroup.LayoutParams.WRAP_CONTENT, 1f)
             }
         val toggle =
             Switch(this).apply {
                 tag = switchTag(row.id)
                 contentDescription = row.description
+                minimumWidth = dp(MIN_TOUCH_DP)
+                minimumHeight = dp(MIN_TOUCH_DP)
                 isChecked = row.allowed
                 isEnabled = enabled && row.id !in busy
                 setOnClickListener { onToggle(row.id, isChecked) }
@@ -176,19 +179,28 @@ public class ConsentSettingsActivity : Activity() {
                 },
             ),
         )
+        val cooldownUntil = row.cooldownUntilMs?.takeIf { !row.allowed && it > gate.engineForSdk.currentTimeMs() }
         when {
             row.state == SettingState.STALE -> box.addView(detail(s.settingsStale))
             row.allowed && !gate.osSatisfied(index) -> box.addView(detail(s.settingsOsOff))
+            cooldownUntil != null -> box.addView(detail(s.settingsCooldown.format(dateTime(cooldownUntil))))
         }
         return box
     }
 
-    private fun detail(text: String) =
-        TextView(this).apply {
-            this.text = text
-            setTextSize(TypedValue.COMPLEX_UNIT_SP, 13f)
-            setPadding(0, dp(2), 0, 0)
-        }
+    private fun dateTime(ms: Long): String =
+        DateFormat.getDateTimeInstance(DateFormat.MEDIUM, DateFormat.SHORT, Locales.of(this)).format(Date(ms))
+
+    /** Text in one of the theme's text appearances (primary text colour: readable in light and dark). */
+    private fun text(
+        value: String,
+        appearance: Int,
+    ) = TextView(this).apply {
+        setTextAppearance(appearance)
+        text = value
+    }
+
+    private fun detail(value: String) = text(value, android.R.style.TextAppearance_Material_Body1).apply { setPadding(0, dp(2), 0, 0) }
 
     private fun onToggle(
         purposeId: String,
@@ -220,15 +232,18 @@ public class ConsentSettingsActivity : Activity() {
         val gate = gate ?: return
         val s = strings()
         systemSettingsDialog?.dismiss()
-        systemSettingsDialog =
+        val d =
             AlertDialog
-                .Builder(this, android.R.style.Theme_DeviceDefault_Light_Dialog_Alert)
+                .Builder(this, Themes.dialog(this))
                 .setTitle(s.systemSettingsTitle)
                 .setMessage(s.systemSettingsMessage)
                 .setPositiveButton(s.openSystemSettings) { _, _ -> gate.openAppSettings(this) }
                 .setNegativeButton(s.notNow, null)
                 .create()
-                .also { it.show() }
+        systemSettingsDialog = d
+        d.show()
+        DialogButtons.describe(d) { label -> if (label == s.openSystemSettings) s.openSystemSettingsDescription else s.notNowDescription }
+        DialogButtons.keepAllVisible(d)
     }
 
     private fun dp(v: Int): Int = (v * resources.displayMetrics.density).toInt()
@@ -239,6 +254,7 @@ public class ConsentSettingsActivity : Activity() {
         public fun switchTag(purposeId: String): String = "consentgate:switch:$purposeId"
 
         internal const val ROW_TAG_PREFIX = "consentgate:row:"
+        private const val MIN_TOUCH_DP = 48
         internal const val BANNER_TAG = "consentgate:banner"
     }
 }

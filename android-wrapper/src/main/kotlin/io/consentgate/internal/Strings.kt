@@ -30,6 +30,11 @@ internal class UiStrings(
     val settingsStorageProblem: String,
     val settingsOsOff: String,
     val settingsStale: String,
+    /** The settings row of a purpose refused within its cooldown; %s is when the cooldown ends. */
+    val settingsCooldown: String,
+    val openSystemSettingsDescription: String,
+    val notNowDescription: String,
+    val rationaleChanged: String,
     val listSeparator: String,
     val recipientSeparator: String,
     val systemSettingsTitle: String,
@@ -41,6 +46,12 @@ internal class UiStrings(
         name: String,
         data: String,
     ): String = "$name$recipientSeparator$data"
+
+    /** A button's label with what it acts on, for TalkBack: "Agree: Find stores near you". */
+    fun labelled(
+        label: String,
+        subject: String,
+    ): String = "$label$recipientSeparator$subject"
 }
 
 internal object Strings {
@@ -65,9 +76,13 @@ internal object Strings {
             settingsStorageProblem = "Your consent records cannot be read right now, so every feature stays off.",
             settingsOsOff = "The permission is off in Android settings.",
             settingsStale = "This feature changed since you agreed: you will be asked again.",
+            settingsCooldown = "You said no. The app will not ask again before %s; you can turn it on here at any time.",
+            openSystemSettingsDescription = "Open this app's page in Android settings",
+            notNowDescription = "Not now: leave Android's settings as they are",
+            rationaleChanged = "This feature changed since you agreed to it. Please read it again.",
             listSeparator = ", ",
             recipientSeparator = ": ",
-            systemSettingsTitle = "Also turn it off in Android settings?",
+            systemSettingsTitle = "Turn off in Android too?",
             systemSettingsMessage =
                 "Your consent is withdrawn and the app no longer uses this. Android keeps the " +
                     "permission granted until you switch it off on the app's system settings page.",
@@ -94,6 +109,10 @@ internal object Strings {
             settingsStorageProblem = "暂时无法读取您的授权记录，所有功能保持关闭。",
             settingsOsOff = "该权限已在系统设置中关闭。",
             settingsStale = "此功能的说明已更新，使用前将再次征求您的同意。",
+            settingsCooldown = "您已拒绝。应用在 %s 之前不会再次询问；您可以随时在此开启。",
+            openSystemSettingsDescription = "打开本应用的系统设置页",
+            notNowDescription = "暂不：保留系统设置不变",
+            rationaleChanged = "此功能在您同意后有所变更，请重新阅读。",
             listSeparator = "、",
             recipientSeparator = "：",
             systemSettingsTitle = "同时在系统设置中关闭？",

@@ -197,7 +197,12 @@ class RequestFlowTest : GateTest() {
         gate.request(caller, "feedback_photo", results)
         idle()
         val request = launch(startedRequest(caller)!!).get()
-        assertTrue(message(latestDialog()!!).startsWith("Take a photo to attach to your feedback and share it with support partners"))
+        val text = message(latestDialog()!!)
+        assertTrue(
+            "says why it asks again: $text",
+            text.startsWith("This feature changed since you agreed to it. Please read it again.\n\n"),
+        )
+        assertTrue(text, text.contains("\n\nTake a photo to attach to your feedback and share it with support partners\n"))
         clickAgree(latestDialog()!!)
         assertNull("the OS grant is still there: nothing to ask", requested(request))
         assertEquals(RequestResult.Granted("feedback_photo"), results.single())

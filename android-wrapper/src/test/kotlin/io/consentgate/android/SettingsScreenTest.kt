@@ -116,7 +116,7 @@ class SettingsScreenTest : GateTest() {
         } else {
             assertEquals(emptyList<List<String>>(), context.revoked)
             val dialog = latestDialog()!!
-            assertEquals("Also turn it off in Android settings?", title(dialog))
+            assertEquals("Turn off in Android too?", title(dialog))
             dialog.getButton(AlertDialog.BUTTON_POSITIVE).performClick()
             idle()
             val started: Intent = shadowOf(screen).nextStartedActivity
