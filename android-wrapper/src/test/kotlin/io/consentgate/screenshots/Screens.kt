@@ -58,15 +58,6 @@ val SCREENS: List<Screen> =
             gate().setAgeBracket(io.consentgate.AgeBracket.UNDER_14)
             settings()
         },
-        Screen(
-            "settings-withdrawn-system-settings-dialog",
-            "Switching a purpose off below Android 13: the dialog offering Android's settings page",
-            apis = setOf(29),
-        ) {
-            gate().engineForSdk.grant("feedback_photo", Surface.RATIONALE_DIALOG, "zh-CN")
-            grantPermissions(CAMERA)
-            settings { switchOf(it, "feedback_photo").performClick() }
-        },
     )
 
 /** The pictures the README shows, at full resolution. */
