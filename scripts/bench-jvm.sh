@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # JVM benchmarks of the wrapper (issue 5): the hot path through JNI against an empty native call
-# of the same class (the floor) and against a ConcurrentHashMap<String, Boolean> lookup, with one
+# of the same shape (the floor, NativeTestHooks.emptyCall: only in the test-hooks build) and against a ConcurrentHashMap<String, Boolean> lookup, with one
 # and two threads (JMH); and the cold start in fresh JVMs (load the .so, parse a 20-purpose
 # policy, replay a 1k-event journal, first isAllowed). Prints one table with medians, ratios and
 # the budgets met or missed; raw results stay in android-wrapper/target/bench/.
 #
 #   scripts/bench-jvm.sh              about 7 minutes on 2 cores
 #   ROUNDS=1 scripts/bench-jvm.sh     a quicker, noisier pass
-#   NO_BUILD=1 scripts/bench-jvm.sh   skip `cargo build --release` (else run first: a no-op when up to date)
+#   NO_BUILD=1 scripts/bench-jvm.sh   skip the build (else `cargo build --release --lib --features test-hooks`
+#                                     runs first: the floor lives in the test-hooks build; a no-op when up to date)
 #
 # Knobs (environment): ROUNDS (JMH rounds, 3), WARMUP (warm-up iterations of 1 s, 2), ITERS
 # (measured iterations of 0.5 s, 10), COLD (fresh JVMs for the cold start, 15), PHASES (fresh JVMs
@@ -30,11 +31,11 @@ cd "$ROOT"
 # The library measured is the one the tree builds now (a no-op when it is up to date);
 # NO_BUILD=1 measures whatever target/release holds.
 if [[ "${NO_BUILD:-0}" != 1 || ! -f "$SO" ]]; then
-    echo "== cargo build --release"
-    cargo build --release
+    echo "== cargo build --release --lib --features test-hooks"
+    cargo build --release --lib --features test-hooks
 fi
-if ! nm -D "$SO" | grep 'Java_io_consentgate_internal_Native_emptyCall$' > /dev/null; then
-    echo "$SO has no Native.emptyCall (the benchmark floor): rebuild it with cargo build --release" >&2
+if ! nm -D "$SO" | grep 'Java_io_consentgate_internal_NativeTestHooks_emptyCall$' > /dev/null; then
+    echo "$SO has no NativeTestHooks.emptyCall (the benchmark floor): rebuild it with cargo build --release --lib --features test-hooks" >&2
     exit 1
 fi
 
@@ -120,7 +121,7 @@ rounds = sorted({k[3] for k in per_round})
 med = {k: statistics.median(v) for k, v in samples.items()}
 
 rows = [
-    ("floorEmptyJni", "empty native call, same class (floor)"),
+    ("floorEmptyJni", "empty native call, same shape (floor)"),
     ("nativeIsAllowed", "Native.isAllowed(handle, index), no wrapper"),
     ("engineIsAllowed", "ConsentEngine.isAllowed(index)"),
     ("facadeIsAllowed", "PurposeHandle.isAllowed() (facade hot path)"),

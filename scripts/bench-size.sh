@@ -57,6 +57,10 @@ exports=$(nm -D --defined-only "$out/libconsentgate.so" | grep -c ' T Java_' || 
 if [ "$exports" = 0 ]; then
     echo "warning: the .so exports no Java_ functions: the JNI bridge is not in this build" >&2
 fi
+if nm -D --defined-only "$out/libconsentgate.so" | grep -q 'NativeTestHooks'; then
+    echo "error: the measured .so exports the test hooks (cargo feature test-hooks): apps never ship them" >&2
+    exit 1
+fi
 
 real=$(stat -c %s "$out/libconsentgate.so")
 floor=$(stat -c %s "$out/libconsentgate_size_floor.so")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command: every test layer the repo has, on a fresh machine of this kind.
 #   1. Rust: core, journal, crash/corruption/concurrency, CLI + lint, walkthrough, fuzz-corpus replay.
-#   2. The release .so, which the JVM tests load through real JNI.
+#   2. The release .so with the test hooks (cargo feature test-hooks: the benchmark floor and the
+#      panic self-tests), which the JVM tests load through real JNI.
 #   3. Kotlin wrapper on the host JVM (Maven): ktlint, JNI tests and Robolectric at API 23, 29, 33, 34, 35,
 #      including the screenshot tests (every screen drawn and compared with docs/screenshots/;
 #      scripts/screenshots.sh runs them alone, "scripts/screenshots.sh accept" keeps an intended change).
@@ -37,8 +38,8 @@ cargo clippy --quiet --all-features --all-targets -- -D warnings
 echo "== Rust: cargo test --all-features"
 cargo test --all-features
 
-echo "== Release library for the JVM tests: cargo build --release --lib"
-cargo build --release --lib --quiet
+echo "== Release library for the JVM tests: cargo build --release --lib --features test-hooks"
+cargo build --release --lib --features test-hooks --quiet
 so="$PWD/target/release/libconsentgate.so"
 [ -f "$so" ] || { echo "error: $so was not built" >&2; exit 1; }
 

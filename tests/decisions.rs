@@ -22,6 +22,7 @@ const ASK_AGAIN: Decision = Decision::NeedsConsent { reason: ConsentReason::AskA
 #[test]
 fn privacy_policy_not_accepted_blocks_everything() {
     let (_d, _c, mut e) = setup();
+    assert!(!e.policy_accepted());
     assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_POLICY);
     assert_eq!(e.decide("feedback_photo", Source::Settings).unwrap(), BLOCKED_POLICY);
     // Even a consent on record does not count before the policy is accepted.
@@ -41,7 +42,9 @@ fn accepting_an_older_policy_version_does_not_count() {
     let newer = Policy::parse(&SMALL_POLICY.replace("2024-01-01", "2025-06-01")).unwrap();
     let mut e = open(newer, dir.path(), &clock);
     assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_POLICY);
+    assert!(!e.policy_accepted(), "the older version was accepted, not this one");
     e.accept_policy(&user(Surface::App)).unwrap();
+    assert!(e.policy_accepted());
     assert!(
         e.decide("feedback_photo", Source::Feature).unwrap().is_allowed(),
         "purpose text unchanged: consent stands"
@@ -200,6 +203,7 @@ fn corrupt_journal_fails_closed_and_keeps_the_file() {
     let storage = Decision::Blocked { reason: BlockReason::Storage };
     assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), storage);
     assert_eq!(e.decide("scan_receipt", Source::Settings).unwrap(), storage);
+    assert!(!e.policy_accepted(), "accepted on line 1, but a corrupt journal cannot be trusted");
     assert!(e.storage_problem().unwrap().contains("line 2"), "{:?}", e.storage_problem());
     let err = e.grant("nearby_stores", &user(Surface::RationaleDialog)).unwrap_err();
     assert!(matches!(err, CoreError::Storage { .. }), "{err}");
@@ -246,6 +250,7 @@ fn unreadable_journal_fails_closed() {
         e.decide("feedback_photo", Source::Feature).unwrap(),
         Decision::Blocked { reason: BlockReason::Storage }
     );
+    assert!(!e.policy_accepted());
 }
 
 #[test]

@@ -65,9 +65,8 @@ impl Decision {
 /// more than the rest of the decision.
 pub fn decide(policy: &Policy, state: &ConsentState, index: usize, source: Source, clock: &dyn Clock) -> Decision {
     let blocked = |reason| Decision::Blocked { reason };
-    match &state.accepted {
-        Some(a) if a.policy_version == policy.policy_version => {}
-        _ => return blocked(BlockReason::PolicyNotAccepted),
+    if !state.accepted_version(&policy.policy_version) {
+        return blocked(BlockReason::PolicyNotAccepted);
     }
     if state.age.is_minor() && !state.guardian_consent {
         // Every purpose here touches sensitive personal information (PIPL art. 28, 31).

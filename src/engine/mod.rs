@@ -313,6 +313,13 @@ impl Engine {
         Ok(self.decide_index(index, source))
     }
 
+    /// Whether the privacy policy of the current version is accepted, as far as a journal
+    /// that can be trusted says: false while storage fails (fail closed).
+    pub fn policy_accepted(&mut self) -> bool {
+        self.sync();
+        self.health == Health::Ok && self.state.accepted_version(&self.policy.policy_version)
+    }
+
     /// The decision for the purpose at `index` in the policy (out of range: blocked).
     pub fn decide_index(&mut self, index: usize, source: Source) -> Decision {
         self.sync();

@@ -55,6 +55,11 @@ pub struct ConsentState {
 }
 
 impl ConsentState {
+    /// Whether the privacy policy of `policy_version` is the one accepted last.
+    pub fn accepted_version(&self, policy_version: &str) -> bool {
+        self.accepted.as_ref().is_some_and(|a| a.policy_version == policy_version)
+    }
+
     /// Applies one event. A snapshot replaces the state; a reset starts from nothing.
     /// Returns false for a snapshot whose state cannot be read (the caller fails closed).
     pub fn apply(&mut self, record: &Record) -> bool {

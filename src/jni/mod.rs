@@ -1,14 +1,16 @@
 //! The JNI bridge: the only code that knows JNI. Entry points for
 //! `io.consentgate.internal.Native` (Kotlin), each a thin call into the core.
 //!
-//! Two shapes (measured costs in docs/ARCHITECTURE.md, "The JNI boundary"):
+//! Two shapes (measured costs in docs/ARCHITECTURE.md, "The JNI boundary", and BENCHMARKS.md):
 //! - The hot call, `isAllowed(handle, index)`, is a plain `extern "system"` fn over
 //!   primitives inside `catch_unwind`. It never touches the `JNIEnv` and cannot throw:
 //!   anything wrong (unknown handle, closed engine, index out of range, a panic) answers
 //!   `false`, i.e. not allowed.
-//! - Every other call goes through [`cold`]: `EnvUnowned::with_env` (which catches panics)
-//!   resolved with the one error policy in [`errors`], which turns each core error into its
-//!   own Java exception and a panic of any payload into `InternalErrorException`.
+//! - Every other call is declared with [`native!`]: one line of signature and the body.
+//!   They all run through one non-generic function, [`run`]: `EnvUnowned::with_env`
+//!   (which catches panics) resolved with the one error policy in [`errors`], which turns
+//!   each core error into its own Java exception and a panic of any payload into
+//!   `InternalErrorException`. Compiled once, not once per entry point and return type.
 //!
 //! Handles are tagged slot numbers of leaked engine husks ([`handles`]): any `long` is safe
 //! to pass, including after `close` on another thread.
@@ -17,11 +19,17 @@
 //! JSON only on cold paths (open, rationale, settings, export, permission lists).
 //! Nothing here logs personal data: purpose ids and permission names are app-defined
 //! identifiers; journal content, locales of users and paths beyond errors are not logged.
+//!
+//! Entry points that only tests and benchmarks call (`io.consentgate.internal.NativeTestHooks`)
+//! are in [`test_hooks`], compiled only with the cargo feature `test-hooks`: the release
+//! library does not export them.
 
 mod args;
-pub mod errors;
-pub mod handles;
-pub mod wire;
+pub(crate) mod errors;
+pub(crate) mod handles;
+#[cfg(feature = "test-hooks")]
+mod test_hooks;
+pub(crate) mod wire;
 
 use std::ffi::c_void;
 use std::path::Path;
@@ -41,13 +49,50 @@ use args::{new_string, new_string_array, read_string, read_string_array};
 use errors::{invalid, BridgeResult, ThrowConsentGateException};
 use handles::EngineHandle;
 
-/// Runs a cold entry point: JNI access, panics caught, errors thrown as the SDK's
-/// exceptions (the returned default value is never seen by Java then).
-fn cold<'local, T: Default + 'local>(
-    mut env: EnvUnowned<'local>,
-    f: impl FnOnce(&mut Env<'local>) -> BridgeResult<T>,
-) -> T {
-    env.with_env(f).resolve::<ThrowConsentGateException>()
+/// Declares cold entry points of one Java class: `fn javaName(env, args...) -> ret { body }`
+/// becomes `extern "system" fn` exported as `<prefix>javaName(JNIEnv*, jclass, args...)`,
+/// whose body (returning a [`BridgeResult`]) runs through [`cold`]. The first parameter names
+/// the `&mut Env` binding (`_` if unused).
+macro_rules! native {
+    (prefix = $prefix:literal; $(
+        $(#[$attr:meta])*
+        fn $name:ident($env:pat $(, $arg:ident: $ty:ty)* $(,)?) $(-> $ret:ty)? $body:block
+    )*) => {$(
+        $(#[$attr])*
+        #[export_name = concat!($prefix, stringify!($name))]
+        #[allow(non_snake_case, clippy::too_many_arguments)]
+        extern "system" fn $name<'local>(
+            env: EnvUnowned<'local>,
+            _class: JClass<'local>,
+            $($arg: $ty),*
+        ) $(-> $ret)? {
+            cold(env, |$env: &mut Env<'local>| $body)
+        }
+    )*};
+}
+pub(crate) use native;
+
+/// Runs a cold entry point's body and hands its value to Java; on an error or a panic, the
+/// exception is thrown by [`run`] and the returned default (0, false, null) is never seen by
+/// Java. Generic but tiny: it only moves the body and its value through one `dyn` call.
+#[inline(always)]
+fn cold<'local, T: Default>(env: EnvUnowned<'local>, body: impl FnOnce(&mut Env<'local>) -> BridgeResult<T>) -> T {
+    let mut body = Some(body);
+    let mut value = None;
+    run(env, &mut |env| {
+        if let Some(body) = body.take() {
+            value = Some(body(env)?);
+        }
+        Ok(())
+    });
+    value.unwrap_or_default()
+}
+
+/// The one instance of the JNI access, panic catching and error policy for every cold
+/// entry point (a generic version of it was ~65 KB of the library: one copy per entry point).
+#[inline(never)]
+fn run<'local>(mut env: EnvUnowned<'local>, body: &mut dyn FnMut(&mut Env<'local>) -> BridgeResult<()>) {
+    env.with_env(body).resolve::<ThrowConsentGateException>()
 }
 
 fn engine(handle: jlong) -> BridgeResult<&'static EngineHandle> {
@@ -71,6 +116,15 @@ fn json<T: serde::Serialize>(value: &T) -> BridgeResult<String> {
     serde_json::to_string(value).map_err(|e| CoreError::Internal(format!("could not encode JSON: {e}")).into())
 }
 
+/// The clock of an open engine (a closed one refuses, like every other call).
+fn clock(handle: jlong) -> BridgeResult<&'static AdjustableClock> {
+    let h = engine(handle)?;
+    if h.shared.is_closed() {
+        return Err(CoreError::Closed.into());
+    }
+    Ok(&h.clock)
+}
+
 /// Called by the VM when the library is loaded: sets up logcat logging on Android.
 #[no_mangle]
 pub extern "system" fn JNI_OnLoad(_vm: *mut JavaVM, _reserved: *mut c_void) -> jint {
@@ -83,19 +137,32 @@ pub extern "system" fn JNI_OnLoad(_vm: *mut JavaVM, _reserved: *mut c_void) -> j
     JNI_VERSION_1_6
 }
 
-// ---- lifecycle ---------------------------------------------------------------------
+// ---- the hot path ------------------------------------------------------------------
 
-/// `open(policyJson, journalDir): Long`. The journal folder must be an absolute path; it
-/// is created if missing. A corrupt or unreadable journal still opens (decisions fail
-/// closed, `storageProblem()` says why).
+/// `isAllowed(handle, index): Boolean`: no JNIEnv, no allocation, no lock in the common
+/// case; never throws. False for anything but a current consent.
 #[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_open<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    policy_json: JString<'local>,
-    journal_dir: JString<'local>,
-) -> jlong {
-    cold(env, |env| {
+pub extern "system" fn Java_io_consentgate_internal_Native_isAllowed(
+    _env: *mut JNIEnv,
+    _class: jclass,
+    handle: jlong,
+    index: jint,
+) -> jboolean {
+    std::panic::catch_unwind(|| index >= 0 && handles::get(handle).is_some_and(|h| h.shared.is_allowed(index as usize)))
+        .unwrap_or(false)
+}
+
+// ---- every other call ----------------------------------------------------------------
+
+native! {
+    prefix = "Java_io_consentgate_internal_Native_";
+
+    // ---- lifecycle
+
+    /// `open(policyJson, journalDir): Long`. The journal folder must be an absolute path; it
+    /// is created if missing. A corrupt or unreadable journal still opens (decisions fail
+    /// closed, `storageProblem()` says why).
+    fn open(env, policy_json: JString<'local>, journal_dir: JString<'local>) -> jlong {
         let source = read_string(env, &policy_json, "policyJson")?;
         let dir = read_string(env, &journal_dir, "journalDir")?;
         if !Path::new(&dir).is_absolute() {
@@ -114,297 +181,173 @@ pub extern "system" fn Java_io_consentgate_internal_Native_open<'local>(
         let handle = handles::register(EngineHandle { shared: SharedEngine::new(engine), clock })?;
         log::info!("consent engine opened: policy version {version}, {purposes} purposes");
         Ok(handle)
-    })
-}
+    }
 
-/// `close(handle)`: idempotent; the handle stays safe to use and answers "closed".
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_close<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-) {
-    cold(env, |_| {
+    /// `close(handle)`: idempotent; the handle stays safe to use and answers "closed".
+    fn close(_, handle: jlong) {
         engine(handle)?.shared.close();
         Ok(())
-    })
-}
+    }
 
-// ---- the hot path ------------------------------------------------------------------
+    // ---- policy
 
-/// `isAllowed(handle, index): Boolean`: no JNIEnv, no allocation, no lock in the common
-/// case; never throws. False for anything but a current consent.
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_isAllowed(
-    _env: *mut JNIEnv,
-    _class: jclass,
-    handle: jlong,
-    index: jint,
-) -> jboolean {
-    std::panic::catch_unwind(|| index >= 0 && handles::get(handle).is_some_and(|h| h.shared.is_allowed(index as usize)))
-        .unwrap_or(false)
-}
-
-/// `emptyCall(handle, index): Boolean`: benchmarks only (`android-wrapper/bench`). The same
-/// class, signature shape and `catch_unwind` as `isAllowed`, doing nothing: the floor that
-/// `isAllowed` is measured against. Always false; a few bytes in the library.
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_emptyCall(
-    _env: *mut JNIEnv,
-    _class: jclass,
-    _handle: jlong,
-    _index: jint,
-) -> jboolean {
-    std::panic::catch_unwind(|| false).unwrap_or(false)
-}
-
-// ---- policy ------------------------------------------------------------------------
-
-/// `purposeIds(handle): Array<String>`, in policy order (the order of indexes).
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_purposeIds<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-) -> JObjectArray<'local, JString<'local>> {
-    cold(env, |env| {
+    /// `purposeIds(handle): Array<String>`, in policy order (the order of indexes).
+    fn purposeIds(env, handle: jlong) -> JObjectArray<'local, JString<'local>> {
         let ids: Vec<Option<String>> =
             with_engine(handle, |e| Ok(e.policy().purposes.iter().map(|p| Some(p.id.clone())).collect()))?;
         new_string_array(env, &ids)
-    })
-}
+    }
 
-/// `policyVersion(handle): String`.
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_policyVersion<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-) -> JString<'local> {
-    cold(env, |env| {
+    /// `policyVersion(handle): String`.
+    fn policyVersion(env, handle: jlong) -> JString<'local> {
         let version = with_engine(handle, |e| Ok(e.policy().policy_version.clone()))?;
         new_string(env, &version)
-    })
-}
+    }
 
-// ---- decisions ---------------------------------------------------------------------
+    /// `purposePermissions(handle, index): Array<String>`: the permissions the purpose at
+    /// `index` declares, full names in policy order.
+    fn purposePermissions(env, handle: jlong, index: jint) -> JObjectArray<'local, JString<'local>> {
+        let names: Vec<Option<&str>> = with_engine(handle, |e| {
+            let purposes = &e.policy().purposes;
+            let purpose = usize::try_from(index).ok().and_then(|i| purposes.get(i)).ok_or_else(|| {
+                CoreError::InvalidArgument(format!("purpose index {index} is out of range (0..{})", purposes.len()))
+            })?;
+            Ok(purpose.permissions.iter().map(|p| Some(p.name())).collect())
+        })?;
+        new_string_array(env, &names)
+    }
 
-/// `decide(handle, purposeId, source): Long` (packed, see `wire::pack_decision`).
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_decide<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    purpose: JString<'local>,
-    source: jint,
-) -> jlong {
-    cold(env, |env| {
+    /// `policyAccepted(handle): Boolean`: the privacy policy of the current version is
+    /// accepted and the journal can be trusted (false while storage fails).
+    fn policyAccepted(_, handle: jlong) -> jboolean {
+        with_engine(handle, |e| Ok(e.policy_accepted()))
+    }
+
+    // ---- decisions
+
+    /// `decide(handle, purposeId, source): Long` (packed, see `wire::pack_decision`).
+    fn decide(env, handle: jlong, purpose: JString<'local>, source: jint) -> jlong {
         let purpose = read_string(env, &purpose, "purposeId")?;
         let source = wire::source(source)?;
         Ok(wire::pack_decision(with_engine(handle, |e| e.decide(&purpose, source))?))
-    })
-}
+    }
 
-/// `decidePermission(handle, purposeId, permission, source): Long`.
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_decidePermission<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    purpose: JString<'local>,
-    permission: JString<'local>,
-    source: jint,
-) -> jlong {
-    cold(env, |env| {
+    /// `decidePermission(handle, purposeId, permission, source): Long`.
+    fn decidePermission(
+        env,
+        handle: jlong,
+        purpose: JString<'local>,
+        permission: JString<'local>,
+        source: jint,
+    ) -> jlong {
         let purpose = read_string(env, &purpose, "purposeId")?;
         let permission = read_string(env, &permission, "permission")?;
         let source = wire::source(source)?;
         Ok(wire::pack_decision(with_engine(handle, |e| e.decide_permission(&purpose, &permission, source))?))
-    })
-}
+    }
 
-// ---- records -----------------------------------------------------------------------
+    // ---- records
 
-/// `acceptPolicy(handle, surface, locale, actor)`.
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_acceptPolicy<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    surface: jint,
-    locale: JString<'local>,
-    actor: jint,
-) {
-    cold(env, |env| {
+    /// `acceptPolicy(handle, surface, locale, actor)`.
+    fn acceptPolicy(env, handle: jlong, surface: jint, locale: JString<'local>, actor: jint) {
         let ctx = context(env, surface, &locale, actor)?;
         with_engine(handle, |e| e.accept_policy(&ctx))
-    })
-}
+    }
 
-/// `withdrawPolicy(handle, surface, locale, actor)`: the user withdrew their acceptance of
-/// the privacy policy.
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_withdrawPolicy<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    surface: jint,
-    locale: JString<'local>,
-    actor: jint,
-) {
-    cold(env, |env| {
+    /// `withdrawPolicy(handle, surface, locale, actor)`: the user withdrew their acceptance of
+    /// the privacy policy.
+    fn withdrawPolicy(env, handle: jlong, surface: jint, locale: JString<'local>, actor: jint) {
         let ctx = context(env, surface, &locale, actor)?;
         with_engine(handle, |e| e.withdraw_policy(&ctx))
-    })
-}
+    }
 
-/// `grant(handle, purposeId, surface, locale, actor)`.
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_grant<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    purpose: JString<'local>,
-    surface: jint,
-    locale: JString<'local>,
-    actor: jint,
-) {
-    cold(env, |env| {
+    /// `grant(handle, purposeId, surface, locale, actor)`.
+    fn grant(env, handle: jlong, purpose: JString<'local>, surface: jint, locale: JString<'local>, actor: jint) {
         let purpose = read_string(env, &purpose, "purposeId")?;
         let ctx = context(env, surface, &locale, actor)?;
         with_engine(handle, |e| e.grant(&purpose, &ctx))
-    })
-}
+    }
 
-/// `deny(handle, purposeId, surface, locale, actor)`.
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_deny<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    purpose: JString<'local>,
-    surface: jint,
-    locale: JString<'local>,
-    actor: jint,
-) {
-    cold(env, |env| {
+    /// `deny(handle, purposeId, surface, locale, actor)`.
+    fn deny(env, handle: jlong, purpose: JString<'local>, surface: jint, locale: JString<'local>, actor: jint) {
         let purpose = read_string(env, &purpose, "purposeId")?;
         let ctx = context(env, surface, &locale, actor)?;
         with_engine(handle, |e| e.deny(&purpose, &ctx))
-    })
-}
+    }
 
-/// `withdraw(handle, purposeId, surface, locale, actor): Array<String>`: the permissions
-/// no other allowed purpose still covers (to give back to the OS).
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_withdraw<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    purpose: JString<'local>,
-    surface: jint,
-    locale: JString<'local>,
-    actor: jint,
-) -> JObjectArray<'local, JString<'local>> {
-    cold(env, |env| {
+    /// `withdraw(handle, purposeId, surface, locale, actor): Array<String>`: the permissions
+    /// no other allowed purpose still covers (to give back to the OS).
+    fn withdraw(
+        env,
+        handle: jlong,
+        purpose: JString<'local>,
+        surface: jint,
+        locale: JString<'local>,
+        actor: jint,
+    ) -> JObjectArray<'local, JString<'local>> {
         let purpose = read_string(env, &purpose, "purposeId")?;
         let ctx = context(env, surface, &locale, actor)?;
         let revoke = with_engine(handle, |e| e.withdraw(&purpose, &ctx))?;
         let names: Vec<Option<&str>> = revoke.iter().map(|p| Some(p.name())).collect();
         new_string_array(env, &names)
-    })
-}
+    }
 
-/// `recordOsResult(handle, purposeId, permission, result, surface, locale, actor)`.
-#[no_mangle]
-#[allow(clippy::too_many_arguments)]
-pub extern "system" fn Java_io_consentgate_internal_Native_recordOsResult<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    purpose: JString<'local>,
-    permission: JString<'local>,
-    result: jint,
-    surface: jint,
-    locale: JString<'local>,
-    actor: jint,
-) {
-    cold(env, |env| {
+    /// `recordOsResult(handle, purposeId, permission, result, surface, locale, actor)`.
+    fn recordOsResult(
+        env,
+        handle: jlong,
+        purpose: JString<'local>,
+        permission: JString<'local>,
+        result: jint,
+        surface: jint,
+        locale: JString<'local>,
+        actor: jint,
+    ) {
         let purpose = read_string(env, &purpose, "purposeId")?;
         let permission = read_string(env, &permission, "permission")?;
         let result = wire::os_result(result)?;
         let ctx = context(env, surface, &locale, actor)?;
         with_engine(handle, |e| e.record_os_result(&purpose, &permission, result, &ctx))
-    })
-}
+    }
 
-/// `setAgeBracket(handle, age, surface, locale, actor)`.
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_setAgeBracket<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    age: jint,
-    surface: jint,
-    locale: JString<'local>,
-    actor: jint,
-) {
-    cold(env, |env| {
+    /// `setAgeBracket(handle, age, surface, locale, actor)`.
+    fn setAgeBracket(env, handle: jlong, age: jint, surface: jint, locale: JString<'local>, actor: jint) {
         let age = wire::age_bracket(age)?;
         let ctx = context(env, surface, &locale, actor)?;
         with_engine(handle, |e| e.set_age_bracket(age, &ctx))
-    })
-}
+    }
 
-/// `setGuardianConsent(handle, given, surface, locale, actor)`.
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_setGuardianConsent<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    given: jboolean,
-    surface: jint,
-    locale: JString<'local>,
-    actor: jint,
-) {
-    cold(env, |env| {
+    /// `setGuardianConsent(handle, given, surface, locale, actor)`.
+    fn setGuardianConsent(env, handle: jlong, given: jboolean, surface: jint, locale: JString<'local>, actor: jint) {
         let ctx = context(env, surface, &locale, actor)?;
         with_engine(handle, |e| e.set_guardian_consent(given, &ctx))
-    })
-}
+    }
 
-// ---- permissions -------------------------------------------------------------------
+    // ---- permissions
 
-/// `reconcile(handle, osGranted): Array<String>`: OS grants no current consent covers.
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_reconcile<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    os_granted: JObjectArray<'local, JString<'local>>,
-) -> JObjectArray<'local, JString<'local>> {
-    cold(env, |env| {
+    /// `reconcile(handle, osGranted): Array<String>`: OS grants no current consent covers.
+    fn reconcile(
+        env,
+        handle: jlong,
+        os_granted: JObjectArray<'local, JString<'local>>,
+    ) -> JObjectArray<'local, JString<'local>> {
         let granted = read_string_array(env, &os_granted, "osGranted")?;
         let granted: Vec<&str> = granted.iter().map(String::as_str).collect();
         let extra = with_engine(handle, |e| Ok(e.reconcile(&granted)))?;
         let names: Vec<Option<&str>> = extra.iter().map(|p| Some(p.name())).collect();
         new_string_array(env, &names)
-    })
-}
+    }
 
-/// `requestPlan(handle, purposeId, apiLevel, osGranted): Array<String?>`: element 0 is the
-/// second step (background location or body sensors; null if none), then the first system
-/// dialog's permissions, then the special permissions (one settings page each).
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_requestPlan<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    purpose: JString<'local>,
-    api: jint,
-    os_granted: JObjectArray<'local, JString<'local>>,
-) -> JObjectArray<'local, JString<'local>> {
-    cold(env, |env| {
+    /// `requestPlan(handle, purposeId, apiLevel, osGranted): Array<String?>`: element 0 is the
+    /// second step (background location or body sensors; null if none), then the first system
+    /// dialog's permissions, then the special permissions (one settings page each).
+    fn requestPlan(
+        env,
+        handle: jlong,
+        purpose: JString<'local>,
+        api: jint,
+        os_granted: JObjectArray<'local, JString<'local>>,
+    ) -> JObjectArray<'local, JString<'local>> {
         let purpose = read_string(env, &purpose, "purposeId")?;
         let api = api_level(api)?;
         let granted = read_string_array(env, &os_granted, "osGranted")?;
@@ -415,21 +358,17 @@ pub extern "system" fn Java_io_consentgate_internal_Native_requestPlan<'local>(
         // Special permissions last: the wrapper knows them by name and opens their pages.
         out.extend(plan.special.iter().map(|p| Some(p.name())));
         new_string_array(env, &out)
-    })
-}
+    }
 
-/// `osGrantsSatisfy(handle, index, apiLevel, osGranted): Boolean` (false for an index out
-/// of range).
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_osGrantsSatisfy<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    index: jint,
-    api: jint,
-    os_granted: JObjectArray<'local, JString<'local>>,
-) -> jboolean {
-    cold(env, |env| {
+    /// `osGrantsSatisfy(handle, index, apiLevel, osGranted): Boolean` (false for an index out
+    /// of range).
+    fn osGrantsSatisfy(
+        env,
+        handle: jlong,
+        index: jint,
+        api: jint,
+        os_granted: JObjectArray<'local, JString<'local>>,
+    ) -> jboolean {
         let api = api_level(api)?;
         let granted = read_string_array(env, &os_granted, "osGranted")?;
         let granted: Vec<&str> = granted.iter().map(String::as_str).collect();
@@ -438,291 +377,121 @@ pub extern "system" fn Java_io_consentgate_internal_Native_osGrantsSatisfy<'loca
             return with_engine(handle, |_| Ok(false));
         };
         with_engine(handle, |e| Ok(e.os_grants_satisfy(index, api, &granted)))
-    })
-}
+    }
 
-// ---- what people see ---------------------------------------------------------------
+    // ---- what people see
 
-/// `rationale(handle, purposeId, locale): String` (JSON of `engine::views::Rationale`).
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_rationale<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    purpose: JString<'local>,
-    locale: JString<'local>,
-) -> JString<'local> {
-    cold(env, |env| {
+    /// `rationale(handle, purposeId, locale): String` (JSON of `engine::views::Rationale`).
+    fn rationale(env, handle: jlong, purpose: JString<'local>, locale: JString<'local>) -> JString<'local> {
         let purpose = read_string(env, &purpose, "purposeId")?;
         let locale = read_string(env, &locale, "locale")?;
         let rationale = with_engine(handle, |e| e.rationale(&purpose, &locale))?;
         new_string(env, &json(&rationale)?)
-    })
-}
+    }
 
-/// `settings(handle, locale): String` (JSON array of `engine::views::PurposeView`).
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_settings<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    locale: JString<'local>,
-) -> JString<'local> {
-    cold(env, |env| {
+    /// `settings(handle, locale): String` (JSON array of `engine::views::PurposeView`).
+    fn settings(env, handle: jlong, locale: JString<'local>) -> JString<'local> {
         let locale = read_string(env, &locale, "locale")?;
         let rows = with_engine(handle, |e| Ok(e.settings(&locale)))?;
         new_string(env, &json(&rows)?)
-    })
-}
+    }
 
-/// `lists(handle, locale): String` (JSON of `lists::Lists`).
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_lists<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    locale: JString<'local>,
-) -> JString<'local> {
-    cold(env, |env| {
+    /// `lists(handle, locale): String` (JSON of `lists::Lists`).
+    fn lists(env, handle: jlong, locale: JString<'local>) -> JString<'local> {
         let locale = read_string(env, &locale, "locale")?;
         let lists = with_engine(handle, |e| Ok(e.lists(&locale)))?;
         new_string(env, &json(&lists)?)
-    })
-}
+    }
 
-/// `history(handle, locale): String` (JSON array of `engine::views::HistoryEntry`).
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_history<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    locale: JString<'local>,
-) -> JString<'local> {
-    cold(env, |env| {
+    /// `history(handle, locale): String` (JSON array of `engine::views::HistoryEntry`).
+    fn history(env, handle: jlong, locale: JString<'local>) -> JString<'local> {
         let locale = read_string(env, &locale, "locale")?;
         let rows = with_engine(handle, |e| e.consent_history(&locale))?;
         new_string(env, &json(&rows)?)
-    })
-}
+    }
 
-/// `policyText(handle, locale): String` (JSON of `engine::views::PolicyTextView`, or `null`).
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_policyText<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    locale: JString<'local>,
-) -> JString<'local> {
-    cold(env, |env| {
+    /// `policyText(handle, locale): String` (JSON of `engine::views::PolicyTextView`, or `null`).
+    fn policyText(env, handle: jlong, locale: JString<'local>) -> JString<'local> {
         let locale = read_string(env, &locale, "locale")?;
         let text = with_engine(handle, |e| Ok(e.policy_text(&locale)))?;
         new_string(env, &json(&text)?)
-    })
-}
+    }
 
-/// `sdkIds(handle): Array<String>`: the declared third-party SDKs, in policy order.
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_sdkIds<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-) -> JObjectArray<'local, JString<'local>> {
-    cold(env, |env| {
+    /// `sdkIds(handle): Array<String>`: the declared third-party SDKs, in policy order.
+    fn sdkIds(env, handle: jlong) -> JObjectArray<'local, JString<'local>> {
         let ids: Vec<Option<String>> =
             with_engine(handle, |e| Ok(e.policy().sdks.iter().map(|s| Some(s.id.clone())).collect()))?;
         new_string_array(env, &ids)
-    })
-}
+    }
 
-/// `sdkAllowed(handle, sdkId): Boolean`: a purpose the SDK serves is allowed now.
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_sdkAllowed<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    sdk: JString<'local>,
-) -> jboolean {
-    cold(env, |env| {
+    /// `sdkAllowed(handle, sdkId): Boolean`: a purpose the SDK serves is allowed now.
+    fn sdkAllowed(env, handle: jlong, sdk: JString<'local>) -> jboolean {
         let sdk = read_string(env, &sdk, "sdkId")?;
         with_engine(handle, |e| e.sdk_allowed(&sdk))
-    })
-}
+    }
 
-/// `exportProof(handle): String`: the proof-of-consent JSON document.
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_exportProof<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-) -> JString<'local> {
-    cold(env, |env| {
+    /// `exportProof(handle): String`: the proof-of-consent JSON document.
+    fn exportProof(env, handle: jlong) -> JString<'local> {
         let proof = with_engine(handle, |e| e.export_proof())?;
         new_string(env, &json(&proof)?)
-    })
-}
+    }
 
-// ---- storage -----------------------------------------------------------------------
+    // ---- storage
 
-/// `storageProblem(handle): String?`: why decisions fail closed, or null.
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_storageProblem<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-) -> JString<'local> {
-    cold(env, |env| {
-        let problem = with_engine(handle, |e| Ok(e.storage_problem().map(str::to_string)))?;
-        match problem {
+    /// `storageProblem(handle): String?`: why decisions fail closed, or null.
+    fn storageProblem(env, handle: jlong) -> JString<'local> {
+        match with_engine(handle, |e| Ok(e.storage_problem().map(str::to_string)))? {
             Some(p) => new_string(env, &p),
             None => Ok(JString::default()),
         }
-    })
-}
+    }
 
-/// `erase(handle)`: account deletion; removes every record.
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_erase<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-) {
-    cold(env, |_| with_engine(handle, |e| e.erase()))
-}
+    /// `erase(handle)`: account deletion; removes every record.
+    fn erase(_, handle: jlong) {
+        with_engine(handle, |e| e.erase())
+    }
 
-/// `recoverFromCorruption(handle, surface, locale, actor): String`: the kept file's name.
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_recoverFromCorruption<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    surface: jint,
-    locale: JString<'local>,
-    actor: jint,
-) -> JString<'local> {
-    cold(env, |env| {
+    /// `recoverFromCorruption(handle, surface, locale, actor): String`: the kept file's name.
+    fn recoverFromCorruption(env, handle: jlong, surface: jint, locale: JString<'local>, actor: jint) -> JString<'local> {
         let ctx = context(env, surface, &locale, actor)?;
         let kept = with_engine(handle, |e| e.recover_from_corruption(&ctx))?;
         new_string(env, &kept)
-    })
-}
-
-/// `compact(handle)`.
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_compact<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-) {
-    cold(env, |_| with_engine(handle, |e| e.compact()))
-}
-
-// ---- clock -------------------------------------------------------------------------
-
-/// The clock of an open engine (a closed one refuses, like every other call).
-fn clock(handle: jlong) -> BridgeResult<&'static AdjustableClock> {
-    let h = engine(handle)?;
-    if h.shared.is_closed() {
-        return Err(CoreError::Closed.into());
     }
-    Ok(&h.clock)
-}
 
-/// `setClockFixed(handle, nowMs)`: freezes this engine's clock.
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_setClockFixed<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    now_ms: jlong,
-) {
-    cold(env, |_| {
+    /// `compact(handle)`.
+    fn compact(_, handle: jlong) {
+        with_engine(handle, |e| e.compact())
+    }
+
+    // ---- clock (the QA hook and tests, through Kotlin internals)
+
+    /// `setClockFixed(handle, nowMs)`: freezes this engine's clock.
+    fn setClockFixed(_, handle: jlong, now_ms: jlong) {
         clock(handle)?.set_fixed(now_ms);
         Ok(())
-    })
-}
+    }
 
-/// `setClockOffset(handle, offsetMs)`: device clock plus an offset (unfreezes).
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_setClockOffset<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    offset_ms: jlong,
-) {
-    cold(env, |_| {
+    /// `setClockOffset(handle, offsetMs)`: device clock plus an offset (unfreezes).
+    fn setClockOffset(_, handle: jlong, offset_ms: jlong) {
         clock(handle)?.set_offset(offset_ms);
         Ok(())
-    })
-}
+    }
 
-/// `advanceClock(handle, ms)`: moves the frozen time, or the offset.
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_advanceClock<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    ms: jlong,
-) {
-    cold(env, |_| {
+    /// `advanceClock(handle, ms)`: moves the frozen time, or the offset.
+    fn advanceClock(_, handle: jlong, ms: jlong) {
         clock(handle)?.advance(ms);
         Ok(())
-    })
-}
+    }
 
-/// `useSystemClock(handle)`: back to the device clock.
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_useSystemClock<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-) {
-    cold(env, |_| {
+    /// `useSystemClock(handle)`: back to the device clock.
+    fn useSystemClock(_, handle: jlong) {
         clock(handle)?.use_system();
         Ok(())
-    })
-}
+    }
 
-/// `clockNow(handle): Long`: this engine's current time, UTC ms.
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_clockNow<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-) -> jlong {
-    cold(env, |_| {
+    /// `clockNow(handle): Long`: this engine's current time, UTC ms.
+    fn clockNow(_, handle: jlong) -> jlong {
         use crate::clock::Clock;
         Ok(clock(handle)?.now_ms())
-    })
-}
-
-// ---- boundary self-test ------------------------------------------------------------
-
-/// Panics with a `&str` (kind 0), a `String` (1) or a non-text payload (2), to prove on a
-/// real JVM that a panic becomes an `InternalErrorException` and never unwinds into Java.
-fn self_test_panic(kind: jint) -> ! {
-    match kind {
-        0 => panic!("self-test panic"),
-        1 => panic!("self-test panic number {kind}"),
-        _ => std::panic::panic_any(kind),
     }
-}
-
-/// `selfTestPanic(kind)`: always throws `InternalErrorException` (cold-path panic policy).
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_selfTestPanic<'local>(
-    env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    kind: jint,
-) -> jlong {
-    cold(env, |_| -> BridgeResult<jlong> { self_test_panic(kind) })
-}
-
-/// `selfTestPanicHot(kind): Boolean`: always false (hot-path panic policy).
-#[no_mangle]
-pub extern "system" fn Java_io_consentgate_internal_Native_selfTestPanicHot(
-    _env: *mut JNIEnv,
-    _class: jclass,
-    kind: jint,
-) -> jboolean {
-    std::panic::catch_unwind(|| -> bool { self_test_panic(kind) }).unwrap_or(false)
 }

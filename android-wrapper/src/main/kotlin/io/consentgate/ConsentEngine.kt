@@ -263,22 +263,33 @@ public class ConsentEngine private constructor(
     /** Folds the journal into a snapshot; the history moves to an archive kept for proof. */
     public fun compact(): Unit = Native.compact(live())
 
-    // ---- clock (tests and the QA hook) -------------------------------------------------
+    // ---- small questions the SDK asks (internal) ----------------------------------------
+
+    /** Whether the privacy policy of [policyVersion] is accepted (false while storage fails). */
+    @JvmSynthetic internal fun isPolicyAccepted(): Boolean = Native.policyAccepted(live())
+
+    /** The permissions the purpose at [index] declares (full names, policy order). */
+    @JvmSynthetic internal fun declaredPermissions(index: Int): List<String> =
+        Collections.unmodifiableList(Arrays.asList(*Native.purposePermissions(live(), index)))
+
+    // ---- clock: the QA hook (QaOperations) and the SDK's own tests only -------------------
+    // Not API: an app's consent clock is the device clock. Tests of apps move it through
+    // io.consentgate.testing.ConsentGateRule, QA through the adb hook (both use QaOperations).
 
     /** Freezes this engine's clock at [nowMs] (UTC ms). Records and cooldowns use it. */
-    public fun setClockFixed(nowMs: Long): Unit = Native.setClockFixed(live(), nowMs)
+    @JvmSynthetic internal fun setClockFixed(nowMs: Long): Unit = Native.setClockFixed(live(), nowMs)
 
     /** Device clock plus [offsetMs] from now on (unfreezes the clock). */
-    public fun setClockOffset(offsetMs: Long): Unit = Native.setClockOffset(live(), offsetMs)
+    @JvmSynthetic internal fun setClockOffset(offsetMs: Long): Unit = Native.setClockOffset(live(), offsetMs)
 
     /** Moves the clock by [ms] (negative: back): the frozen time if frozen, else the offset. */
-    public fun advanceClock(ms: Long): Unit = Native.advanceClock(live(), ms)
+    @JvmSynthetic internal fun advanceClock(ms: Long): Unit = Native.advanceClock(live(), ms)
 
     /** Back to the plain device clock. */
-    public fun useSystemClock(): Unit = Native.useSystemClock(live())
+    @JvmSynthetic internal fun useSystemClock(): Unit = Native.useSystemClock(live())
 
     /** This engine's current time, UTC ms. */
-    public fun currentTimeMs(): Long = Native.clockNow(live())
+    @JvmSynthetic internal fun currentTimeMs(): Long = Native.clockNow(live())
 
     override fun toString(): String =
         "ConsentEngine(policyVersion=$policyVersion, purposes=${purposeIds.size}${if (isClosed) ", closed" else ""})"

@@ -80,9 +80,7 @@ public class ConsentGate private constructor(
 
     /** The policy's permissions per purpose index, and all of them (a purpose's, in policy order). */
     @get:JvmSynthetic internal val declaredPermissions: List<List<String>> =
-        engine.settings("en").map { row ->
-            row.permissions.map { it.name }
-        }
+        List(engine.purposeIds.size) { engine.declaredPermissions(it) }
     private val allDeclared: List<String> = declaredPermissions.flatten().distinct()
 
     private val handles: List<PurposeHandle> = engine.purposeIds.mapIndexed { i, id -> PurposeHandle(this, id, i) }
@@ -500,16 +498,12 @@ public class ConsentGate private constructor(
         for (l in listeners) l.onConsentChanged(purposeId)
     }
 
-    private fun computePolicyAccepted(): Boolean {
-        val first = engine.purposeIds.firstOrNull() ?: return false
-        val d =
-            try {
-                engine.decide(first, Source.SETTINGS)
-            } catch (e: ConsentGateException) {
-                return false
-            }
-        return !(d is Decision.Blocked && (d.reason == BlockReason.POLICY_NOT_ACCEPTED || d.reason == BlockReason.STORAGE))
-    }
+    private fun computePolicyAccepted(): Boolean =
+        try {
+            engine.isPolicyAccepted()
+        } catch (e: ConsentGateException) {
+            false
+        }
 
     @JvmSynthetic internal fun localeTag(context: Context = appContext): String = Locales.tag(Locales.of(context))
 

@@ -58,6 +58,13 @@ object Fixtures {
         name: String = "consent",
     ): File = File(parent, name)
 
+    /** Freezes [engine]'s clock at [atMs] (the clock controls are internal: Java tests come through here). */
+    @JvmStatic
+    fun freezeClock(
+        engine: ConsentEngine,
+        atMs: Long,
+    ) = engine.setClockFixed(atMs)
+
     /** Opens an engine on [POLICY] with a frozen clock at [T0]. */
     fun open(
         dir: File,

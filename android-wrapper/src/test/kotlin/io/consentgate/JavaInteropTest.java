@@ -19,7 +19,6 @@ import org.junit.rules.TemporaryFolder;
  * Kotlin-only signature would fail the build.
  */
 public class JavaInteropTest {
-    // Self-contained (javac runs before the Kotlin test classes exist).
     private static final long T0 = 1_700_000_000_000L;
     private static final long HOUR_MS = 3_600_000L;
     private static final String CAMERA = "android.permission.CAMERA";
@@ -48,7 +47,7 @@ public class JavaInteropTest {
     public void aJavaCallerUsesTheEngine() throws Exception {
         File dir = new File(tmp.getRoot(), "consent");
         try (ConsentEngine engine = ConsentEngine.open(POLICY, dir)) {
-            engine.setClockFixed(T0);
+            Fixtures.freezeClock(engine, T0); // internal API: the test's own clock
             int photo = engine.purposeIndex("feedback_photo");
             assertFalse(engine.isAllowed(photo));
 

@@ -7,6 +7,7 @@ import io.consentgate.Fixtures.history
 import io.consentgate.Fixtures.open
 import io.consentgate.Fixtures.openGranted
 import io.consentgate.internal.Native
+import io.consentgate.internal.NativeTestHooks
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertTrue
@@ -177,6 +178,28 @@ class NativeBoundaryTest {
     }
 
     @Test
+    fun theSmallQuestionsAnswerFromTheCore() {
+        val h = Native.open(Fixtures.POLICY, dir().path)
+        try {
+            assertEquals(listOf(CAMERA), Native.purposePermissions(h, 0).toList())
+            assertEquals(listOf(Fixtures.COARSE, Fixtures.FINE, Fixtures.BACKGROUND), Native.purposePermissions(h, 1).toList())
+            for (bad in listOf(-1, 4, Int.MAX_VALUE)) {
+                assertEquals(
+                    "purpose index $bad is out of range (0..4)",
+                    assertThrows<InvalidArgumentException> { Native.purposePermissions(h, bad) }.message,
+                )
+            }
+            assertFalse(Native.policyAccepted(h))
+            Native.acceptPolicy(h, 3, "en", 0)
+            assertTrue(Native.policyAccepted(h))
+            Native.erase(h)
+            assertFalse("erased: no policy accepted any more", Native.policyAccepted(h))
+        } finally {
+            Native.close(h)
+        }
+    }
+
+    @Test
     fun handlesThatWereNeverOpenedAreRefusedSafely() {
         for (bogus in listOf(0L, -1L, 1L, Long.MAX_VALUE, Long.MIN_VALUE, 0x43475431_00000000L, 0x43475431_7FFFFFFFL)) {
             assertFalse(Native.isAllowed(bogus, 0))
@@ -255,6 +278,8 @@ class NativeBoundaryTest {
                 { Native.grant(h, "feedback_photo", 0, "en", 0) },
                 { Native.purposeIds(h) },
                 { Native.policyVersion(h) },
+                { Native.purposePermissions(h, 0) },
+                { Native.policyAccepted(h) },
                 { Native.settings(h, "en") },
                 { Native.exportProof(h) },
                 { Native.erase(h) },
@@ -319,19 +344,20 @@ class NativeBoundaryTest {
 
     @Test
     fun panicsInTheCoreBecomeInternalErrorsAndTheJvmCarriesOn() {
+        NativeTestHooks.requireHooks()
         assertEquals(
             "internal error in the consent engine: self-test panic",
-            assertThrows<InternalErrorException> { Native.selfTestPanic(0) }.message,
+            assertThrows<InternalErrorException> { NativeTestHooks.selfTestPanic(0) }.message,
         )
         assertEquals(
             "internal error in the consent engine: self-test panic number 1",
-            assertThrows<InternalErrorException> { Native.selfTestPanic(1) }.message,
+            assertThrows<InternalErrorException> { NativeTestHooks.selfTestPanic(1) }.message,
         )
         assertEquals(
             "internal error in the consent engine: a panic without a message",
-            assertThrows<InternalErrorException> { Native.selfTestPanic(2) }.message,
+            assertThrows<InternalErrorException> { NativeTestHooks.selfTestPanic(2) }.message,
         )
-        for (kind in 0..2) assertFalse(Native.selfTestPanicHot(kind))
+        for (kind in 0..2) assertFalse(NativeTestHooks.selfTestPanicHot(kind))
         open(dir()).use { assertEquals("2024-01-01", it.policyVersion) }
     }
 

@@ -16,6 +16,8 @@ package io.consentgate.internal
  *   `InvalidArgumentException`), and the tests pass nulls to prove it.
  * - Enum codes are `wire` values of the Kotlin enums; a decision is packed into one `Long`
  *   (see [io.consentgate.Decision]).
+ * - Entry points only tests and benchmarks call are in `NativeTestHooks` (the wrapper's
+ *   `src/testHooks`), exported only by a library built with the cargo feature `test-hooks`.
  */
 internal object Native {
     init {
@@ -34,20 +36,18 @@ internal object Native {
         index: Int,
     ): Boolean
 
-    /**
-     * Benchmarks only (`android-wrapper/bench`): does nothing and returns false. The honest floor
-     * for [isAllowed]: the same class, the same signature shape, the same native shape (plain
-     * function, `catch_unwind`, no JNIEnv), so a benchmark can say what the transition itself
-     * costs and what the lookup adds. A few bytes in the library; never called by the SDK.
-     */
-    @JvmStatic external fun emptyCall(
-        handle: Long,
-        index: Int,
-    ): Boolean
-
     @JvmStatic external fun purposeIds(handle: Long): Array<String>
 
     @JvmStatic external fun policyVersion(handle: Long): String
+
+    /** The permissions the purpose at [index] declares (full names, policy order). */
+    @JvmStatic external fun purposePermissions(
+        handle: Long,
+        index: Int,
+    ): Array<String>
+
+    /** The privacy policy of the current version is accepted (false while storage fails). */
+    @JvmStatic external fun policyAccepted(handle: Long): Boolean
 
     @JvmStatic external fun decide(
         handle: Long,
@@ -185,10 +185,4 @@ internal object Native {
     @JvmStatic external fun useSystemClock(handle: Long)
 
     @JvmStatic external fun clockNow(handle: Long): Long
-
-    /** Panics inside the core on purpose (0: text, 1: formatted text, else: no text): always throws InternalErrorException. */
-    @JvmStatic external fun selfTestPanic(kind: Int): Long
-
-    /** The same on the hot path's shape: always false. */
-    @JvmStatic external fun selfTestPanicHot(kind: Int): Boolean
 }

@@ -42,7 +42,7 @@ internal object NativeLibrary {
     private fun loadPrivateCopy(source: File) {
         if (!source.isFile) {
             throw UnsatisfiedLinkError(
-                "$PATH_PROPERTY=${source.absoluteFile.normalize()}: no such file (build it with `cargo build --release`)",
+                "$PATH_PROPERTY=${source.absoluteFile.normalize()}: no such file (build it with `cargo build --release --lib`)",
             )
         }
         val copy = File.createTempFile("lib$LIBRARY_NAME-", ".so")

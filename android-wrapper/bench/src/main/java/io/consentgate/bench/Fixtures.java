@@ -6,6 +6,7 @@ import io.consentgate.ConsentGate;
 import io.consentgate.OsResult;
 import io.consentgate.PurposeHandle;
 import io.consentgate.Surface;
+import io.consentgate.internal.Native;
 
 import java.io.IOException;
 import java.lang.reflect.Constructor;
@@ -71,7 +72,7 @@ final class Fixtures {
      * cycle benches/common uses in Rust).
      */
     static void fillJournal(ConsentEngine engine, int events) {
-        engine.setClockFixed(FROZEN_NOW_MS);
+        freezeClock(engine);
         if (events == 0) return;
         engine.acceptPolicy(Surface.RATIONALE_DIALOG, "zh-CN");
         int n = engine.getPurposeIds().size();
@@ -85,6 +86,11 @@ final class Fixtures {
                 default -> engine.deny(id, Surface.RATIONALE_DIALOG, "zh-CN");
             }
         }
+    }
+
+    /** Freezes the engine's clock at {@link #FROZEN_NOW_MS} (the clock controls are not API: through Native). */
+    static void freezeClock(ConsentEngine engine) {
+        Native.setClockFixed(handleOf(engine), FROZEN_NOW_MS);
     }
 
     /** The native handle a ConsentEngine owns (private): the floor call passes the same value. */

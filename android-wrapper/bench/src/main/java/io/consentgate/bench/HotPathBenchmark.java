@@ -4,6 +4,7 @@ import io.consentgate.ConsentEngine;
 import io.consentgate.PurposeHandle;
 import io.consentgate.Surface;
 import io.consentgate.internal.Native;
+import io.consentgate.internal.NativeTestHooks;
 
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -80,7 +81,7 @@ public class HotPathBenchmark {
         Files.createDirectories(base);
         dir = Files.createTempDirectory(base.toAbsolutePath(), "cg-jmh-");
         engine = ConsentEngine.open(Fixtures.policyJson(PURPOSES), dir.toFile());
-        engine.setClockFixed(Fixtures.FROZEN_NOW_MS);
+        Fixtures.freezeClock(engine);
         engine.acceptPolicy(Surface.APP, "zh-CN");
         purposeId = Fixtures.purposeId(7);
         engine.grant(purposeId, Surface.RATIONALE_DIALOG, "zh-CN");
@@ -100,7 +101,7 @@ public class HotPathBenchmark {
         for (int i = 0; i < PURPOSES; i++) map.put("consent_" + Fixtures.purposeId(i), Boolean.TRUE);
 
         // Every benchmark must take its full path: fail the run rather than time a short cut.
-        check(!Native.emptyCall(handle, index), "emptyCall returns false");
+        check(!NativeTestHooks.emptyCall(handle, index), "emptyCall returns false");
         check(Native.isAllowed(handle, index), "Native.isAllowed true for the granted purpose");
         check(engine.isAllowed(index), "ConsentEngine.isAllowed(index) true");
         check(engine.isAllowed(purposeId), "ConsentEngine.isAllowed(id) true");
@@ -120,10 +121,10 @@ public class HotPathBenchmark {
         Fixtures.deleteTree(dir);
     }
 
-    /** The floor: an empty native method of the same class, same signature, same native shape. */
+    /** The floor: an empty static native method with the same signature and native shape (test-hooks build). */
     @Benchmark
     public boolean floorEmptyJni() {
-        return Native.emptyCall(handle, index);
+        return NativeTestHooks.emptyCall(handle, index);
     }
 
     /** The native hot call alone (no Kotlin wrapper): what the Rust side adds to the floor. */
