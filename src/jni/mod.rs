@@ -27,8 +27,6 @@
 mod args;
 pub(crate) mod errors;
 pub(crate) mod handles;
-#[cfg(feature = "test-hooks")]
-mod test_hooks;
 pub(crate) mod wire;
 
 use std::ffi::c_void;
@@ -70,7 +68,10 @@ macro_rules! native {
         }
     )*};
 }
-pub(crate) use native;
+
+// After the macro: it is in scope there by its textual position.
+#[cfg(feature = "test-hooks")]
+mod test_hooks;
 
 /// Runs a cold entry point's body and hands its value to Java; on an error or a panic, the
 /// exception is thrown by [`run`] and the returned default (0, false, null) is never seen by

@@ -32,7 +32,7 @@ fn self_test_panic(kind: jint) -> ! {
     }
 }
 
-super::native! {
+native! {
     prefix = "Java_io_consentgate_internal_NativeTestHooks_";
 
     /// `selfTestPanic(kind): Long`: always throws `InternalErrorException` (the cold path's
