@@ -19,7 +19,7 @@ fi
 
 if [ "$what" = all ] || [ "$what" = kotlin ]; then
     echo "== Kotlin/Java API dumps (android-wrapper/api)"
-    cargo build --release --lib --quiet
+    cargo build --release --lib --features test-hooks --quiet
     mvn -B -q --no-transfer-progress -f android-wrapper/pom.xml -Dstyle.color=never \
         "-Dconsentgate.native.path=$PWD/target/release/libconsentgate.so" test -Dtest=PublicApiTest
 fi

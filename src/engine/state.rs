@@ -56,7 +56,7 @@ pub struct ConsentState {
 
 impl ConsentState {
     /// Whether the privacy policy of `policy_version` is the one accepted last.
-    pub fn accepted_version(&self, policy_version: &str) -> bool {
+    pub(crate) fn accepted_version(&self, policy_version: &str) -> bool {
         self.accepted.as_ref().is_some_and(|a| a.policy_version == policy_version)
     }
 
