@@ -31,7 +31,7 @@ fn fixture_dirs() -> Vec<PathBuf> {
         .filter(|p| p.join("expected.json").is_file())
         .collect();
     dirs.sort();
-    assert!(dirs.len() >= 3, "fixture folders missing under {FIXTURES}");
+    assert!(dirs.len() >= 4, "fixture folders missing under {FIXTURES}");
     dirs
 }
 
@@ -211,6 +211,24 @@ fn write_reset(policy: &str, dir: &Path, clock: &Arc<ManualClock>) {
     }
 }
 
+/// Journal format 2: the user withdrew their acceptance of the privacy policy (the
+/// version-2 `policy_withdrawn` line), every consent ended with it; then accepted again and
+/// consented anew, so that a reader must not revive the consents given before the withdrawal.
+fn write_format_2(policy: &str, dir: &Path, clock: &Arc<ManualClock>) {
+    let mut e = Engine::open(Policy::parse(policy).unwrap(), dir, clock.clone(), JournalOptions::default()).unwrap();
+    let user = |s| ctx(s, "zh-CN", Actor::User);
+    e.accept_policy(&user(Surface::App)).unwrap();
+    clock.advance(60_000);
+    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+    e.grant("nearby_stores", &ctx(Surface::RationaleDialog, "en", Actor::User)).unwrap();
+    e.deny("scan_receipt", &user(Surface::RationaleDialog)).unwrap();
+    clock.advance(HOUR_MS);
+    e.withdraw_policy(&user(Surface::SettingsScreen)).unwrap();
+    clock.advance(HOUR_MS);
+    e.accept_policy(&user(Surface::App)).unwrap();
+    e.grant("nearby_stores", &user(Surface::RationaleDialog)).unwrap();
+}
+
 /// Writes the fixture folders with the current code into `$CG_FIXTURES_OUT` (a new,
 /// empty folder). Copy a new folder into tests/fixtures/journals only for a new format
 /// feature; never overwrite an existing one.
@@ -220,8 +238,12 @@ fn write_fixtures() {
     let out = PathBuf::from(std::env::var("CG_FIXTURES_OUT").expect("CG_FIXTURES_OUT"));
     let policy = std::fs::read_to_string(Path::new(FIXTURES).join("policy.json")).unwrap();
     type Writer = fn(&str, &Path, &Arc<ManualClock>);
-    let writers: [(&str, Writer); 3] =
-        [("every-kind", write_every_kind), ("compacted", write_compacted), ("reset", write_reset)];
+    let writers: [(&str, Writer); 4] = [
+        ("every-kind", write_every_kind),
+        ("compacted", write_compacted),
+        ("reset", write_reset),
+        ("format-2", write_format_2),
+    ];
     for (name, write) in writers {
         let dir = out.join(name);
         std::fs::create_dir_all(&dir).unwrap();
