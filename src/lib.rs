@@ -17,6 +17,9 @@ pub mod journal;
 pub mod lint;
 // The JNI bridge (entry points for io.consentgate.internal.Native); no Rust API.
 mod jni;
+// Reading the files the command line is given: regular files only, size-capped (feature "cli").
+#[cfg(feature = "cli")]
+mod input_file;
 mod json_locate;
 mod line_index;
 pub mod lists;

@@ -94,6 +94,38 @@ fn devices_fifos_and_huge_files_are_refused_with_exit_2() {
     }
 }
 
+/// `consentgate scan` reads its artifacts as the other commands read their inputs: a FIFO
+/// (it used to block forever), /dev/zero (read without end) or an archive above the cap is
+/// refused at once, exit 2, on a CG309 line naming the artifact.
+#[test]
+fn scan_refuses_fifos_devices_and_huge_artifacts_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("app.apk");
+    mkfifo(&fifo);
+    // Sparse: a zip's magic, then 4 GiB + 1 bytes long (the most one artifact may inflate to).
+    let huge = dir.path().join("huge.apk");
+    let mut file = std::fs::File::create(&huge).unwrap();
+    std::io::Write::write_all(&mut file, b"PK\x03\x04").unwrap();
+    file.set_len((4 << 30) + 1).unwrap();
+    let (fifo, huge, policy) = (fifo.to_str().unwrap(), huge.to_str().unwrap(), example("policy.json"));
+    let cases = [
+        (fifo, "not a regular file (a FIFO, socket or device)"),
+        ("/dev/zero", "not a regular file (a FIFO, socket or device)"),
+        (huge, "is larger than 4294967296 bytes"),
+    ];
+    for (artifact, needle) in cases {
+        let run = cg(&["scan", "--policy", &policy, artifact]);
+        assert_eq!(run.code, Some(2), "{artifact}: {}{}", run.stdout, run.stderr);
+        let line = format!("{artifact}: CG309: cannot scan: ");
+        assert!(run.stdout.starts_with(&line) && run.stdout.contains(needle), "{artifact}: {}", run.stdout);
+        assert!(run.stderr.contains("1 unreadable"), "{artifact}: {}", run.stderr);
+    }
+    // The policy input too.
+    let run = cg(&["scan", "--policy", fifo, "/dev/null"]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("the policy {fifo} is not a regular file")), "{}", run.stderr);
+}
+
 /// A policy key written twice is an error naming the key and its line (serde_json would
 /// keep the last one silently); a byte-order mark is accepted, as in the manifest.
 #[test]

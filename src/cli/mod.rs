@@ -493,40 +493,15 @@ fn journal_command(args: &mut Args) -> Result<Output, Usage> {
 
 /// Reads a file, or says which input could not be read and why.
 fn read_bytes(path: &Path, what: &str) -> Result<Vec<u8>, String> {
-    use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
-    let cannot = |e: std::io::Error| match e.kind() {
-        std::io::ErrorKind::NotFound => format!("the {what} file {} does not exist", path.display()),
-        _ => format!("cannot read the {what} {}: {e}", path.display()),
-    };
-    // Non-blocking open, then a type check: a FIFO would block forever, a device such as
-    // /dev/zero would never end.
-    let file = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path).map_err(cannot)?;
-    let meta = file.metadata().map_err(cannot)?;
-    if meta.is_dir() {
-        return Err(format!("the {what} {} is a directory, not a file", path.display()));
-    }
-    if !meta.is_file() {
-        return Err(format!(
-            "the {what} {} is not a regular file (a FIFO, socket or device): only files are read",
-            path.display()
-        ));
-    }
-    let too_big = || {
-        format!(
-            "the {what} {} is larger than {MAX_INPUT_BYTES} bytes, the most this tool reads (a consent journal is kept far smaller)",
-            path.display()
-        )
-    };
-    if meta.len() > MAX_INPUT_BYTES {
-        return Err(too_big());
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(cannot)?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(too_big());
-    }
-    Ok(bytes)
+    use crate::input_file::{self, InputError};
+    input_file::read(path, MAX_INPUT_BYTES).map_err(|e| match e {
+        InputError::NotFound => format!("the {what} file {} does not exist", path.display()),
+        InputError::Io(e) => format!("cannot read the {what} {}: {e}", path.display()),
+        InputError::TooLarge { .. } => {
+            format!("the {what} {} {e} (a consent journal is kept far smaller)", path.display())
+        }
+        InputError::Directory | InputError::NotRegular => format!("the {what} {} {e}", path.display()),
+    })
 }
 
 fn read_text(path: &Path, what: &str) -> Result<String, String> {

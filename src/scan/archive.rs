@@ -8,7 +8,6 @@
 //! and archives nest one level only (`classes.jar` and `libs/*.jar` in an AAR, a JAR in an
 //! APK's assets).
 
-use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::Path;
 
@@ -16,6 +15,11 @@ use zip::ZipArchive;
 
 use super::sites::Site;
 use super::{classfile, dex};
+use crate::input_file::{self, InputError};
+
+/// The largest artifact file read (an archive is read from disk entry by entry: this bounds
+/// the file, `Limits` what is inflated from it). Far above any APK a store accepts.
+const MAX_ARTIFACT_BYTES: u64 = 4 << 30;
 
 /// Limits against hostile input.
 #[derive(Debug, Clone, Copy)]
@@ -55,18 +59,17 @@ pub struct Contents {
 /// wrong with it; nothing read so far counts then (a partly read artifact proves nothing).
 pub fn read_artifact(path: &Path, limits: &Limits) -> Result<Contents, String> {
     let mut reader = Reader { limits: *limits, inflated: 0, contents: Contents::default() };
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => "does not exist".to_string(),
-        _ => format!("cannot read: {e}"),
-    })?;
-    if meta.is_dir() {
-        reader.folder(path, path)?;
-        if reader.contents.class_files == 0 {
-            return Err("the folder holds no .class file".into());
+    // Regular files only, like every input of the tool.
+    let (mut file, len) = match input_file::open(path, MAX_ARTIFACT_BYTES) {
+        Err(InputError::Directory) => {
+            reader.folder(path, path)?;
+            if reader.contents.class_files == 0 {
+                return Err("the folder holds no .class file".into());
+            }
+            return Ok(reader.contents);
         }
-        return Ok(reader.contents);
-    }
-    let mut file = File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+        opened => opened.map_err(|e| e.to_string())?,
+    };
     let mut magic = [0u8; 4];
     let n = read_up_to(&mut file, &mut magic).map_err(|e| format!("cannot read: {e}"))?;
     match &magic[..n] {
@@ -77,15 +80,11 @@ pub fn read_artifact(path: &Path, limits: &Limits) -> Result<Contents, String> {
             reader.zip(archive, "", 0)?;
         }
         _ => {
-            if meta.len() > limits.code_bytes {
-                return Err(format!(
-                    "{} bytes is more than the {}-byte limit for one code file",
-                    meta.len(),
-                    limits.code_bytes
-                ));
+            if len > limits.code_bytes {
+                return Err(format!("{len} bytes is more than the {}-byte limit for one code file", limits.code_bytes));
             }
-            let mut bytes = magic[..n].to_vec();
-            file.read_to_end(&mut bytes).map_err(|e| format!("cannot read: {e}"))?;
+            let bytes =
+                input_file::read_rest(file, limits.code_bytes, magic[..n].to_vec()).map_err(|e| e.to_string())?;
             reader.code_file("", &bytes)?;
         }
     }
@@ -223,11 +222,8 @@ impl Reader {
             if kind.is_dir() {
                 self.folder(root, &path)?;
             } else if kind.is_file() && rel.ends_with(".class") {
-                let len = e.metadata().map_err(|err| format!("{rel}: {err}"))?.len();
-                if len > self.limits.class_bytes {
-                    return Err(format!("{rel}: {len} bytes, more than the {}-byte limit", self.limits.class_bytes));
-                }
-                let bytes = std::fs::read(&path).map_err(|err| format!("{rel}: cannot read: {err}"))?;
+                // Opened again by name: refused if it is no longer a regular file by then.
+                let bytes = input_file::read(&path, self.limits.class_bytes).map_err(|err| format!("{rel}: {err}"))?;
                 self.code_file(&rel, &bytes)?;
             }
         }
