@@ -125,14 +125,14 @@ mod decide {
 mod policy {
     use super::*;
 
-    #[divan::bench(args = [10, 200])]
+    #[divan::bench(args = [20, 200])]
     fn parse(b: Bencher, purposes: usize) {
         let text = common::generated_policy_json(purposes);
         assert_eq!(Policy::parse(&text).expect("valid").purposes.len(), purposes);
         b.bench_local(|| Policy::parse(black_box(&text)));
     }
 
-    #[divan::bench(args = [10, 200])]
+    #[divan::bench(args = [20, 200])]
     fn floor_json_value(b: Bencher, purposes: usize) {
         let text = common::generated_policy_json(purposes);
         b.bench_local(|| serde_json::from_str::<serde_json::Value>(black_box(&text)));

@@ -99,7 +99,7 @@ for name, label in [
 print("\n### Policy parse\n")
 print("| purposes | `Policy::parse` | floor: `serde_json::Value` | ratio | per purpose |")
 print("|---|---|---|---|---|")
-for n in (10, 200):
+for n in (20, 200):
     p, f = get(f"core/policy/parse/{n}"), get(f"core/policy/floor_json_value/{n}")
     print(f"| {n} | {t(p)} | {t(f)} | {x(p / f)} | {t(p / n)} |")
 

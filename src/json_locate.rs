@@ -115,6 +115,83 @@ impl JsonIndex {
     }
 }
 
+/// Objects with more keys than this are left to [`JsonIndex`] (a hash map per object):
+/// comparing each key with its siblings is only cheap for the small objects policies have.
+const QUICK_KEYS: usize = 32;
+
+/// Whether some object of `source`, a valid JSON text (serde_json accepted it), may hold a
+/// key twice. A quick pass with no allocation per value, for every policy loaded: only a
+/// text where it says yes (or that has issues to locate) needs the [`JsonIndex`], which
+/// finds the duplicates exactly. Conservative: an escaped key, or an object with more than
+/// `QUICK_KEYS` keys, answers yes.
+pub fn may_repeat_keys(source: &str) -> bool {
+    #[cfg(test)]
+    tests::WALKED.with(|w| w.set(w.get() + source.len()));
+    let bytes = source.as_bytes();
+    // The keys of the open objects, innermost last; `open` holds where each open
+    // container's keys start (`None` for an array).
+    let mut keys: Vec<&[u8]> = Vec::new();
+    let mut open: Vec<Option<usize>> = Vec::new();
+    let mut expect_key = false;
+    let mut pos = 0;
+    while pos < bytes.len() {
+        match bytes[pos] {
+            b'"' => {
+                let start = pos + 1;
+                let mut end = start;
+                let mut escaped = false;
+                loop {
+                    match memchr::memchr2(b'"', b'\\', &bytes[end.min(bytes.len())..]) {
+                        Some(at) if bytes[end + at] == b'\\' => {
+                            escaped = true;
+                            end += at + 2;
+                        }
+                        Some(at) => {
+                            end += at;
+                            break;
+                        }
+                        None => {
+                            end = bytes.len();
+                            break;
+                        }
+                    }
+                }
+                if expect_key {
+                    let Some(&Some(first)) = open.last() else { return true };
+                    let key = &bytes[start..end.min(bytes.len())];
+                    if escaped || keys.len() - first >= QUICK_KEYS || keys[first..].contains(&key) {
+                        return true;
+                    }
+                    keys.push(key);
+                    expect_key = false;
+                }
+                pos = end + 1;
+            }
+            b'{' => {
+                open.push(Some(keys.len()));
+                expect_key = true;
+                pos += 1;
+            }
+            b'[' => {
+                open.push(None);
+                pos += 1;
+            }
+            b'}' | b']' => {
+                if let Some(Some(first)) = open.pop() {
+                    keys.truncate(first);
+                }
+                pos += 1;
+            }
+            b',' => {
+                expect_key = matches!(open.last(), Some(Some(_)));
+                pos += 1;
+            }
+            _ => pos += 1,
+        }
+    }
+    false
+}
+
 struct Walker<'a> {
     bytes: &'a [u8],
     pos: usize,
@@ -289,17 +366,18 @@ mod tests {
     }
 
     /// Issue 11, defect 9: every issue used to rescan the source from the top to find its
-    /// line, so validation grew with issues x size. Now the text is walked once, however
-    /// many issues: the work per byte stays constant as the policy grows 4x and 16x.
+    /// line, so validation grew with issues x size. Now the text is walked twice (the quick
+    /// repeated-key pass, then the index), however many issues: the work per byte stays
+    /// constant as the policy grows 4x and 16x.
     #[test]
-    fn validation_walks_the_text_once_however_many_issues() {
+    fn validation_walks_the_text_twice_however_many_issues() {
         for n in [250, 1000, 1024] {
             let source = bad_policy(n);
             let before = WALKED.with(|w| w.get());
             let err = crate::policy::Policy::parse(&source).unwrap_err();
             let walked = WALKED.with(|w| w.get()) - before;
             assert!(err.issues.len() >= 2 * n, "{} issues for {n} purposes", err.issues.len());
-            assert_eq!(walked, source.len(), "{n} purposes: one walk of {} bytes, walked {walked}", source.len());
+            assert_eq!(walked, 2 * source.len(), "{n} purposes: two walks of {} bytes, walked {walked}", source.len());
             let last = err.issues.iter().rev().find(|i| i.path.contains("colour")).unwrap();
             assert_eq!(
                 last.line,
@@ -320,7 +398,7 @@ mod tests {
             assert!(report.findings.len() >= 2 * n);
             per_byte.push((WALKED.with(|w| w.get()) - before) / source.len());
         }
-        assert_eq!(per_byte, [2, 2, 2], "the lint's index and the validation's: two walks, whatever the size");
+        assert_eq!(per_byte, [3, 3, 3], "the lint's index and the validation's two: three walks, whatever the size");
     }
 
     const DOC: &str = "{\n  \"schema\": 1,\n  \"purposes\": [\n    {\"id\": \"a\"},\n    {\n      \"id\": \"b\",\n      \"permissions\": [\n        \"x\",\n        \"y\"\n      ]\n    }\n  ]\n}\n";
@@ -354,6 +432,85 @@ mod tests {
     #[test]
     fn escaped_keys_are_matched_by_their_value() {
         assert_eq!(line_of("{\n\"zh\\u002dCN\":\n1}", "$.zh-CN"), Some(3));
+    }
+
+    /// A valid policy is walked once (the quick pass): the index is built only to report.
+    #[test]
+    fn a_valid_policy_is_walked_once() {
+        let source = include_str!("../examples/phone-backup/policy.json");
+        let before = WALKED.with(|w| w.get());
+        crate::policy::Policy::parse(source).unwrap();
+        assert_eq!(WALKED.with(|w| w.get()) - before, source.len());
+    }
+
+    /// The quick pass never misses a repeated key the index finds, and says no for texts
+    /// whose equal keys sit in different objects or are values.
+    #[test]
+    fn the_quick_pass_finds_every_repeated_key() {
+        let repeated = [
+            "{\"a\": 1, \"a\": 2}",
+            "{\"a\": {\"b\": 1, \"c\": [1, {\"x\": 0}], \"b\": 2}}",
+            "[{\"id\": \"x\"}, {\"id\": \"y\", \"n\": {}, \"id\": \"z\"}]",
+            "{\"a\": [], \"b\": {\"a\": 1}, \"a\": 3}",
+            "{\"k\\\"\": 1, \"k\\\"\": 2}",
+        ];
+        for doc in repeated {
+            assert!(!JsonIndex::build(doc).duplicate_keys().is_empty(), "{doc}");
+            assert!(may_repeat_keys(doc), "{doc}");
+        }
+        let distinct = [
+            "{\"a\": 1, \"b\": {\"a\": 1}, \"c\": [{\"a\": 1}, {\"a\": 2}]}",
+            "{\"a\": \"a\", \"b\": [\"a\", \"b\"], \"c\": \"{\\\"a\\\": 1, \\\"a\\\": 2}\"}",
+            "[\"a\", \"a\", {}, []]",
+            DOC,
+        ];
+        for doc in distinct {
+            assert!(JsonIndex::build(doc).duplicate_keys().is_empty(), "{doc}");
+            assert!(!may_repeat_keys(doc), "{doc}");
+        }
+        // Past its limits it answers yes and leaves the exact answer to the index.
+        assert!(may_repeat_keys("{\"\\u0061\": 1, \"b\": 2}"));
+        let wide: Vec<String> = (0..=QUICK_KEYS).map(|i| format!("\"k{i}\": {i}")).collect();
+        assert!(may_repeat_keys(&format!("{{{}}}", wide.join(", "))));
+    }
+
+    /// JSON texts whose objects draw keys from a small set (so keys repeat often), some
+    /// escaped, with nested objects, arrays and strings that look like JSON.
+    fn json_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let key = prop::sample::select(vec!["a", "b", "id", "a\\u0062", "\\\"", "{"]);
+        let leaf = prop::sample::select(vec!["1", "\"a\"", "\"{\\\"a\\\": 1, \\\"a\\\": 2}\"", "null", "[]", "{}"])
+            .prop_map(str::to_string);
+        leaf.prop_recursive(4, 48, 6, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(|items| format!("[{}]", items.join(",\n"))),
+                prop::collection::vec((key.clone(), inner), 0..5).prop_map(|members| {
+                    let members: Vec<String> = members.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
+                    format!("{{{}}}", members.join(", "))
+                }),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// The quick pass says yes whenever the index finds a repeated key (it may say yes
+        /// more often: then the index decides).
+        #[test]
+        fn the_quick_pass_never_misses_what_the_index_finds(doc in json_text()) {
+            proptest::prop_assume!(serde_json::from_str::<serde_json::Value>(&doc).is_ok());
+            if !JsonIndex::build(&doc).duplicate_keys().is_empty() {
+                proptest::prop_assert!(may_repeat_keys(&doc), "{}", doc);
+            }
+        }
+    }
+
+    /// A repeated key in a policy is still reported with its path and line.
+    #[test]
+    fn a_policy_with_a_repeated_key_is_refused_at_its_line() {
+        let source = "{\"schema\": 1,\n\"schema\": 1, \"policy_version\": \"v\", \"default_locale\": \"en\", \"purposes\": [{\"id\": \"a\", \"permissions\": [\"android.permission.CAMERA\"], \"description\": {\"en\": \"x\"}}]}";
+        let err = crate::policy::Policy::parse(source).unwrap_err();
+        assert_eq!((err.issues[0].path.as_str(), err.issues[0].line), ("$.schema", Some(2)));
+        assert!(err.issues[0].message.starts_with("duplicate key \"schema\""), "{}", err.issues[0].message);
     }
 
     #[test]

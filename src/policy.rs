@@ -185,22 +185,29 @@ impl Policy {
                 message: format!("not valid JSON: {e}"),
             }],
         })?;
-        // One index of the whole text serves every issue's line (and finds repeated keys).
-        let index = crate::json_locate::JsonIndex::build(source);
+        // One index of the whole text serves every issue's line and finds repeated keys.
+        // A valid file (the case at every app start) needs it only if a quick pass says a
+        // key may be repeated.
+        let mut index = None;
         let mut v = Validator { issues: Vec::new(), schema: 1, default_locale: None };
-        for dup in index.duplicate_keys() {
-            v.issue(
-                dup.path.clone(),
-                format!(
-                    "duplicate key \"{}\": a key may appear once in an object (JSON readers disagree about which value counts)",
-                    dup.key
-                ),
-            );
+        if crate::json_locate::may_repeat_keys(source) {
+            let built = crate::json_locate::JsonIndex::build(source);
+            for dup in built.duplicate_keys() {
+                v.issue(
+                    dup.path.clone(),
+                    format!(
+                        "duplicate key \"{}\": a key may appear once in an object (JSON readers disagree about which value counts)",
+                        dup.key
+                    ),
+                );
+            }
+            index = Some(built);
         }
         let policy = v.policy(&value);
         if v.issues.is_empty() {
             Ok(policy.expect("no issues means a policy was built"))
         } else {
+            let index = index.unwrap_or_else(|| crate::json_locate::JsonIndex::build(source));
             let duplicates = index.duplicate_keys().len();
             for (i, issue) in v.issues.iter_mut().enumerate() {
                 issue.line =

@@ -540,15 +540,14 @@ impl Engine {
         self.sync();
         let covered = self.covered_permissions();
         let schema = self.policy.schema;
-        let mut out: Vec<Permission> = os_granted
+        let uncovered: Vec<Permission> = os_granted
             .iter()
             .filter_map(|name| Permission::parse(name).ok())
             .filter(|p| p.since_schema() <= schema)
             .filter(|p| !covered.contains(p))
             .collect();
-        out.sort();
-        out.dedup();
-        out
+        // In declaration order, each once: no sort (one generic sort less in the .so).
+        Permission::all().filter(|p| uncovered.contains(p)).collect()
     }
 
     /// What to ask the OS for, for a purpose on a device at `api`, given what it has granted.
