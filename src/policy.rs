@@ -242,105 +242,36 @@ impl Policy {
 /// The canonical content hashed into a fingerprint: order-independent where order
 /// carries no meaning (permissions, description locales). Schema-2 parts are added only
 /// when present, so a purpose written the schema-1 way keeps its schema-1 fingerprint.
-///
-/// The bytes are serde_json's compact form of that object with its keys sorted (what the
-/// first versions hashed), written directly rather than built as a `Value` first: one
-/// buffer instead of a copy of every text.
 fn fingerprint(purpose: &Purpose, sdks: &[Sdk]) -> String {
     let mut names: Vec<&str> = purpose.permissions.iter().map(|p| p.name()).collect();
     names.sort_unstable();
-    let mut c = Canonical(Vec::with_capacity(512));
-    c.0.push(b'{');
-    if let Some(data) = &purpose.data {
-        c.key("data", true);
-        c.text(data);
-    }
-    c.key("description", purpose.data.is_none());
-    c.locales(&purpose.description);
-    c.key("id", false);
-    c.str(&purpose.id);
-    c.key("permissions", false);
-    c.list(&names, |c, name| c.str(name));
-    c.key("recipients", false);
-    c.list(&purpose.recipients, |c, r| {
-        c.0.push(b'{');
-        c.key("data", true);
-        c.text(&r.data);
-        c.key("name", false);
-        c.text(&r.name);
-        c.0.push(b'}');
+    let mut canonical = serde_json::json!({
+        "id": purpose.id,
+        "permissions": names,
+        "description": purpose.description,
+        "recipients": purpose.recipients,
     });
-    if !purpose.sdks.is_empty() {
-        // What the user is told about each SDK; its code packages are not part of it.
-        c.key("sdks", false);
-        c.list(&purpose.sdks, |c, &i| {
-            let s = &sdks[i];
-            c.0.push(b'{');
-            c.key("company", true);
-            c.text(&s.company);
-            c.key("data", false);
-            c.text(&s.data);
-            c.key("id", false);
-            c.str(&s.id);
-            c.key("name", false);
-            c.text(&s.name);
-            c.key("privacy_url", false);
-            c.text(&s.privacy_url);
-            c.0.push(b'}');
-        });
+    let extra = canonical.as_object_mut().expect("an object");
+    if let Some(data) = &purpose.data {
+        extra.insert("data".into(), serde_json::json!(data));
     }
     if let Some(when) = &purpose.when {
-        c.key("when", false);
-        c.text(when);
+        extra.insert("when".into(), serde_json::json!(when));
     }
-    c.0.push(b'}');
-    let digest = Sha256::digest(&c.0);
+    if !purpose.sdks.is_empty() {
+        // What the user is told about each SDK; its code packages are not part of it.
+        let told: Vec<_> = purpose
+            .sdks
+            .iter()
+            .map(|&i| {
+                let s = &sdks[i];
+                serde_json::json!({ "id": s.id, "name": s.name, "company": s.company, "data": s.data, "privacy_url": s.privacy_url })
+            })
+            .collect();
+        extra.insert("sdks".into(), serde_json::Value::Array(told));
+    }
+    let digest = Sha256::digest(canonical.to_string().as_bytes());
     hex::encode(&digest[..16])
-}
-
-/// serde_json's compact JSON, written piece by piece (keys in sorted order by the caller).
-struct Canonical(Vec<u8>);
-
-impl Canonical {
-    fn str(&mut self, s: &str) {
-        // The same escaping as every other string serde_json writes.
-        serde_json::to_writer(&mut self.0, s).expect("a Vec takes every write");
-    }
-
-    fn key(&mut self, key: &str, first: bool) {
-        if !first {
-            self.0.push(b',');
-        }
-        self.str(key);
-        self.0.push(b':');
-    }
-
-    fn locales(&mut self, map: &BTreeMap<String, String>) {
-        self.0.push(b'{');
-        for (i, (tag, text)) in map.iter().enumerate() {
-            self.key(tag, i == 0);
-            self.str(text);
-        }
-        self.0.push(b'}');
-    }
-
-    fn text(&mut self, text: &Text) {
-        match text {
-            Text::Plain(s) => self.str(s),
-            Text::PerLocale(map) => self.locales(map),
-        }
-    }
-
-    fn list<T>(&mut self, items: &[T], mut item: impl FnMut(&mut Self, &T)) {
-        self.0.push(b'[');
-        for (i, x) in items.iter().enumerate() {
-            if i > 0 {
-                self.0.push(b',');
-            }
-            item(self, x);
-        }
-        self.0.push(b']');
-    }
 }
 
 fn is_valid_purpose_id(id: &str) -> bool {
@@ -910,73 +841,5 @@ fn kind_of(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// How the first versions computed a fingerprint: through a `serde_json::Value`.
-    fn fingerprint_via_value(purpose: &Purpose, sdks: &[Sdk]) -> String {
-        let mut names: Vec<&str> = purpose.permissions.iter().map(|p| p.name()).collect();
-        names.sort_unstable();
-        let mut canonical = serde_json::json!({
-            "id": purpose.id,
-            "permissions": names,
-            "description": purpose.description,
-            "recipients": purpose.recipients,
-        });
-        let extra = canonical.as_object_mut().unwrap();
-        if let Some(data) = &purpose.data {
-            extra.insert("data".into(), serde_json::json!(data));
-        }
-        if let Some(when) = &purpose.when {
-            extra.insert("when".into(), serde_json::json!(when));
-        }
-        if !purpose.sdks.is_empty() {
-            let told: Vec<_> = purpose
-                .sdks
-                .iter()
-                .map(|&i| {
-                    let s = &sdks[i];
-                    serde_json::json!({ "id": s.id, "name": s.name, "company": s.company, "data": s.data, "privacy_url": s.privacy_url })
-                })
-                .collect();
-            extra.insert("sdks".into(), serde_json::Value::Array(told));
-        }
-        hex::encode(&Sha256::digest(canonical.to_string().as_bytes())[..16])
-    }
-
-    /// The direct writer hashes the same bytes as the `Value` it replaced, for every
-    /// purpose of every valid policy in the repository (schema 1 and 2: texts per locale,
-    /// data, when, SDKs, recipients, escapes).
-    #[test]
-    fn fingerprints_are_those_of_the_canonical_value() {
-        let mut purposes = 0;
-        for dir in
-            ["examples", "tests/fixtures", "tests/golden", "fuzz/seeds", "fuzz/corpus", "android-wrapper/src/test"]
-        {
-            let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)];
-            while let Some(path) = stack.pop() {
-                if path.is_dir() {
-                    stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
-                    continue;
-                }
-                let Ok(text) = std::fs::read_to_string(&path) else { continue };
-                let Ok(policy) = Policy::parse(&text) else { continue };
-                for p in &policy.purposes {
-                    assert_eq!(p.fingerprint, fingerprint_via_value(p, &policy.sdks), "{} in {}", p.id, path.display());
-                    purposes += 1;
-                }
-            }
-        }
-        let escapes = r#"{"schema": 2, "policy_version": "v", "default_locale": "en", "purposes": [{"id": "a",
-            "permissions": [], "description": {"en": "quote \" slash \\ tab \t \u0001 \u2028 é 中"},
-            "recipients": [{"name": {"en": "N\n", "zh-CN": "名"}, "data": "d"}], "data": "x", "when": {"en": "w"}}],
-            "sdks": [{"id": "s", "name": "S", "company": "C", "data": "D", "purposes": ["a"], "privacy_url": "https://s.example/p"}]}"#;
-        let policy = Policy::parse(escapes).unwrap();
-        assert_eq!(policy.purposes[0].fingerprint, fingerprint_via_value(&policy.purposes[0], &policy.sdks));
-        assert!(purposes >= 20, "only {purposes} purposes compared");
     }
 }
