@@ -30,16 +30,35 @@ fn line_of(text: &str, needle: &str) -> usize {
     text.lines().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("{needle:?} not found")) + 1
 }
 
-/// Writes a manifest and a policy into `dir` and lints them.
-fn lint_texts(dir: &Path, manifest: &str, policy: &str, extra: &[&str]) -> Run {
-    let m = dir.join("AndroidManifest.xml");
-    let p = dir.join("policy.json");
+/// A lint of a manifest and a policy written into a fresh folder: the run and the two files.
+struct Linted {
+    run: Run,
+    manifest: PathBuf,
+    policy: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Linted {
+    /// The one problem reported (exit 1, one line), for a test that expects exactly one.
+    fn only_problem(&self) -> &str {
+        assert_eq!(self.run.code, 1, "{}{}", self.run.stdout, self.run.stderr);
+        let lines: Vec<&str> = self.run.stdout.lines().collect();
+        assert_eq!(lines.len(), 1, "{}", self.run.stdout);
+        lines[0]
+    }
+}
+
+/// Writes a manifest and a policy into a fresh folder and lints them.
+fn lint_texts(manifest: &str, policy: &str, extra: &[&str]) -> Linted {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("AndroidManifest.xml");
+    let p = dir.path().join("policy.json");
     std::fs::write(&m, manifest).unwrap();
     std::fs::write(&p, policy).unwrap();
     let mut args: Vec<String> =
         vec!["lint".into(), "--manifest".into(), m.display().to_string(), "--policy".into(), p.display().to_string()];
     args.extend(extra.iter().map(|s| s.to_string()));
-    cg(&args)
+    Linted { run: cg(&args), manifest: m, policy: p, _dir: dir }
 }
 
 fn phone_manifest() -> String {
@@ -69,10 +88,9 @@ fn both_examples_lint_clean_with_the_default_target_and_with_34() {
 
 #[test]
 fn without_uses_sdk_the_default_target_35_applies() {
-    let dir = tempfile::tempdir().unwrap();
     let manifest: String =
         phone_manifest().lines().filter(|l| !l.contains("<uses-sdk")).map(|l| format!("{l}\n")).collect();
-    let run = lint_texts(dir.path(), &manifest, &phone_policy(), &[]);
+    let run = lint_texts(&manifest, &phone_policy(), &[]).run;
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("target SDK 35 (the default"), "{}", run.stderr);
 }
@@ -81,83 +99,70 @@ fn without_uses_sdk_the_default_target_35_applies() {
 
 #[test]
 fn cg100_policy_validation_error_with_its_line() {
-    let dir = tempfile::tempdir().unwrap();
     let policy = phone_policy().replace("\"id\": \"after_call_sms\"", "\"id\": \"After-Call SMS\"");
-    let run = lint_texts(dir.path(), &phone_manifest(), &policy, &[]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
+    let lint = lint_texts(&phone_manifest(), &policy, &[]);
     let line = line_of(&policy, "After-Call SMS");
-    let p = dir.path().join("policy.json");
-    assert!(run.stdout.starts_with(&format!("{}:{line}: CG100: $.purposes[6].id: ", p.display())), "{}", run.stdout);
     // The purpose's SEND_SMS is still declared (by the purpose as written): no CG101 noise.
-    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    let problem = lint.only_problem();
+    assert!(problem.starts_with(&format!("{}:{line}: CG100: $.purposes[6].id: ", lint.policy.display())), "{problem}");
 }
 
 #[test]
 fn cg101_dangerous_manifest_permission_that_no_purpose_declares() {
-    let dir = tempfile::tempdir().unwrap();
     let manifest = phone_manifest().replace(
         "    <!-- feedback_photo -->",
         "    <uses-permission android:name=\"android.permission.READ_SMS\" />\n    <!-- feedback_photo -->",
     );
-    let run = lint_texts(dir.path(), &manifest, &phone_policy(), &[]);
-    assert_eq!(run.code, 1);
-    let m = dir.path().join("AndroidManifest.xml");
+    let lint = lint_texts(&manifest, &phone_policy(), &[]);
     let line = line_of(&manifest, "READ_SMS");
     assert_eq!(
-        run.stdout.lines().collect::<Vec<_>>(),
-        vec![format!(
+        lint.only_problem(),
+        format!(
             "{}:{line}: CG101: android.permission.READ_SMS is a runtime permission, but no purpose declares it: add it to the purpose that uses it, or remove it from the manifest",
-            m.display()
-        )]
+            lint.manifest.display()
+        )
     );
-    assert!(run.stderr.contains("1 problem ("), "{}", run.stderr);
+    assert!(lint.run.stderr.contains("1 problem ("), "{}", lint.run.stderr);
 }
 
 #[test]
 fn cg102_purpose_permission_missing_from_the_manifest() {
     // docs/seed-requirements.md 3.3: after-call SMS on API 31+ would need READ_PHONE_STATE.
-    let dir = tempfile::tempdir().unwrap();
     let policy = phone_policy().replace(
         "\"android.permission.SEND_SMS\"",
         "\"android.permission.SEND_SMS\",\n        \"android.permission.READ_PHONE_STATE\"",
     );
-    let run = lint_texts(dir.path(), &phone_manifest(), &policy, &[]);
-    assert_eq!(run.code, 1);
+    let lint = lint_texts(&phone_manifest(), &policy, &[]);
     let line = line_of(&policy, "READ_PHONE_STATE");
-    let p = dir.path().join("policy.json");
-    assert!(run.stdout.starts_with(&format!("{}:{line}: CG102: purpose \"after_call_sms\" declares android.permission.READ_PHONE_STATE, but the manifest does not request it", p.display())), "{}", run.stdout);
-    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    let problem = lint.only_problem();
+    assert!(problem.starts_with(&format!("{}:{line}: CG102: purpose \"after_call_sms\" declares android.permission.READ_PHONE_STATE, but the manifest does not request it", lint.policy.display())), "{problem}");
 }
 
 #[test]
 fn cg102_honours_max_sdk_version_below_min_sdk() {
-    let dir = tempfile::tempdir().unwrap();
     let manifest = phone_manifest().replace(
         "<uses-permission android:name=\"android.permission.CAMERA\" />",
         "<uses-permission android:name=\"android.permission.CAMERA\" android:maxSdkVersion=\"22\" />",
     );
-    let run = lint_texts(dir.path(), &manifest, &phone_policy(), &[]);
-    assert_eq!(run.code, 1);
-    assert!(run.stdout.contains("CG102: purpose \"feedback_photo\" declares android.permission.CAMERA, but it is never requested at runtime: the manifest requests it only up to API 22"), "{}", run.stdout);
-    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    let lint = lint_texts(&manifest, &phone_policy(), &[]);
+    let problem = lint.only_problem();
+    assert!(problem.contains("CG102: purpose \"feedback_photo\" declares android.permission.CAMERA, but it is never requested at runtime: the manifest requests it only up to API 22"), "{problem}");
 }
 
 #[test]
 fn cg103_normal_permission_in_a_purpose_keeps_its_own_code_and_line() {
-    let dir = tempfile::tempdir().unwrap();
     let policy = phone_policy().replace(
         "\"android.permission.CALL_PHONE\"",
         "\"android.permission.CALL_PHONE\",\n        \"android.permission.INTERNET\"",
     );
-    let run = lint_texts(dir.path(), &phone_manifest(), &policy, &[]);
-    assert_eq!(run.code, 1);
+    let lint = lint_texts(&phone_manifest(), &policy, &[]);
+    assert_eq!(lint.run.code, 1);
     let line = line_of(&policy, "android.permission.INTERNET");
-    let p = dir.path().join("policy.json");
     assert_eq!(
-        run.stdout.lines().collect::<Vec<_>>(),
+        lint.run.stdout.lines().collect::<Vec<_>>(),
         vec![format!(
             "{}:{line}: CG103: purpose \"dial_imported_numbers\" lists android.permission.INTERNET, which is not a runtime permission (granted at install time): there is no runtime consent to ask for; remove it from the purpose",
-            p.display()
+            lint.policy.display()
         )],
         "the core's own rejection of the same entry is not repeated as CG100"
     );
@@ -165,7 +170,6 @@ fn cg103_normal_permission_in_a_purpose_keeps_its_own_code_and_line() {
 
 #[test]
 fn cg104_storage_read_on_33_plus_without_read_media() {
-    let dir = tempfile::tempdir().unwrap();
     // Drop the maxSdkVersion="29" that the example puts on READ_EXTERNAL_STORAGE.
     let manifest = phone_manifest().replace(
         "<uses-permission android:name=\"android.permission.READ_EXTERNAL_STORAGE\"\n        android:maxSdkVersion=\"29\" />",
@@ -175,35 +179,28 @@ fn cg104_storage_read_on_33_plus_without_read_media() {
     let line = line_of(&manifest, "READ_EXTERNAL_STORAGE\" />");
     for target in [None, Some("33"), Some("34")] {
         let extra: Vec<&str> = target.map(|t| vec!["--target-sdk", t]).unwrap_or_default();
-        let run = lint_texts(dir.path(), &manifest, &phone_policy(), &extra);
-        assert_eq!(run.code, 1, "{target:?}");
-        assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+        let lint = lint_texts(&manifest, &phone_policy(), &extra);
+        let problem = lint.only_problem();
         assert!(
-            run.stdout.contains(&format!(
+            problem.contains(&format!(
                 "AndroidManifest.xml:{line}: CG104: READ_EXTERNAL_STORAGE is requested on Android 13+"
             )),
-            "{}",
-            run.stdout
+            "{problem}"
         );
-        assert!(run.stdout.contains("purpose \"import_documents\""), "{}", run.stdout);
+        assert!(problem.contains("purpose \"import_documents\""), "{problem}");
     }
     // Targeting 32, READ_EXTERNAL_STORAGE still works on Android 13.
-    let run = lint_texts(dir.path(), &manifest, &phone_policy(), &["--target-sdk", "32"]);
+    let run = lint_texts(&manifest, &phone_policy(), &["--target-sdk", "32"]).run;
     assert_eq!(run.code, 0, "{}", run.stdout);
     // The same manifest's own targetSdkVersion decides when no flag is given.
-    let run = lint_texts(
-        dir.path(),
-        &manifest.replace("targetSdkVersion=\"35\"", "targetSdkVersion=\"32\""),
-        &phone_policy(),
-        &[],
-    );
+    let run =
+        lint_texts(&manifest.replace("targetSdkVersion=\"35\"", "targetSdkVersion=\"32\""), &phone_policy(), &[]).run;
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(run.stderr.contains("target SDK 32 (from the manifest"), "{}", run.stderr);
 }
 
 #[test]
 fn cg105_background_location_without_foreground() {
-    let dir = tempfile::tempdir().unwrap();
     let manifest = read(&example("assistant", "AndroidManifest.xml")).replace(
         "<uses-permission android:name=\"android.permission.WRITE_CALENDAR\" />",
         "<uses-permission android:name=\"android.permission.WRITE_CALENDAR\" />\n    <uses-permission android:name=\"android.permission.ACCESS_BACKGROUND_LOCATION\" />",
@@ -212,54 +209,40 @@ fn cg105_background_location_without_foreground() {
         "\"android.permission.WRITE_CALENDAR\"",
         "\"android.permission.WRITE_CALENDAR\",\n        \"android.permission.ACCESS_BACKGROUND_LOCATION\"",
     );
-    let run = lint_texts(dir.path(), &manifest, &policy, &[]);
+    let run = lint_texts(&manifest, &policy, &[]).run;
     assert_eq!(run.code, 1);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{}", run.stdout);
-    assert!(
-        lines[0].contains(&format!(
-            "policy.json:{}: CG105: purpose \"calendar_fortune\"",
-            line_of(&policy, "\"permissions\"")
-        )),
-        "{}",
-        lines[0]
-    );
-    assert!(
-        lines[1].contains(&format!("AndroidManifest.xml:{}: CG105: ", line_of(&manifest, "BACKGROUND"))),
-        "{}",
-        lines[1]
-    );
+    let in_policy = format!("policy.json:{}: CG105: purpose \"calendar_fortune\"", line_of(&policy, "\"permissions\""));
+    assert!(lines[0].contains(&in_policy), "{}", lines[0]);
+    let in_manifest = format!("AndroidManifest.xml:{}: CG105: ", line_of(&manifest, "BACKGROUND"));
+    assert!(lines[1].contains(&in_manifest), "{}", lines[1]);
 }
 
 #[test]
 fn cg106_manifest_entries_the_lint_cannot_read() {
-    let dir = tempfile::tempdir().unwrap();
     let manifest = phone_manifest().replace(
         "<uses-permission android:name=\"android.permission.INTERNET\" />",
         "<uses-permission android:name=\"android.permission.INTERNET\" />\n    <uses-permission />",
     );
-    let run = lint_texts(dir.path(), &manifest, &phone_policy(), &[]);
+    let run = lint_texts(&manifest, &phone_policy(), &[]).run;
     assert_eq!(run.code, 1);
-    assert!(
-        run.stdout.contains(&format!(
-            "AndroidManifest.xml:{}: CG106: <uses-permission> without android:name",
-            line_of(&manifest, "<uses-permission />")
-        )),
-        "{}",
-        run.stdout
+    let expected = format!(
+        "AndroidManifest.xml:{}: CG106: <uses-permission> without android:name",
+        line_of(&manifest, "<uses-permission />")
     );
+    assert!(run.stdout.contains(&expected), "{}", run.stdout);
 }
 
 #[test]
 fn tools_node_remove_is_not_a_request() {
-    let dir = tempfile::tempdir().unwrap();
     let manifest = phone_manifest()
         .replace("package=\"com.example.phonebackup\"", "xmlns:tools=\"http://schemas.android.com/tools\"\n    package=\"com.example.phonebackup\"")
         .replace(
             "    <!-- feedback_photo -->",
             "    <uses-permission android:name=\"android.permission.READ_PHONE_STATE\" tools:node=\"remove\" />\n    <!-- feedback_photo -->",
         );
-    let run = lint_texts(dir.path(), &manifest, &phone_policy(), &[]);
+    let run = lint_texts(&manifest, &phone_policy(), &[]).run;
     assert_eq!(run.code, 0, "{}", run.stdout);
 }
 

@@ -63,18 +63,26 @@ fn mkfifo(path: &Path) {
     assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
 }
 
+/// A folder with a FIFO named `fifo` and a sparse file `huge` (no disk space used) of `len`
+/// bytes that starts with `head`; their paths.
+fn fifo_and_huge(fifo: &str, huge: &str, head: &[u8], len: u64) -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let (fifo, huge) = (dir.path().join(fifo), dir.path().join(huge));
+    mkfifo(&fifo);
+    let mut file = std::fs::File::create(&huge).unwrap();
+    std::io::Write::write_all(&mut file, head).unwrap();
+    file.set_len(len).unwrap();
+    let path = |p: &Path| p.to_str().unwrap().to_string();
+    (dir, path(&fifo), path(&huge))
+}
+
 /// Defect 11: /dev/zero, a FIFO, or a file above the size cap as any input: refused at
 /// once, exit 2, the message says what and where.
 #[test]
 fn devices_fifos_and_huge_files_are_refused_with_exit_2() {
-    let dir = tempfile::tempdir().unwrap();
-    let fifo = dir.path().join("fifo");
-    mkfifo(&fifo);
-    let huge = dir.path().join("huge.journal");
-    // Sparse: no disk space, but 16 MiB + 1 long.
-    std::fs::File::create(&huge).unwrap().set_len((16 << 20) + 1).unwrap();
-    let fifo = fifo.to_str().unwrap();
-    let huge = huge.to_str().unwrap();
+    // One byte above the cap.
+    let (_dir, fifo, huge) = fifo_and_huge("fifo", "huge.journal", b"", (16 << 20) + 1);
+    let (fifo, huge) = (fifo.as_str(), huge.as_str());
     let (manifest, policy) = (example("AndroidManifest.xml"), example("policy.json"));
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["lint", "--manifest", "/dev/zero", "--policy", &policy], "not a regular file"),
@@ -99,15 +107,9 @@ fn devices_fifos_and_huge_files_are_refused_with_exit_2() {
 /// refused at once, exit 2, on a CG309 line naming the artifact.
 #[test]
 fn scan_refuses_fifos_devices_and_huge_artifacts_with_exit_2() {
-    let dir = tempfile::tempdir().unwrap();
-    let fifo = dir.path().join("app.apk");
-    mkfifo(&fifo);
-    // Sparse: a zip's magic, then 4 GiB + 1 bytes long (the most one artifact may inflate to).
-    let huge = dir.path().join("huge.apk");
-    let mut file = std::fs::File::create(&huge).unwrap();
-    std::io::Write::write_all(&mut file, b"PK\x03\x04").unwrap();
-    file.set_len((4 << 30) + 1).unwrap();
-    let (fifo, huge, policy) = (fifo.to_str().unwrap(), huge.to_str().unwrap(), example("policy.json"));
+    // A zip's magic, one byte above the cap.
+    let (_dir, fifo, huge) = fifo_and_huge("app.apk", "huge.apk", b"PK\x03\x04", (4 << 30) + 1);
+    let (fifo, huge, policy) = (fifo.as_str(), huge.as_str(), example("policy.json"));
     let cases = [
         (fifo, "not a regular file (a FIFO, socket or device)"),
         ("/dev/zero", "not a regular file (a FIFO, socket or device)"),

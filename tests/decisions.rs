@@ -9,10 +9,7 @@ use common::*;
 use consentgate::*;
 
 fn setup() -> (tempfile::TempDir, Arc<ManualClock>, Engine) {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(T0));
-    let engine = open(small_policy(), dir.path(), &clock);
-    (dir, clock, engine)
+    temp_engine(small_policy())
 }
 
 const BLOCKED_POLICY: Decision = Decision::Blocked { reason: BlockReason::PolicyNotAccepted };
@@ -32,11 +29,8 @@ fn privacy_policy_not_accepted_blocks_everything() {
 
 #[test]
 fn accepting_an_older_policy_version_does_not_count() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(T0));
-    let mut e = open(small_policy(), dir.path(), &clock);
-    e.accept_policy(&user(Surface::App)).unwrap();
-    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+    let (dir, clock, mut e) = temp_engine(small_policy());
+    accept_and_grant(&mut e, &["feedback_photo"]);
     assert!(e.decide("feedback_photo", Source::Feature).unwrap().is_allowed());
     drop(e);
     let newer = Policy::parse(&SMALL_POLICY.replace("2024-01-01", "2025-06-01")).unwrap();
@@ -113,12 +107,8 @@ fn granted_is_allowed_never_asked_needs_consent() {
 
 #[test]
 fn changed_purpose_text_makes_consent_stale() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(T0));
-    let mut e = open(small_policy(), dir.path(), &clock);
-    e.accept_policy(&user(Surface::App)).unwrap();
-    e.grant("nearby_stores", &user(Surface::RationaleDialog)).unwrap();
-    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+    let (dir, clock, mut e) = temp_engine(small_policy());
+    accept_and_grant(&mut e, &["nearby_stores", "feedback_photo"]);
     drop(e);
     let changed = Policy::parse(&SMALL_POLICY.replace("查找附近门店", "查找附近门店并推荐商品")).unwrap();
     let mut e = open(changed, dir.path(), &clock);
@@ -188,9 +178,7 @@ fn cooldown_length_comes_from_the_policy() {
 #[test]
 fn corrupt_journal_fails_closed_and_keeps_the_file() {
     let (d, _c, mut e) = setup();
-    e.accept_policy(&user(Surface::App)).unwrap();
-    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
-    e.grant("scan_receipt", &user(Surface::RationaleDialog)).unwrap();
+    accept_and_grant(&mut e, &["feedback_photo", "scan_receipt"]);
     drop(e);
     let path = d.path().join("consent.journal");
     let mut bytes = std::fs::read(&path).unwrap();
@@ -237,8 +225,7 @@ fn corruption_found_while_writing_names_its_line_once() {
 #[test]
 fn unreadable_journal_fails_closed() {
     let (d, _c, mut e) = setup();
-    e.accept_policy(&user(Surface::App)).unwrap();
-    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+    accept_and_grant(&mut e, &["feedback_photo"]);
     drop(e);
     // A directory where the journal file should be: reads fail.
     let path = d.path().join("consent.journal");
@@ -256,10 +243,7 @@ fn unreadable_journal_fails_closed() {
 #[test]
 fn withdraw_returns_only_permissions_no_other_purpose_covers() {
     let (_d, _c, mut e) = setup();
-    e.accept_policy(&user(Surface::App)).unwrap();
-    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
-    e.grant("scan_receipt", &user(Surface::RationaleDialog)).unwrap();
-    e.grant("nearby_stores", &user(Surface::RationaleDialog)).unwrap();
+    accept_and_grant(&mut e, &["feedback_photo", "scan_receipt", "nearby_stores"]);
     assert_eq!(
         e.withdraw("feedback_photo", &user(Surface::SettingsScreen)).unwrap(),
         vec![],
@@ -279,8 +263,7 @@ fn withdraw_returns_only_permissions_no_other_purpose_covers() {
 #[test]
 fn reconcile_reports_os_grants_without_consent() {
     let (_d, _c, mut e) = setup();
-    e.accept_policy(&user(Surface::App)).unwrap();
-    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+    accept_and_grant(&mut e, &["feedback_photo"]);
     let os = [
         "android.permission.CAMERA",
         "android.permission.ACCESS_FINE_LOCATION",
@@ -302,8 +285,7 @@ fn os_grants_accept_approximate_location() {
 #[test]
 fn settings_view_lists_every_purpose_with_its_state() {
     let (_d, _c, mut e) = setup();
-    e.accept_policy(&user(Surface::App)).unwrap();
-    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+    accept_and_grant(&mut e, &["feedback_photo"]);
     e.deny("nearby_stores", &user(Surface::RationaleDialog)).unwrap();
     let rows = e.settings("en");
     assert_eq!(rows.len(), 3);
@@ -334,8 +316,7 @@ fn rationale_shows_purpose_permissions_and_recipients_in_the_locale() {
 #[test]
 fn erase_leaves_no_journal_and_starts_over() {
     let (d, _c, mut e) = setup();
-    e.accept_policy(&user(Surface::App)).unwrap();
-    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+    accept_and_grant(&mut e, &["feedback_photo"]);
     e.compact().unwrap();
     e.grant("scan_receipt", &user(Surface::RationaleDialog)).unwrap();
     e.erase().unwrap();
@@ -352,8 +333,7 @@ fn erase_leaves_no_journal_and_starts_over() {
 #[test]
 fn compaction_keeps_state_and_full_history() {
     let (d, clock, mut e) = setup();
-    e.accept_policy(&user(Surface::App)).unwrap();
-    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+    accept_and_grant(&mut e, &["feedback_photo"]);
     e.deny("nearby_stores", &user(Surface::RationaleDialog)).unwrap();
     e.compact().unwrap();
     clock.advance(1000);
@@ -378,13 +358,7 @@ fn proof_export_records_who_where_and_which_text() {
     let (_d, _c, mut e) = setup();
     e.accept_policy(&user(Surface::App)).unwrap();
     e.grant("feedback_photo", &Context::new(Surface::RationaleDialog, "en", Actor::User)).unwrap();
-    e.record_os_result(
-        "feedback_photo",
-        "android.permission.CAMERA",
-        OsResult::DeniedPermanently,
-        &user(Surface::SystemDialog),
-    )
-    .unwrap();
+    os_answer(&mut e, "feedback_photo", "android.permission.CAMERA", OsResult::DeniedPermanently);
     let proof = e.export_proof().unwrap();
     assert_eq!(proof["format"], "consentgate-proof");
     let grant = &proof["history"][1];
@@ -449,12 +423,9 @@ fn two_engines_compacting_one_after_the_other_keep_the_history_exact() {
     // Caught by the JVM concurrency test: two engines crossed the auto-compaction limit
     // together; the second compacted the first's lone snapshot, and the proof export then
     // counted that snapshot as an event.
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(T0));
-    let mut a = open(small_policy(), dir.path(), &clock);
+    let (dir, clock, mut a) = temp_engine(small_policy());
     let mut b = open(small_policy(), dir.path(), &clock);
-    a.accept_policy(&user(Surface::App)).unwrap();
-    a.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+    accept_and_grant(&mut a, &["feedback_photo"]);
     b.grant("scan_receipt", &user(Surface::RationaleDialog)).unwrap();
     a.compact().unwrap();
     b.compact().unwrap();

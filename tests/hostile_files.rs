@@ -56,11 +56,8 @@ fn lines(path: &Path) -> Vec<String> {
 /// withdrawal. The archive it claims to summarise is present: the folder is corrupt.
 #[test]
 fn a_forged_snapshot_chained_on_the_real_history_fails_closed() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(T0));
-    let mut e = open(small_policy(), dir.path(), &clock);
-    e.accept_policy(&user(Surface::App)).unwrap();
-    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+    let (dir, clock, mut e) = temp_engine(small_policy());
+    accept_and_grant(&mut e, &["feedback_photo"]);
     e.compact().unwrap();
     let granted_snapshot: serde_json::Value = serde_json::from_str(&lines(&journal(dir.path()))[0]).unwrap();
     e.withdraw("feedback_photo", &user(Surface::SettingsScreen)).unwrap();
@@ -101,12 +98,8 @@ fn a_forged_snapshot_chained_on_the_real_history_fails_closed() {
 /// closed and an append does not cut the evidence away.
 #[test]
 fn a_zeroed_tail_is_corruption_not_a_torn_write() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(T0));
-    let mut e = open(small_policy(), dir.path(), &clock);
-    e.accept_policy(&user(Surface::App)).unwrap();
-    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
-    e.grant("scan_receipt", &user(Surface::RationaleDialog)).unwrap();
+    let (dir, clock, mut e) = temp_engine(small_policy());
+    accept_and_grant(&mut e, &["feedback_photo", "scan_receipt"]);
     e.withdraw("feedback_photo", &user(Surface::SettingsScreen)).unwrap();
     let path = journal(dir.path());
     let mut bytes = std::fs::read(&path).unwrap();
@@ -130,8 +123,7 @@ fn a_zeroed_tail_is_corruption_not_a_torn_write() {
     let intact = {
         let d = tempfile::tempdir().unwrap();
         let mut w = open(small_policy(), d.path(), &clock);
-        w.accept_policy(&user(Surface::App)).unwrap();
-        w.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+        accept_and_grant(&mut w, &["feedback_photo"]);
         std::fs::read(journal(d.path())).unwrap()
     };
     let cut = intact.len() - 40;
@@ -154,8 +146,7 @@ fn compaction_does_not_write_through_a_link_at_its_temporary_name() {
     std::fs::write(&victim, b"someone else's data\n").unwrap();
     let clock = Arc::new(ManualClock::new(T0));
     let mut e = open(small_policy(), dir.path(), &clock);
-    e.accept_policy(&user(Surface::App)).unwrap();
-    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+    accept_and_grant(&mut e, &["feedback_photo"]);
     std::os::unix::fs::symlink(&victim, dir.path().join("consent.journal.tmp")).unwrap();
 
     e.compact().unwrap();
@@ -198,11 +189,8 @@ fn a_fifo_in_place_of_a_journal_file_is_refused_without_blocking() {
 /// error, decisions fail closed.
 #[test]
 fn a_journal_above_the_size_cap_fails_closed_without_being_read() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(T0));
-    let mut e = open(small_policy(), dir.path(), &clock);
-    e.accept_policy(&user(Surface::App)).unwrap();
-    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+    let (dir, clock, mut e) = temp_engine(small_policy());
+    accept_and_grant(&mut e, &["feedback_photo"]);
     let shared = SharedEngine::new(open(small_policy(), dir.path(), &clock));
     assert!(shared.is_allowed(FP));
     // Sparse: no disk space used, but the length says 16 MiB + 1.
@@ -261,9 +249,7 @@ fn withdraw_in_another_process(dir: &Path) {
 fn granted_folder(clock: &Arc<ManualClock>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let mut e = open(small_policy(), dir.path(), clock);
-    e.accept_policy(&user(Surface::App)).unwrap();
-    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
-    e.grant("scan_receipt", &user(Surface::RationaleDialog)).unwrap();
+    accept_and_grant(&mut e, &["feedback_photo", "scan_receipt"]);
     dir
 }
 

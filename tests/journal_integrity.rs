@@ -141,9 +141,7 @@ proptest! {
     /// engine on the same folder) gives the same decisions as the engine that wrote it.
     #[test]
     fn replay_and_compaction_preserve_every_decision(ops in proptest::collection::vec(op(), 1..40)) {
-        let dir = tempfile::tempdir().unwrap();
-        let clock = Arc::new(ManualClock::new(T0));
-        let mut e = open(small_policy(), dir.path(), &clock);
+        let (dir, clock, mut e) = temp_engine(small_policy());
         let mut observer = open(small_policy(), dir.path(), &clock);
         let ids = ["feedback_photo", "nearby_stores", "scan_receipt"];
         let ctx = user(Surface::RationaleDialog);

@@ -32,58 +32,24 @@ const POLICY: &str = r#"{
 }"#;
 
 /// Every call site of the fixture code: (class.method, API, group, code under `POLICY`).
+#[rustfmt::skip]
 const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("com.example.app.Feedback.openCamera2", "android.hardware.camera2.CameraManager.openCamera", "camera", "CG300"),
     ("com.example.app.Feedback.takePhoto", "android.hardware.Camera.open", "camera", "CG300"),
     ("com.example.app.Phone.imei", "android.telephony.TelephonyManager.getDeviceId", "phone", "CG301"),
     ("com.example.app.Phone.number", "android.telephony.TelephonyManager.getLine1Number", "phone", "CG301"),
-    (
-        "com.example.app.Providers.calls",
-        "android.content.ContentResolver.query(android.provider.CallLog$Calls.CONTENT_URI)",
-        "call_log",
-        "CG301",
-    ),
-    (
-        "com.example.app.Providers.contacts",
-        "android.content.ContentResolver.query(android.provider.ContactsContract$Contacts.CONTENT_URI)",
-        "contacts",
-        "CG300",
-    ),
+    ("com.example.app.Providers.calls", "android.content.ContentResolver.query(android.provider.CallLog$Calls.CONTENT_URI)", "call_log", "CG301"),
+    ("com.example.app.Providers.contacts", "android.content.ContentResolver.query(android.provider.ContactsContract$Contacts.CONTENT_URI)", "contacts", "CG300"),
     ("com.example.app.Providers.events", "android.provider.CalendarContract$Events.CONTENT_URI", "calendar", "CG301"),
-    (
-        "com.example.app.Providers.inbox",
-        "android.content.ContentResolver.query(\"content://sms/inbox\")",
-        "sms",
-        "CG301",
-    ),
-    (
-        "com.example.app.Stores.lambda$follow$0",
-        "android.location.LocationManager.requestLocationUpdates",
-        "location",
-        "CG300",
-    ),
+    ("com.example.app.Providers.inbox", "android.content.ContentResolver.query(\"content://sms/inbox\")", "sms", "CG301"),
+    ("com.example.app.Stores.lambda$follow$0", "android.location.LocationManager.requestLocationUpdates", "location", "CG300"),
     ("com.example.app.Stores.nearby", "android.location.LocationManager.getLastKnownLocation", "location", "CG300"),
     ("com.example.app.Voice.memo", "android.media.MediaRecorder.setAudioSource", "microphone", "CG301"),
     ("com.example.app.Voice.record", "android.media.AudioRecord.<init>", "microphone", "CG301"),
     ("com.example.app.Voice.record", "android.media.AudioRecord.startRecording", "microphone", "CG301"),
-    (
-        "com.example.sdk.Tracker.androidId",
-        "android.provider.Settings$Secure.getString(ANDROID_ID)",
-        "device_id",
-        "CG302",
-    ),
-    (
-        "com.example.sdk.Tracker.apps",
-        "android.content.pm.PackageManager.getInstalledPackages",
-        "installed_apps",
-        "CG302",
-    ),
-    (
-        "com.example.sdk.Tracker.apps",
-        "android.content.pm.PackageManager.queryIntentActivities",
-        "installed_apps",
-        "CG302",
-    ),
+    ("com.example.sdk.Tracker.androidId", "android.provider.Settings$Secure.getString(ANDROID_ID)", "device_id", "CG302"),
+    ("com.example.sdk.Tracker.apps", "android.content.pm.PackageManager.getInstalledPackages", "installed_apps", "CG302"),
+    ("com.example.sdk.Tracker.apps", "android.content.pm.PackageManager.queryIntentActivities", "installed_apps", "CG302"),
     ("com.example.sdk.Tracker.clip", "android.content.ClipboardManager.getPrimaryClip", "clipboard", "CG302"),
     ("com.example.sdk.Tracker.macs", "android.bluetooth.BluetoothAdapter.getAddress", "hardware_address", "CG302"),
     ("com.example.sdk.Tracker.macs", "android.net.wifi.WifiInfo.getMacAddress", "hardware_address", "CG302"),

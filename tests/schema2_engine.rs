@@ -11,10 +11,7 @@ use consentgate::journal::record::Record;
 use consentgate::*;
 
 fn app() -> (tempfile::TempDir, Arc<ManualClock>, Engine) {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(T0));
-    let engine = open(phone_backup_policy(), dir.path(), &clock);
-    (dir, clock, engine)
+    temp_engine(phone_backup_policy())
 }
 
 #[test]
@@ -34,9 +31,7 @@ fn an_sdk_may_run_only_while_a_purpose_it_serves_is_allowed() {
 #[test]
 fn withdrawing_the_privacy_policy_blocks_everything_and_revives_nothing() {
     let (dir, clock, mut e) = app();
-    e.accept_policy(&user(Surface::App)).unwrap();
-    e.grant("location_service", &user(Surface::RationaleDialog)).unwrap();
-    e.grant("one_key_login", &user(Surface::RationaleDialog)).unwrap();
+    accept_and_grant(&mut e, &["location_service", "one_key_login"]);
     clock.advance(HOUR_MS);
     e.withdraw_policy(&user(Surface::SettingsScreen)).unwrap();
     for id in ["location_service", "one_key_login", "feedback_photo"] {
@@ -85,8 +80,7 @@ fn withdrawing_the_privacy_policy_blocks_everything_and_revives_nothing() {
 #[test]
 fn a_compacted_journal_keeps_the_withdrawal() {
     let (dir, clock, mut e) = app();
-    e.accept_policy(&user(Surface::App)).unwrap();
-    e.grant("one_key_login", &user(Surface::RationaleDialog)).unwrap();
+    accept_and_grant(&mut e, &["one_key_login"]);
     e.withdraw_policy(&user(Surface::SettingsScreen)).unwrap();
     e.compact().unwrap();
     let mut again = open(phone_backup_policy(), dir.path(), &clock);
@@ -133,12 +127,7 @@ fn lists_and_policy_text_from_the_engine() {
     assert_eq!(text.asset.as_deref(), Some("privacy/privacy-policy.en.html"));
     assert_eq!(text.url, None);
     assert_eq!(e.policy_text("zh").unwrap().asset.as_deref(), Some("privacy/privacy-policy.zh-CN.html"));
-    let (_d2, _c2, small) = {
-        let dir = tempfile::tempdir().unwrap();
-        let clock = Arc::new(ManualClock::new(T0));
-        let engine = open(small_policy(), dir.path(), &clock);
-        (dir, clock, engine)
-    };
+    let (_d2, _c2, small) = temp_engine(small_policy());
     assert_eq!(small.policy_text("en"), None, "a schema-1 policy names no text");
 }
 

@@ -10,10 +10,7 @@ use common::*;
 use consentgate::*;
 
 fn app() -> (tempfile::TempDir, Arc<ManualClock>, Engine) {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(T0));
-    let e = open(phone_backup_policy(), dir.path(), &clock);
-    (dir, clock, e)
+    temp_engine(phone_backup_policy())
 }
 
 fn ids(e: &Engine) -> Vec<String> {
@@ -70,8 +67,7 @@ fn everything_is_off_by_default() {
 #[test]
 fn consent_is_never_bundled() {
     let (_d, _c, mut e) = app();
-    e.accept_policy(&user(Surface::App)).unwrap();
-    e.grant("import_contacts_to_dial", &user(Surface::RationaleDialog)).unwrap();
+    accept_and_grant(&mut e, &["import_contacts_to_dial"]);
     for id in ids(&e) {
         let allowed = e.decide(&id, Source::Feature).unwrap().is_allowed();
         assert_eq!(allowed, id == "import_contacts_to_dial", "{id}");
@@ -105,9 +101,7 @@ fn refusal_is_respected() {
 #[test]
 fn a_purpose_change_needs_fresh_consent() {
     let (d, clock, mut e) = app();
-    e.accept_policy(&user(Surface::App)).unwrap();
-    e.grant("location_service", &user(Surface::RationaleDialog)).unwrap();
-    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+    accept_and_grant(&mut e, &["location_service", "feedback_photo"]);
     drop(e);
     let text =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/phone-backup/policy.json")).unwrap();
@@ -136,15 +130,8 @@ fn a_purpose_change_needs_fresh_consent() {
 #[test]
 fn withdrawal_stops_future_use_and_keeps_history() {
     let (_d, clock, mut e) = app();
-    e.accept_policy(&user(Surface::App)).unwrap();
-    e.grant("after_call_sms", &user(Surface::RationaleDialog)).unwrap();
-    e.record_os_result(
-        "after_call_sms",
-        "android.permission.SEND_SMS",
-        OsResult::Granted,
-        &user(Surface::SystemDialog),
-    )
-    .unwrap();
+    accept_and_grant(&mut e, &["after_call_sms"]);
+    os_answer(&mut e, "after_call_sms", "android.permission.SEND_SMS", OsResult::Granted);
     clock.advance(HOUR_MS);
     let to_revoke = e.withdraw("after_call_sms", &user(Surface::SettingsScreen)).unwrap();
     assert_eq!(to_revoke, vec![Permission::SendSms]);
@@ -209,8 +196,7 @@ fn storage_requests_follow_the_api_level() {
 #[test]
 fn account_deletion_erases_everything() {
     let (d, _c, mut e) = app();
-    e.accept_policy(&user(Surface::App)).unwrap();
-    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+    accept_and_grant(&mut e, &["feedback_photo"]);
     e.erase().unwrap();
     assert!(!d.path().join("consent.journal").exists());
     assert_eq!(

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use consentgate::{Actor, Context, Engine, JournalOptions, ManualClock, Policy, Surface};
+use consentgate::{Actor, Context, Engine, JournalOptions, ManualClock, OsResult, Policy, Surface};
 
 pub const HOUR_MS: i64 = 3_600_000;
 pub const T0: i64 = 1_700_000_000_000;
@@ -40,8 +40,29 @@ pub fn user(surface: Surface) -> Context {
     Context::new(surface, "zh-CN", Actor::User)
 }
 
+/// The privacy policy accepted, then each of `purposes` agreed to in the rationale dialog, as a user does.
+pub fn accept_and_grant(e: &mut Engine, purposes: &[&str]) {
+    e.accept_policy(&user(Surface::App)).unwrap();
+    for purpose in purposes {
+        e.grant(purpose, &user(Surface::RationaleDialog)).unwrap();
+    }
+}
+
+/// The system permission dialog's answer for `permission`, recorded for `purpose`.
+pub fn os_answer(e: &mut Engine, purpose: &str, permission: &str, result: OsResult) {
+    e.record_os_result(purpose, permission, result, &user(Surface::SystemDialog)).unwrap();
+}
+
 pub fn open(policy: Policy, dir: &Path, clock: &Arc<ManualClock>) -> Engine {
     Engine::open(policy, dir, clock.clone(), JournalOptions::default()).expect("engine opens")
+}
+
+/// An engine over `policy` on a fresh folder, its clock at `T0`.
+pub fn temp_engine(policy: Policy) -> (tempfile::TempDir, Arc<ManualClock>, Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(T0));
+    let engine = open(policy, dir.path(), &clock);
+    (dir, clock, engine)
 }
 
 /// Every issue `Policy::parse` reports for a policy it must reject.

@@ -3,6 +3,7 @@ package io.consentgate.qa
 import android.content.Context
 import io.consentgate.Actor
 import io.consentgate.AgeBracket
+import io.consentgate.ConsentEngine
 import io.consentgate.ConsentGate
 import io.consentgate.EngineClosedException
 import io.consentgate.Surface
@@ -53,22 +54,13 @@ public class QaOperations internal constructor(
     private val engine get() = gate.engineForSdk
 
     /** QA `ACCEPT_POLICY`: the privacy policy of the gate's policy version is accepted. */
-    public fun acceptPolicy() {
-        engine.acceptPolicy(Surface.QA_HOOK, gate.localeTag())
-        gate.changed(null)
-    }
+    public fun acceptPolicy(): Unit = recorded(null) { surface, locale -> acceptPolicy(surface, locale) }
 
     /** QA `GRANT`: consent to [purposeId] as currently worded (the OS grant is separate). */
-    public fun grant(purposeId: String) {
-        engine.grant(purposeId, Surface.QA_HOOK, gate.localeTag())
-        gate.changed(purposeId)
-    }
+    public fun grant(purposeId: String): Unit = recorded(purposeId) { surface, locale -> grant(purposeId, surface, locale) }
 
     /** QA `DENY`: a refusal of [purposeId]; its cooldown starts now (the engine clock). */
-    public fun deny(purposeId: String) {
-        engine.deny(purposeId, Surface.QA_HOOK, gate.localeTag())
-        gate.changed(purposeId)
-    }
+    public fun deny(purposeId: String): Unit = recorded(purposeId) { surface, locale -> deny(purposeId, surface, locale) }
 
     /** QA `WITHDRAW`: as [ConsentGate.withdraw] (permissions given back on API 33+), recorded as the QA hook. */
     public fun withdraw(purposeId: String): Withdrawal = gate.withdraw(purposeId, Surface.QA_HOOK, Actor.USER)
@@ -77,16 +69,10 @@ public class QaOperations internal constructor(
     public fun reset(): Unit = gate.erase()
 
     /** QA `AGE`: the user's age bracket. */
-    public fun setAgeBracket(age: AgeBracket) {
-        engine.setAgeBracket(age, Surface.QA_HOOK, gate.localeTag())
-        gate.changed(null)
-    }
+    public fun setAgeBracket(age: AgeBracket): Unit = recorded(null) { surface, locale -> setAgeBracket(age, surface, locale) }
 
     /** QA `GUARDIAN`: a guardian gave ([given] true) or withdrew consent (actor: guardian). */
-    public fun setGuardianConsent(given: Boolean) {
-        engine.setGuardianConsent(given, Surface.QA_HOOK, gate.localeTag())
-        gate.changed(null)
-    }
+    public fun setGuardianConsent(given: Boolean): Unit = recorded(null) { surface, locale -> setGuardianConsent(given, surface, locale) }
 
     /** QA `SET_CLOCK fixed_ms`: freezes the engine clock at [nowMs] (UTC ms). */
     public fun setClockFixed(nowMs: Long): Unit = clockChanged { engine.setClockFixed(nowMs) }
@@ -115,6 +101,15 @@ public class QaOperations internal constructor(
         tmp.writeText(gate.exportProof())
         if (!tmp.renameTo(file)) throw IOException("cannot write ${file.absolutePath}")
         return file
+    }
+
+    /** Records through the engine as the QA hook, in the app's locale, then tells the listeners what changed. */
+    private inline fun recorded(
+        changed: String?,
+        record: ConsentEngine.(surface: Surface, locale: String) -> Unit,
+    ) {
+        engine.record(Surface.QA_HOOK, gate.localeTag())
+        gate.changed(changed)
     }
 
     /**

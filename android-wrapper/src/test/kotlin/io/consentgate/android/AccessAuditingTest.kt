@@ -60,6 +60,15 @@ class AccessAuditingTest : GateTest() {
 
     private fun watched(gate: ConsentGate): Seen = Seen().also { gate.addAccessViolationListener(it) }
 
+    /** An accepted gate, watched, with location granted by the OS and "nearby_stores" agreed to. */
+    private fun watchedWithStoresAllowed(): Pair<ConsentGate, Seen> {
+        val gate = acceptedGate()
+        val seen = watched(gate)
+        grantOs(coarse, fine)
+        QaOperations.of(gate).grant("nearby_stores")
+        return gate to seen
+    }
+
     @Test
     fun anAccessBeforeThePrivacyPolicyIsAcceptedIsAViolationWithItsStack() {
         val gate = initGate()
@@ -83,11 +92,7 @@ class AccessAuditingTest : GateTest() {
 
     @Test
     fun anAccessAnAllowedPurposeCoversIsNoViolation() {
-        val gate = acceptedGate()
-        val seen = watched(gate)
-        val qa = QaOperations.of(gate)
-        grantOs(coarse, fine)
-        qa.grant("nearby_stores")
+        val (gate, seen) = watchedWithStoresAllowed()
         assertTrue(gate.isAllowed("nearby_stores"))
 
         access(AppOpsManager.OPSTR_COARSE_LOCATION)
@@ -107,11 +112,7 @@ class AccessAuditingTest : GateTest() {
 
     @Test
     fun anAccessAfterWithdrawalIsAViolation() {
-        val gate = acceptedGate()
-        val seen = watched(gate)
-        val qa = QaOperations.of(gate)
-        grantOs(coarse, fine)
-        qa.grant("nearby_stores")
+        val (gate, seen) = watchedWithStoresAllowed()
         access(AppOpsManager.OPSTR_FINE_LOCATION)
         assertTrue(seen.all.isEmpty())
 

@@ -11,6 +11,7 @@ import android.content.pm.PackageManager
 import android.os.Looper
 import io.consentgate.ConsentGate
 import io.consentgate.ConsentRequestActivity
+import io.consentgate.ConsentSettingsActivity
 import io.consentgate.RequestResult
 import io.consentgate.testsupport.TestActivity
 import org.json.JSONArray
@@ -119,6 +120,26 @@ abstract class GateTest {
     protected fun launch(intent: Intent): ActivityController<ConsentRequestActivity> =
         Robolectric.buildActivity(ConsentRequestActivity::class.java, intent).setup()
 
+    /** A request as an app makes it, before any request activity runs. */
+    protected data class Requested(
+        val gate: ConsentGate,
+        val callerController: ActivityController<TestActivity>,
+        val results: Results,
+    ) {
+        val caller: TestActivity get() = callerController.get()
+    }
+
+    /** [purpose] requested on [gate] (by default a gate whose privacy policy is accepted) from a new caller activity. */
+    protected fun request(
+        purpose: String,
+        gate: ConsentGate = acceptedGate(),
+    ): Requested {
+        val requested = Requested(gate, caller(), Results())
+        gate.request(requested.caller, purpose, requested.results)
+        idle()
+        return requested
+    }
+
     /** A request as an app makes it, up to the request activity the gate started (its rationale shown). */
     protected data class StartedRequest(
         val gate: ConsentGate,
@@ -128,17 +149,25 @@ abstract class GateTest {
         val request: ConsentRequestActivity,
     )
 
-    /** [purpose] requested on [gate] (by default a gate whose privacy policy is accepted) from a new caller activity. */
+    /** [request], then the request activity it started. */
     protected fun startRequest(
         purpose: String,
         gate: ConsentGate = acceptedGate(),
     ): StartedRequest {
-        val caller = caller().get()
-        val results = Results()
-        gate.request(caller, purpose, results)
-        idle()
-        val controller = launch(startedRequest(caller)!!)
-        return StartedRequest(gate, caller, results, controller, controller.get())
+        val requested = request(purpose, gate)
+        val controller = launch(startedRequest(requested.caller)!!)
+        return StartedRequest(gate, requested.caller, requested.results, controller, controller.get())
+    }
+
+    /** The flow ended granted: one result, one consent and one OS answer on record (for any purpose). */
+    protected fun assertGrantedOnce(
+        purpose: String,
+        gate: ConsentGate,
+        results: Results,
+    ) {
+        assertEquals(RequestResult.Granted(purpose), results.single())
+        assertEquals("recorded once", 1, events(gate, "consent_granted").size)
+        assertEquals("recorded once", 1, events(gate, "os_result").size)
     }
 
     /**
@@ -264,3 +293,11 @@ fun clearDialogs() {
     ShadowAlertDialog.reset()
     ShadowDialog.reset()
 }
+
+/** The switch of [purposeId]'s row on the settings screen [screen]. */
+fun settingsSwitch(
+    screen: Activity,
+    purposeId: String,
+): android.widget.Switch =
+    screen.window.decorView.findViewWithTag(ConsentSettingsActivity.switchTag(purposeId))
+        ?: throw AssertionError("no switch for $purposeId")

@@ -6,6 +6,7 @@ import io.consentgate.ConsentGate
 import io.consentgate.ConsentListener
 import io.consentgate.ConsentRequestActivity
 import io.consentgate.RequestResult
+import io.consentgate.testsupport.TestActivity
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNull
@@ -15,6 +16,7 @@ import org.junit.Test
 import org.junit.runner.RunWith
 import org.robolectric.Robolectric
 import org.robolectric.RobolectricTestRunner
+import org.robolectric.android.controller.ActivityController
 import org.robolectric.annotation.Config
 
 /** Rotation, process death and a caller that goes away in the middle of a flow. */
@@ -39,9 +41,7 @@ class LifecycleTest : GateTest() {
         assertNull(requested(before))
         assertEquals(listOf(CAMERA), requested(after))
         answerOs(after, after, grant = setOf(CAMERA))
-        assertEquals(RequestResult.Granted("feedback_photo"), results.single())
-        assertEquals(1, events(gate, "consent_granted").size)
-        assertEquals(1, events(gate, "os_result").size)
+        assertGrantedOnce("feedback_photo", gate, results)
     }
 
     @Test
@@ -58,21 +58,14 @@ class LifecycleTest : GateTest() {
         assertNull("the OS is not asked a second time", requested(after))
         assertNull("no dialog again", latestDialog())
         answerOs(after, before, grant = setOf(CAMERA))
-        assertEquals(RequestResult.Granted("feedback_photo"), results.single())
-        assertEquals(1, events(gate, "consent_granted").size)
-        assertEquals(1, events(gate, "os_result").size)
+        assertGrantedOnce("feedback_photo", gate, results)
     }
 
     @Test
     fun recreatedAfterProcessDeathDuringTheSystemDialogItReportsExactlyOneResult() {
-        var gate = acceptedGate()
-        val caller = caller().get()
-        val results = Results()
-        gate.request(caller, "feedback_photo", results)
-        idle()
-        val intent = startedRequest(caller)!!
-        val controller = launch(intent)
-        val dead = controller.get()
+        val (first, _, results, controller, dead) = startRequest("feedback_photo")
+        var gate = first
+        val intent = dead.intent
         clickAgree(latestDialog()!!)
         assertEquals(listOf(CAMERA), requested(dead))
         val saved = Bundle()
@@ -101,12 +94,9 @@ class LifecycleTest : GateTest() {
 
     @Test
     fun recreatedAfterProcessDeathDuringTheRationaleItAsksTheSameQuestionOnce() {
-        var gate = acceptedGate()
-        val caller = caller().get()
-        gate.request(caller, "nearby_stores") {}
-        idle()
-        val intent = startedRequest(caller)!!
-        val controller = launch(intent)
+        val (first, _, _, controller, request) = startRequest("nearby_stores")
+        var gate = first
+        val intent = request.intent
         val saved = Bundle()
         controller.saveInstanceState(saved)
         gate.close()
@@ -124,19 +114,13 @@ class LifecycleTest : GateTest() {
 
     @Test
     fun theCallerFinishingMidFlowClosesTheDialogAndRecordsNothing() {
-        val gate = acceptedGate()
-        val callerController = caller()
-        val results = Results()
-        gate.request(callerController.get(), "feedback_photo", results)
-        idle()
+        val (gate, callerController, results) = request("feedback_photo")
         val request = launch(startedRequest(callerController.get())!!).get()
         val dialog = latestDialog()!!
         assertTrue(dialog.isShowing)
         assertEquals(1, gate.flows.size())
 
-        callerController.get().finish()
-        callerController.pause().stop().destroy()
-        idle()
+        finishAndDestroy(callerController)
 
         assertFalse("the user no longer sees the question", dialog.isShowing)
         assertTrue(request.isFinishing)
@@ -147,15 +131,9 @@ class LifecycleTest : GateTest() {
 
     @Test
     fun aRequestWhoseCallerFinishedBeforeTheActivityStartedShowsNothing() {
-        val gate = acceptedGate()
-        val callerController = caller()
-        val results = Results()
-        gate.request(callerController.get(), "feedback_photo", results)
-        idle()
+        val (gate, callerController, results) = request("feedback_photo")
         val intent = startedRequest(callerController.get())!!
-        callerController.get().finish()
-        callerController.pause().stop().destroy()
-        idle()
+        finishAndDestroy(callerController)
         assertEquals(RequestResult.Cancelled("feedback_photo"), results.single())
 
         val late = launch(intent).get()
@@ -167,10 +145,7 @@ class LifecycleTest : GateTest() {
 
     @Test
     fun closingTheGateDropsPendingCallbacksAndGetFails() {
-        val gate = acceptedGate()
-        val caller = caller().get()
-        gate.request(caller, "feedback_photo") {}
-        idle()
+        val gate = request("feedback_photo").gate
         assertEquals(1, gate.flows.size())
         val handle = gate.purpose("feedback_photo")
         gate.close()
@@ -178,5 +153,12 @@ class LifecycleTest : GateTest() {
         assertNull(ConsentGate.getOrNull())
         assertFalse("a closed gate allows nothing (and does not throw on the hot path)", handle.isAllowed())
         assertThrows(IllegalStateException::class.java) { ConsentGate.get() }
+    }
+
+    /** The caller activity goes away as when the user leaves it: finished, then destroyed. */
+    private fun finishAndDestroy(caller: ActivityController<TestActivity>) {
+        caller.get().finish()
+        caller.pause().stop().destroy()
+        idle()
     }
 }

@@ -30,13 +30,6 @@ import org.robolectric.annotation.Config
 class SettingsScreenTest : GateTest() {
     private fun screen(): Activity = Robolectric.buildActivity(ConsentSettingsActivity::class.java).setup().get()
 
-    private fun switchOf(
-        screen: Activity,
-        purposeId: String,
-    ): Switch =
-        screen.window.decorView.findViewWithTag(ConsentSettingsActivity.switchTag(purposeId))
-            ?: throw AssertionError("no switch for $purposeId")
-
     /** All the text of one purpose's row. */
     private fun rowText(
         screen: Activity,
@@ -63,11 +56,11 @@ class SettingsScreenTest : GateTest() {
         val screen = screen()
 
         for (id in gate.purposeIds) {
-            val sw = switchOf(screen, id)
+            val sw = settingsSwitch(screen, id)
             assertTrue("$id: enabled", sw.isEnabled)
             assertEquals("$id: on only if allowed", gate.isAllowed(id), sw.isChecked)
         }
-        assertTrue(switchOf(screen, "feedback_photo").isChecked)
+        assertTrue(settingsSwitch(screen, "feedback_photo").isChecked)
         val photo = rowText(screen, "feedback_photo")
         assertTrue(photo, photo.contains("Take a photo to attach to your feedback"))
         assertTrue(photo, photo.contains("Uses: take photos and videos"))
@@ -102,10 +95,10 @@ class SettingsScreenTest : GateTest() {
         val screen = screen()
         clearDialogs()
 
-        switchOf(screen, "feedback_photo").performClick()
+        settingsSwitch(screen, "feedback_photo").performClick()
         assertFalse("not allowed from the moment the switch is off", handle.isAllowed())
         idle()
-        assertFalse(switchOf(screen, "feedback_photo").isChecked)
+        assertFalse(settingsSwitch(screen, "feedback_photo").isChecked)
         assertTrue(changes.contains("feedback_photo"))
         val withdrawn = events(gate, "consent_withdrawn", "feedback_photo").single()
         assertEquals("settings_screen", withdrawn.getString("surface"))
@@ -130,9 +123,9 @@ class SettingsScreenTest : GateTest() {
         val gate = acceptedGate()
         gate.engineForSdk.deny("feedback_photo", Surface.RATIONALE_DIALOG, "en-US")
         val screen = screen()
-        assertFalse(switchOf(screen, "feedback_photo").isChecked)
+        assertFalse(settingsSwitch(screen, "feedback_photo").isChecked)
 
-        switchOf(screen, "feedback_photo").performClick()
+        settingsSwitch(screen, "feedback_photo").performClick()
         idle()
         val request = launch(startedRequest(screen)!!).get()
         val dialog = latestDialog()!!
@@ -143,8 +136,8 @@ class SettingsScreenTest : GateTest() {
         answerOs(request, request, grant = setOf(CAMERA))
 
         assertTrue(gate.isAllowed("feedback_photo"))
-        assertTrue(switchOf(screen, "feedback_photo").isChecked)
-        assertTrue(switchOf(screen, "feedback_photo").isEnabled)
+        assertTrue(settingsSwitch(screen, "feedback_photo").isChecked)
+        assertTrue(settingsSwitch(screen, "feedback_photo").isEnabled)
         assertEquals(
             listOf("consent_denied", "consent_granted"),
             events(gate).map { it.getString("event") }.filter { it.startsWith("consent_") },
@@ -155,12 +148,12 @@ class SettingsScreenTest : GateTest() {
     fun switchingOnAndDecliningLeavesTheSwitchOff() {
         val gate = acceptedGate()
         val screen = screen()
-        switchOf(screen, "nearby_stores").performClick()
+        settingsSwitch(screen, "nearby_stores").performClick()
         idle()
         val request = launch(startedRequest(screen)!!).get()
         clickDisagree(latestDialog()!!)
         assertNull(requested(request))
-        assertFalse(switchOf(screen, "nearby_stores").isChecked)
+        assertFalse(settingsSwitch(screen, "nearby_stores").isChecked)
         assertFalse(gate.isAllowed("nearby_stores"))
         assertEquals(1, events(gate, "consent_denied", "nearby_stores").size)
     }
@@ -170,7 +163,7 @@ class SettingsScreenTest : GateTest() {
         val gate = initGate()
         val screen = screen()
         for (id in gate.purposeIds) {
-            val sw = switchOf(screen, id)
+            val sw = settingsSwitch(screen, id)
             assertFalse(sw.isChecked)
             assertFalse(sw.isEnabled)
         }

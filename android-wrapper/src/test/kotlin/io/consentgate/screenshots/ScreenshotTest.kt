@@ -7,6 +7,7 @@ import io.consentgate.ConsentGate
 import io.consentgate.ConsentSettingsActivity
 import io.consentgate.android.GateTest
 import io.consentgate.android.clearDialogs
+import io.consentgate.android.settingsSwitch
 import org.json.JSONObject
 import org.junit.After
 import org.junit.Assert.assertNotNull
@@ -227,9 +228,7 @@ class ScreenshotTest(
     override fun switchOf(
         screen: Activity,
         purposeId: String,
-    ): Switch =
-        screen.window.decorView.findViewWithTag(ConsentSettingsActivity.switchTag(purposeId))
-            ?: throw AssertionError("no switch for $purposeId")
+    ): Switch = settingsSwitch(screen, purposeId)
 
     companion object {
         /** 2026-03-02 09:30 UTC: a fixed clock, so that dates on screen do not change between runs. */

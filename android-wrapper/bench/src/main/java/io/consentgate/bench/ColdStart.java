@@ -94,13 +94,9 @@ public final class ColdStart {
         }
     }
 
-    private static void run(Path fixtures, Path work, int warm) throws Exception {
-        String policy = Files.readString(fixtures.resolve("policy.json"), StandardCharsets.UTF_8);
-        Path template = fixtures.resolve("journal");
-        Path first = work.resolve("j0");
-        Fixtures.copyDir(template, first);
+    /** The first two steps of a cold process, stamped: the library loaded, the wrapper's classes initialised. */
+    private static Stamps loadStamped() throws ClassNotFoundException {
         THREADS.getCurrentThreadCpuTime();
-
         Stamps t = new Stamps();
         t.mark();
         // What a device does first (NativeLibrary calls the same; it is a no-op the second time).
@@ -109,6 +105,15 @@ public final class ColdStart {
         // The wrapper's classes, and the first Kotlin runtime classes they need.
         Class.forName("io.consentgate.internal.Native", true, ColdStart.class.getClassLoader());
         t.mark();
+        return t;
+    }
+
+    private static void run(Path fixtures, Path work, int warm) throws Exception {
+        String policy = Files.readString(fixtures.resolve("policy.json"), StandardCharsets.UTF_8);
+        Path template = fixtures.resolve("journal");
+        Path first = work.resolve("j0");
+        Fixtures.copyDir(template, first);
+        Stamps t = loadStamped();
         ConsentEngine engine = ConsentEngine.open(policy, first.toFile());
         t.mark();
         boolean allowed = engine.isAllowed(7);
@@ -142,14 +147,7 @@ public final class ColdStart {
         Path a = work.resolve("a"), b = work.resolve("b");
         Fixtures.copyDir(template, a);
         Fixtures.copyDir(template, b);
-        THREADS.getCurrentThreadCpuTime();
-
-        Stamps t = new Stamps();
-        t.mark();
-        System.loadLibrary("consentgate");
-        t.mark();
-        Class.forName("io.consentgate.internal.Native", true, ColdStart.class.getClassLoader());
-        t.mark();
+        Stamps t = loadStamped();
         long h = io.consentgate.internal.Native.open(policy, a.toString());
         t.mark();
         boolean allowed = io.consentgate.internal.Native.isAllowed(h, 7);
