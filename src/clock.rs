@@ -48,25 +48,6 @@ impl Clock for ManualClock {
     }
 }
 
-/// The device clock plus an offset: lets the QA hook move time on a real device
-/// without touching system settings.
-#[derive(Debug, Default)]
-pub struct OffsetClock {
-    offset_ms: AtomicI64,
-}
-
-impl OffsetClock {
-    pub fn set_offset(&self, offset_ms: i64) {
-        self.offset_ms.store(offset_ms, Ordering::SeqCst);
-    }
-}
-
-impl Clock for OffsetClock {
-    fn now_ms(&self) -> i64 {
-        SystemClock.now_ms().saturating_add(self.offset_ms.load(Ordering::SeqCst))
-    }
-}
-
 /// A clock that tests and the QA hook can control per engine: the device clock plus an
 /// adjustable offset, or frozen at a fixed time. Starts as the plain device clock.
 ///
@@ -92,12 +73,12 @@ impl AdjustableClock {
     }
 
     /// Freezes the clock at `now_ms` (UTC ms). `i64::MIN` is read as `i64::MIN + 1`.
-    pub fn set_fixed(&self, now_ms: i64) {
+    pub(crate) fn set_fixed(&self, now_ms: i64) {
         self.fixed_ms.store(now_ms.max(NOT_FIXED + 1), Ordering::SeqCst);
     }
 
     /// Unfreezes the clock: the device clock plus `offset_ms` from now on.
-    pub fn set_offset(&self, offset_ms: i64) {
+    pub(crate) fn set_offset(&self, offset_ms: i64) {
         self.offset_ms.store(offset_ms, Ordering::SeqCst);
         self.fixed_ms.store(NOT_FIXED, Ordering::SeqCst);
     }
@@ -113,18 +94,18 @@ impl AdjustableClock {
     }
 
     /// Back to the plain device clock: not frozen, no offset.
-    pub fn use_system(&self) {
+    pub(crate) fn use_system(&self) {
         self.set_offset(0);
     }
 
     /// The frozen time, if the clock is frozen.
-    pub fn fixed(&self) -> Option<i64> {
+    pub(crate) fn fixed(&self) -> Option<i64> {
         let fixed = self.fixed_ms.load(Ordering::SeqCst);
         (fixed != NOT_FIXED).then_some(fixed)
     }
 
     /// The offset added to the device clock while not frozen.
-    pub fn offset(&self) -> i64 {
+    pub(crate) fn offset(&self) -> i64 {
         self.offset_ms.load(Ordering::SeqCst)
     }
 }

@@ -29,7 +29,7 @@ pub mod policy;
 #[cfg(feature = "cli")]
 pub mod scan;
 
-pub use clock::{AdjustableClock, Clock, ManualClock, OffsetClock, SystemClock};
+pub use clock::{AdjustableClock, Clock, ManualClock, SystemClock};
 pub use engine::decision::{BlockReason, ConsentReason, Decision, Source};
 pub use engine::shared::SharedEngine;
 pub use engine::views::{PurposeView, Rationale, SettingsState};

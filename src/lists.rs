@@ -55,25 +55,27 @@ pub struct Lists {
     pub sharing: Vec<SharingRow>,
 }
 
-/// Words the lists need that the policy does not give, in Chinese or English.
-pub struct Words {
-    pub collection_title: &'static str,
-    pub sharing_title: &'static str,
-    pub information: &'static str,
-    pub purpose: &'static str,
-    pub when: &'static str,
-    pub permission: &'static str,
-    pub recipient: &'static str,
-    pub company: &'static str,
-    pub link: &'static str,
-    pub none: &'static str,
-    pub on_use: &'static str,
-    pub separator: &'static str,
-    pub policy_version: &'static str,
+/// Words the lists need that the policy does not give, in Chinese or English. The titles and
+/// column names are for the tables only the CLI renders (`consentgate lists`).
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
+pub(crate) struct Words {
+    pub(crate) collection_title: &'static str,
+    pub(crate) sharing_title: &'static str,
+    pub(crate) information: &'static str,
+    pub(crate) purpose: &'static str,
+    pub(crate) when: &'static str,
+    pub(crate) permission: &'static str,
+    pub(crate) recipient: &'static str,
+    pub(crate) company: &'static str,
+    pub(crate) link: &'static str,
+    pub(crate) none: &'static str,
+    pub(crate) on_use: &'static str,
+    pub(crate) separator: &'static str,
+    pub(crate) policy_version: &'static str,
 }
 
 impl Words {
-    pub fn for_locale(locale: &str) -> &'static Words {
+    pub(crate) fn for_locale(locale: &str) -> &'static Words {
         if locale.starts_with("zh") {
             &ZH
         } else {
@@ -125,7 +127,7 @@ fn information(purpose: &Purpose, policy: &Policy, locale: &str, words: &Words) 
 }
 
 /// Both lists for `locale` (texts fall back like descriptions: same language, then default).
-pub fn lists(policy: &Policy, locale: &str) -> Lists {
+pub(crate) fn lists(policy: &Policy, locale: &str) -> Lists {
     let words = Words::for_locale(locale);
     let d = &policy.default_locale;
     let mut collection = Vec::with_capacity(policy.purposes.len());
@@ -173,7 +175,8 @@ pub fn lists(policy: &Policy, locale: &str) -> Lists {
 }
 
 /// The locales the policy's descriptions are written in, the default first.
-pub fn policy_locales(policy: &Policy) -> Vec<String> {
+#[cfg(feature = "cli")]
+pub(crate) fn policy_locales(policy: &Policy) -> Vec<String> {
     let mut out = vec![policy.default_locale.clone()];
     for purpose in &policy.purposes {
         for tag in purpose.description.keys() {

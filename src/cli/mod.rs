@@ -16,10 +16,10 @@ use std::path::{Path, PathBuf};
 
 use crate::lint::{self, manifest::api_level, Code, TargetSource};
 
-pub const EXIT_OK: i32 = 0;
-pub const EXIT_PROBLEMS: i32 = 1;
-pub const EXIT_USAGE: i32 = 2;
-pub const EXIT_CORRUPT: i32 = 3;
+pub(crate) const EXIT_OK: i32 = 0;
+pub(crate) const EXIT_PROBLEMS: i32 = 1;
+pub(crate) const EXIT_USAGE: i32 = 2;
+pub(crate) const EXIT_CORRUPT: i32 = 3;
 
 /// The largest input file read (manifest, policy, journal): the journal's own size cap.
 const MAX_INPUT_BYTES: u64 = crate::journal::MAX_JOURNAL_BYTES;

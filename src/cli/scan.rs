@@ -11,7 +11,7 @@ use crate::scan::{self, ArtifactScan, Coverage, Finding, Limits, Owner, Verdict}
 
 const ME: &str = "consentgate scan";
 
-pub const HELP: &str = "\
+pub(crate) const HELP: &str = "\
 consentgate scan: list every call site of a sensitive Android API in compiled code (the
 app's and its SDKs') and check that a purpose of the policy covers it.
 
@@ -56,7 +56,7 @@ enum Format {
     Json,
 }
 
-pub fn command(args: &mut Args) -> Result<Output, Usage> {
+pub(crate) fn command(args: &mut Args) -> Result<Output, Usage> {
     let (mut policy, mut format, mut artifacts) = (None, None, Vec::new());
     while let Some(arg) = args.next(ME)? {
         match arg {

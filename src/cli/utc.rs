@@ -3,7 +3,7 @@
 //! carry any i64 (a device clock set absurdly far), and every one must print.
 
 /// UTC milliseconds as RFC 3339 (`2024-05-20T09:00:00.000Z`), for any i64.
-pub fn rfc3339_utc(ms: i64) -> String {
+pub(crate) fn rfc3339_utc(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
     let millis = ms.rem_euclid(1000);
     let days = secs.div_euclid(86_400);

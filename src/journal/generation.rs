@@ -43,7 +43,7 @@ const REMAP_JUMP: u64 = 1 << 40;
 
 const PAGE: usize = 4096;
 
-pub struct Generation {
+pub(crate) struct Generation {
     /// This slot's page in the reserved range.
     addr: usize,
     /// The highest value engines of this process have been handed (see `REMAP_JUMP`).
@@ -69,7 +69,7 @@ impl Generation {
 
     /// The counter, for the hot path: one atomic load.
     #[inline]
-    pub fn load(&self) -> u64 {
+    pub(crate) fn load(&self) -> u64 {
         self.counter().load(Ordering::Acquire)
     }
 
@@ -81,7 +81,7 @@ impl Generation {
     }
 
     /// Adds one; returns the new value.
-    pub fn bump(&self) -> u64 {
+    pub(crate) fn bump(&self) -> u64 {
         let v = self.counter().fetch_add(1, Ordering::AcqRel).wrapping_add(1);
         self.saw(v);
         v

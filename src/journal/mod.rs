@@ -8,7 +8,7 @@
 //! - `consent.journal.corrupt-<ms>`: a journal found corrupt, kept aside untouched.
 //! - `consent.lock`, `consent.gen`: the writers' lock and the change counter (no personal data).
 
-pub mod generation;
+pub(crate) mod generation;
 pub mod record;
 pub mod scan;
 
@@ -48,7 +48,7 @@ pub const MAX_JOURNAL_BYTES: u64 = 16 << 20;
 /// Default `compact_after`. Loading costs about 2 µs an event on the benchmark machine, so
 /// 500 keeps a cold start (load the library, parse the policy, replay) under 2 ms; a
 /// compaction (a few fsyncs) then happens once every 500 consent decisions.
-pub const DEFAULT_COMPACT_AFTER: usize = 500;
+pub(crate) const DEFAULT_COMPACT_AFTER: usize = 500;
 
 impl Default for JournalOptions {
     fn default() -> Self {
@@ -58,7 +58,7 @@ impl Default for JournalOptions {
 
 /// What reading the file brought in since the last read.
 #[derive(Debug)]
-pub enum Change {
+pub(crate) enum Change {
     /// New events at the end, in order.
     Appended(Vec<Record>),
     /// The file was replaced (compaction, erase, recovery): the complete new content.
@@ -74,7 +74,7 @@ struct Cursor {
     end: Option<ChainPoint>,
 }
 
-pub struct Journal {
+pub(crate) struct Journal {
     dir: PathBuf,
     path: PathBuf,
     lock: File,
@@ -98,7 +98,7 @@ impl Drop for LockGuard {
 
 impl Journal {
     /// Opens (creating if needed) the journal folder. Reads nothing yet: call `refresh`.
-    pub fn open(dir: &Path, options: JournalOptions) -> Result<Journal> {
+    pub(crate) fn open(dir: &Path, options: JournalOptions) -> Result<Journal> {
         fs::create_dir_all(dir).map_err(|e| CoreError::storage(dir, e))?;
         let lock_path = dir.join(LOCK_FILE);
         let lock = open_regular(&lock_path, OpenOptions::new().read(true).write(true).create(true).truncate(false))
@@ -117,25 +117,21 @@ impl Journal {
         })
     }
 
-    pub fn options(&self) -> JournalOptions {
+    pub(crate) fn options(&self) -> JournalOptions {
         self.options
     }
 
     /// Events in the live file as last read (a snapshot line counts as one).
-    pub fn live_events(&self) -> usize {
+    pub(crate) fn live_events(&self) -> usize {
         self.cursor.end.as_ref().map_or(0, |p| p.lines)
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
     /// The folder's change counter; differs from an earlier value once anyone wrote.
-    pub fn generation(&self) -> &'static Generation {
+    pub(crate) fn generation(&self) -> &'static Generation {
         self.counter.generation()
     }
 
@@ -153,7 +149,7 @@ impl Journal {
     /// read and written. Loading the counter after the write instead could pick up another
     /// process's write that has not been read yet, and a reader would then take stale
     /// state for current. 0 before the first write.
-    pub fn written_generation(&self) -> u64 {
+    pub(crate) fn written_generation(&self) -> u64 {
         self.written_generation
     }
 
@@ -185,7 +181,7 @@ impl Journal {
     }
 
     /// Reads whatever other writers added since the last read.
-    pub fn refresh(&mut self) -> Result<Change> {
+    pub(crate) fn refresh(&mut self) -> Result<Change> {
         let _guard = self.lock(false)?;
         self.read_changes()
     }
@@ -239,7 +235,7 @@ impl Journal {
 
     /// Appends events durably. Returns first what other processes appended since the last
     /// read (to be applied before), then the stored events with their sequence numbers.
-    pub fn append(&mut self, drafts: Vec<Record>) -> Result<(Change, Vec<Record>)> {
+    pub(crate) fn append(&mut self, drafts: Vec<Record>) -> Result<(Change, Vec<Record>)> {
         let _guard = self.lock(true)?;
         let change = self.read_changes()?;
         let stored = self.write_locked(drafts)?;
@@ -318,7 +314,7 @@ impl Journal {
     /// event carrying `state`. Loading then costs only the events since.
     /// Does nothing unless the live file, read under the lock, holds more than
     /// `more_than` events: another process may have compacted it since the caller looked.
-    pub fn compact(&mut self, more_than: usize, snapshot: impl FnOnce(&[Record]) -> Record) -> Result<Change> {
+    pub(crate) fn compact(&mut self, more_than: usize, snapshot: impl FnOnce(&[Record]) -> Record) -> Result<Change> {
         let _guard = self.lock(true)?;
         let change = self.read_changes()?;
         let pending: Vec<Record> = match &change {
@@ -388,7 +384,7 @@ impl Journal {
     /// Removes the journal, its archives and any file kept aside: nothing personal remains.
     /// The lock and change-counter files stay (they hold no data and other processes
     /// may have them open).
-    pub fn erase(&mut self) -> Result<()> {
+    pub(crate) fn erase(&mut self) -> Result<()> {
         let _guard = self.lock(true)?;
         for path in self.data_files()? {
             fs::remove_file(&path).or_else(ignore_not_found).map_err(|e| CoreError::storage(&path, e))?;
@@ -402,7 +398,7 @@ impl Journal {
 
     /// After corruption: keeps the bad file aside untouched and starts a new journal whose
     /// first event records the reset. Returns the name the bad file was kept under.
-    pub fn reset_after_corruption(&mut self, reset: Record, now_ms: i64) -> Result<String> {
+    pub(crate) fn reset_after_corruption(&mut self, reset: Record, now_ms: i64) -> Result<String> {
         let _guard = self.lock(true)?;
         // A name not taken yet: a frozen clock (tests, the QA hook) repeats a millisecond,
         // and a rename onto an earlier kept file would destroy it.
@@ -448,7 +444,7 @@ impl Journal {
     /// they summarise). Where one file continues another, its first new line must be
     /// chained on the last line read so far. Also returns the hash of the live file's last
     /// line (the chain head). For proof export.
-    pub fn history(&self) -> Result<(Vec<Record>, Option<String>)> {
+    pub(crate) fn history(&self) -> Result<(Vec<Record>, Option<String>)> {
         let _guard = self.lock(false)?;
         let mut files: Vec<(u64, PathBuf)> = Vec::new();
         for path in self.data_files()? {

@@ -18,37 +18,37 @@ const TOOLS_NS: &[u8] = b"http://schemas.android.com/tools";
 
 /// One permission the manifest requests.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UsesPermission {
-    pub name: String,
+pub(crate) struct UsesPermission {
+    pub(crate) name: String,
     /// 1-based line of the element's `<`.
-    pub line: usize,
+    pub(crate) line: usize,
     /// `android:maxSdkVersion`: the last API level the request applies to.
-    pub max_sdk: Option<u32>,
+    pub(crate) max_sdk: Option<u32>,
     /// `<uses-permission-sdk-23>`: requested only from API 23 on.
-    pub sdk23: bool,
+    pub(crate) sdk23: bool,
 }
 
 /// An `android:*SdkVersion` value and where it was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SdkValue {
-    pub value: u32,
-    pub line: usize,
+pub(crate) struct SdkValue {
+    pub(crate) value: u32,
+    pub(crate) line: usize,
 }
 
 /// Something in a well-formed manifest that the lint cannot use (reported as CG106).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EntryProblem {
-    pub line: usize,
-    pub message: String,
+pub(crate) struct EntryProblem {
+    pub(crate) line: usize,
+    pub(crate) message: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Manifest {
-    pub package: Option<String>,
-    pub min_sdk: Option<SdkValue>,
-    pub target_sdk: Option<SdkValue>,
-    pub permissions: Vec<UsesPermission>,
-    pub problems: Vec<EntryProblem>,
+pub(crate) struct Manifest {
+    pub(crate) package: Option<String>,
+    pub(crate) min_sdk: Option<SdkValue>,
+    pub(crate) target_sdk: Option<SdkValue>,
+    pub(crate) permissions: Vec<UsesPermission>,
+    pub(crate) problems: Vec<EntryProblem>,
 }
 
 /// Why the text is not an Android manifest at all (the lint's exit 2).
@@ -61,7 +61,7 @@ pub struct NotAManifest {
 }
 
 /// Parses manifest text (UTF-8, an optional byte-order mark allowed).
-pub fn parse(text: &str) -> Result<Manifest, NotAManifest> {
+pub(crate) fn parse(text: &str) -> Result<Manifest, NotAManifest> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines = LineIndex::new(text.as_bytes());
     let line_at = |offset: u64| lines.line_of(usize::try_from(offset).unwrap_or(usize::MAX));
@@ -263,7 +263,7 @@ fn uses_sdk(
 }
 
 /// An API level: a whole number from 1 to 1000.
-pub fn api_level(text: &str) -> Option<u32> {
+pub(crate) fn api_level(text: &str) -> Option<u32> {
     let text = text.trim();
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;

@@ -3,14 +3,14 @@
 //! only reads the files and prints. The codes are a stable contract (docs/cli.md):
 //! a code is never reused for another rule.
 
-pub mod manifest;
-pub mod rules;
+pub(crate) mod manifest;
+pub(crate) mod rules;
 
 use std::fmt;
 
 /// The target SDK when neither `--target-sdk` nor `<uses-sdk android:targetSdkVersion>`
 /// gives one: the level Google Play requires of app updates since 31 August 2025.
-pub const DEFAULT_TARGET_SDK: u32 = 35;
+pub(crate) const DEFAULT_TARGET_SDK: u32 = 35;
 
 /// One rule of the lint. The number is the stable code (`CG1xx`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -38,7 +38,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 10] = [
+    pub(crate) const ALL: [Code; 10] = [
         Code::PolicyInvalid,
         Code::ManifestPermissionWithoutPurpose,
         Code::PurposePermissionNotInManifest,
@@ -52,7 +52,7 @@ impl Code {
     ];
 
     /// A one-line summary, as in docs/cli.md.
-    pub fn summary(self) -> &'static str {
+    pub(crate) fn summary(self) -> &'static str {
         match self {
             Code::PolicyInvalid => "the policy file fails validation (JSON path and line in the message)",
             Code::ManifestPermissionWithoutPurpose => "a runtime permission in the manifest that no purpose declares",
@@ -113,8 +113,8 @@ pub struct Report {
     pub target_sdk: u32,
     pub target_source: TargetSource,
     /// Purposes and manifest permission entries looked at.
-    pub purposes: usize,
-    pub manifest_permissions: usize,
+    pub(crate) purposes: usize,
+    pub(crate) manifest_permissions: usize,
 }
 
 /// An input the lint cannot work with at all (the CLI's exit 2).

@@ -26,20 +26,20 @@ const READ_MEDIA: [&str; 3] = [
 
 /// One permission name as a purpose lists it.
 #[derive(Debug, Clone)]
-pub struct ListedPermission {
-    pub name: String,
+pub(crate) struct ListedPermission {
+    pub(crate) name: String,
     /// JSON path, e.g. `$.purposes[2].permissions[0]`.
-    pub path: String,
+    pub(crate) path: String,
 }
 
 /// A purpose as written, whatever else is wrong with it.
 #[derive(Debug, Clone)]
-pub struct ListedPurpose {
+pub(crate) struct ListedPurpose {
     /// The id, or `purposes[i]` when it has none.
-    pub label: String,
+    pub(crate) label: String,
     /// JSON path of its `permissions` array.
-    pub path: String,
-    pub permissions: Vec<ListedPermission>,
+    pub(crate) path: String,
+    pub(crate) permissions: Vec<ListedPermission>,
 }
 
 impl ListedSdk {
@@ -72,31 +72,31 @@ impl ListedPurpose {
 
 /// An SDK as written (schema 2).
 #[derive(Debug, Clone)]
-pub struct ListedSdk {
+pub(crate) struct ListedSdk {
     /// The id, or `sdks[i]` when it has none.
-    pub label: String,
+    pub(crate) label: String,
     /// JSON path of the SDK.
-    pub path: String,
+    pub(crate) path: String,
     /// Purpose ids it serves, with their JSON paths.
-    pub purposes: Vec<(String, String)>,
-    pub has_packages: bool,
+    pub(crate) purposes: Vec<(String, String)>,
+    pub(crate) has_packages: bool,
 }
 
 /// The purposes' permission lists, read leniently from the policy JSON.
 #[derive(Debug, Clone, Default)]
-pub struct PolicyPermissions {
+pub(crate) struct PolicyPermissions {
     /// False when there is no readable `purposes` array: cross-checks are skipped
     /// (CG100 already says what is wrong).
-    pub readable: bool,
+    pub(crate) readable: bool,
     /// 2 when the file says so, else 1: permissions newer than the schema are left to CG100,
     /// so a schema-1 project gets the findings it always got.
-    pub schema: u32,
-    pub purposes: Vec<ListedPurpose>,
-    pub sdks: Vec<ListedSdk>,
+    pub(crate) schema: u32,
+    pub(crate) purposes: Vec<ListedPurpose>,
+    pub(crate) sdks: Vec<ListedSdk>,
 }
 
 impl PolicyPermissions {
-    pub fn read(value: &Value) -> PolicyPermissions {
+    pub(crate) fn read(value: &Value) -> PolicyPermissions {
         let schema = if value.get("schema").and_then(Value::as_u64) == Some(2) { 2 } else { 1 };
         let Some(items) = value.get("purposes").and_then(Value::as_array) else {
             return PolicyPermissions { schema, ..PolicyPermissions::default() };
@@ -170,7 +170,7 @@ fn up_to(entry: &UsesPermission) -> String {
 }
 
 /// Runs every rule.
-pub fn check(manifest: &Manifest, policy: &PolicyPermissions, policy_source: &str, target_sdk: u32) -> Vec<Finding> {
+pub(crate) fn check(manifest: &Manifest, policy: &PolicyPermissions, policy_source: &str, target_sdk: u32) -> Vec<Finding> {
     let mut out = Vec::new();
     let min_sdk = manifest.min_sdk.map_or(1, |v| v.value);
     let index = JsonIndex::build(policy_source);

@@ -13,7 +13,7 @@ use crate::permission::Group;
 /// What a finding touches: a runtime-permission group, or data no runtime permission guards
 /// (app-store privacy reviews flag these all the same).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DataGroup {
+pub(crate) enum DataGroup {
     /// Guarded by the runtime permissions of this group.
     Permission(Group),
     /// `Settings.Secure.ANDROID_ID`.
@@ -28,7 +28,7 @@ pub enum DataGroup {
 
 impl DataGroup {
     /// Stable name, used in the output and the JSON.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             DataGroup::Permission(g) => match g {
                 Group::Camera => "camera",
@@ -54,7 +54,7 @@ impl DataGroup {
     }
 
     /// The permission group a purpose must declare to cover this, if any.
-    pub fn permission_group(self) -> Option<Group> {
+    pub(crate) fn permission_group(self) -> Option<Group> {
         match self {
             DataGroup::Permission(g) => Some(g),
             _ => None,
@@ -79,14 +79,14 @@ const SMS: DataGroup = DataGroup::Permission(Group::Sms);
 const CALENDAR: DataGroup = DataGroup::Permission(Group::Calendar);
 
 /// Methods of one class that read sensitive data.
-pub struct Calls {
-    pub class: &'static str,
-    pub methods: &'static [&'static str],
-    pub group: DataGroup,
+pub(crate) struct Calls {
+    pub(crate) class: &'static str,
+    pub(crate) methods: &'static [&'static str],
+    pub(crate) group: DataGroup,
 }
 
 #[rustfmt::skip]
-pub const CALLS: &[Calls] = &[
+pub(crate) const CALLS: &[Calls] = &[
     // Location. Fused location: Google Play services' client asks its own process, so the app's
     // call site is the client API; the framework's FUSED_PROVIDER goes through LocationManager.
     Calls { class: "android/location/LocationManager", methods: &["requestLocationUpdates", "requestSingleUpdate", "getLastKnownLocation", "getCurrentLocation", "registerGnssStatusCallback", "addGpsStatusListener", "addNmeaListener", "registerGnssMeasurementsCallback", "addProximityAlert"], group: LOCATION },
@@ -119,16 +119,16 @@ pub const CALLS: &[Calls] = &[
 ];
 
 /// Content providers whose URIs mark a read of personal data.
-pub struct Provider {
+pub(crate) struct Provider {
     /// Classes whose `*_URI` fields are this provider's URIs (and every nested class).
-    pub class_prefix: &'static str,
+    pub(crate) class_prefix: &'static str,
     /// `content://` URI prefixes written as literals.
-    pub uri_prefixes: &'static [&'static str],
-    pub group: DataGroup,
+    pub(crate) uri_prefixes: &'static [&'static str],
+    pub(crate) group: DataGroup,
 }
 
 #[rustfmt::skip]
-pub const PROVIDERS: &[Provider] = &[
+pub(crate) const PROVIDERS: &[Provider] = &[
     Provider { class_prefix: "android/provider/ContactsContract", uri_prefixes: &["content://com.android.contacts", "content://contacts"], group: CONTACTS },
     Provider { class_prefix: "android/provider/CallLog", uri_prefixes: &["content://call_log"], group: CALL_LOG },
     Provider { class_prefix: "android/provider/Telephony$Sms", uri_prefixes: &["content://sms", "content://mms-sms"], group: SMS },
@@ -139,8 +139,8 @@ pub const PROVIDERS: &[Provider] = &[
 
 /// `ContentResolver` methods that use a provider URI (named in a finding when the same
 /// method also references one).
-pub const RESOLVER_CLASS: &str = "android/content/ContentResolver";
-pub const RESOLVER_METHODS: &[&str] = &[
+pub(crate) const RESOLVER_CLASS: &str = "android/content/ContentResolver";
+pub(crate) const RESOLVER_METHODS: &[&str] = &[
     "query",
     "insert",
     "bulkInsert",
@@ -155,18 +155,18 @@ pub const RESOLVER_METHODS: &[&str] = &[
 ];
 
 /// `Settings.Secure.getString(resolver, "android_id")`: the call and the inlined constant.
-pub const SETTINGS_CLASSES: &[&str] = &["android/provider/Settings$Secure", "android/provider/Settings$System"];
-pub const SETTINGS_GETTER: &str = "getString";
-pub const ANDROID_ID: &str = "android_id";
+pub(crate) const SETTINGS_CLASSES: &[&str] = &["android/provider/Settings$Secure", "android/provider/Settings$System"];
+pub(crate) const SETTINGS_GETTER: &str = "getString";
+pub(crate) const ANDROID_ID: &str = "android_id";
 
 /// Class names that can start a match; everything else is skipped without a lookup.
-pub fn may_match_class(class: &[u8]) -> bool {
+pub(crate) fn may_match_class(class: &[u8]) -> bool {
     class.starts_with(b"android/") || class.starts_with(b"java/net/") || class.starts_with(b"com/google/android/gms/")
 }
 
 /// What one reference in a method's code is, as far as the scan cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reference {
+pub(crate) enum Reference {
     /// A call of a sensitive API (index into `CALLS`).
     Call { calls: usize, method: &'static str },
     /// A provider URI field (`ContactsContract.Contacts.CONTENT_URI`); index into `PROVIDERS`.
@@ -182,7 +182,7 @@ pub enum Reference {
 }
 
 /// Classifies a method reference (class in internal form).
-pub fn classify_call(class: &[u8], method: &[u8]) -> Option<Reference> {
+pub(crate) fn classify_call(class: &[u8], method: &[u8]) -> Option<Reference> {
     if !may_match_class(class) {
         return None;
     }
@@ -202,7 +202,7 @@ pub fn classify_call(class: &[u8], method: &[u8]) -> Option<Reference> {
 
 /// Classifies a static field read: provider URI fields end in `_URI` (`CONTENT_URI`,
 /// `CONTENT_FILTER_URI`, `CONTENT_LOOKUP_URI`...).
-pub fn classify_field(class: &[u8], field: &[u8]) -> Option<Reference> {
+pub(crate) fn classify_field(class: &[u8], field: &[u8]) -> Option<Reference> {
     if !class.starts_with(b"android/provider/") || !field.ends_with(b"_URI") {
         return None;
     }
@@ -213,7 +213,7 @@ pub fn classify_field(class: &[u8], field: &[u8]) -> Option<Reference> {
 }
 
 /// Classifies a string literal.
-pub fn classify_string(s: &[u8]) -> Option<Reference> {
+pub(crate) fn classify_string(s: &[u8]) -> Option<Reference> {
     if s == ANDROID_ID.as_bytes() {
         return Some(Reference::AndroidIdLiteral);
     }
@@ -232,7 +232,7 @@ pub fn classify_string(s: &[u8]) -> Option<Reference> {
 }
 
 /// `android/location/LocationManager` -> `android.location.LocationManager` (nested classes keep `$`).
-pub fn java_name(internal: &str) -> String {
+pub(crate) fn java_name(internal: &str) -> String {
     internal.replace('/', ".")
 }
 

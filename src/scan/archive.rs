@@ -40,24 +40,24 @@ impl Default for Limits {
 
 /// Where a site was found inside an artifact.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Located {
+pub(crate) struct Located {
     /// Path of the code file inside the artifact (`classes2.dex`, `classes.jar!com/x/A.class`);
     /// empty when the artifact is the code file itself.
-    pub entry: String,
-    pub site: Site,
+    pub(crate) entry: String,
+    pub(crate) site: Site,
 }
 
 /// What was read from one artifact.
 #[derive(Debug, Default)]
-pub struct Contents {
-    pub sites: Vec<Located>,
-    pub class_files: usize,
-    pub dex_files: usize,
+pub(crate) struct Contents {
+    pub(crate) sites: Vec<Located>,
+    pub(crate) class_files: usize,
+    pub(crate) dex_files: usize,
 }
 
 /// Reads every code file of the artifact at `path`. The error names the entry and what is
 /// wrong with it; nothing read so far counts then (a partly read artifact proves nothing).
-pub fn read_artifact(path: &Path, limits: &Limits) -> Result<Contents, String> {
+pub(crate) fn read_artifact(path: &Path, limits: &Limits) -> Result<Contents, String> {
     let mut reader = Reader { limits: *limits, inflated: 0, contents: Contents::default() };
     // Regular files only, like every input of the tool.
     let (mut file, len) = match input_file::open(path, MAX_ARTIFACT_BYTES) {

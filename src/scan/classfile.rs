@@ -15,7 +15,7 @@ use super::apis;
 use super::sites::{Classified, MethodScan, Site};
 
 /// Adds the class's sites to `out`. The error says what could not be read.
-pub fn scan_class(bytes: &[u8], out: &mut Vec<Site>) -> Result<(), String> {
+pub(crate) fn scan_class(bytes: &[u8], out: &mut Vec<Site>) -> Result<(), String> {
     let class = Class::new(bytes).map_err(|e| format!("not a valid class file: {e}"))?;
     let pool = class.pool();
     let interesting = classify_pool(pool).map_err(|e| format!("bad constant pool: {e}"))?;

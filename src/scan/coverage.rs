@@ -15,7 +15,7 @@ use super::apis::DataGroup;
 
 /// The owner of a call site.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Owner {
+pub(crate) enum Owner {
     /// The app, or a library the policy does not declare as an SDK.
     App,
     /// A declared SDK (its id in the policy).
@@ -24,7 +24,7 @@ pub enum Owner {
 
 /// Whether a site is covered, and by what.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     Covered {
         purposes: Vec<String>,
     },
@@ -54,11 +54,11 @@ impl<'p> Coverage<'p> {
             .map(|(sdk, _)| sdk)
     }
 
-    pub fn owner(&self, class: &str) -> Owner {
+    pub(crate) fn owner(&self, class: &str) -> Owner {
         self.sdk_of(class).map_or(Owner::App, |s| Owner::Sdk(s.id.clone()))
     }
 
-    pub fn verdict(&self, class: &str, group: DataGroup) -> Verdict {
+    pub(crate) fn verdict(&self, class: &str, group: DataGroup) -> Verdict {
         let sdk = self.sdk_of(class);
         let Some(needed) = group.permission_group() else {
             return match sdk {

@@ -17,7 +17,7 @@ use super::sites::{Classified, MethodScan, Site};
 const HEADER_SIZE: usize = 0x70;
 
 /// Adds the dex file's sites to `out`.
-pub fn scan_dex(bytes: &[u8], out: &mut Vec<Site>) -> Result<(), String> {
+pub(crate) fn scan_dex(bytes: &[u8], out: &mut Vec<Site>) -> Result<(), String> {
     let dex = Dex::open(bytes)?;
     let methods = dex.classify_methods()?;
     let fields = dex.classify_fields()?;

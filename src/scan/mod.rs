@@ -16,27 +16,27 @@ mod sites;
 
 use std::path::{Path, PathBuf};
 
-pub use apis::DataGroup;
-pub use archive::{Limits, Located};
-pub use coverage::{Coverage, Owner, Verdict};
-pub use sites::Site;
+pub use archive::Limits;
+pub(crate) use archive::Located;
+pub use coverage::Coverage;
+pub(crate) use coverage::{Owner, Verdict};
 
 /// One call site with its verdict.
 #[derive(Debug, Clone)]
 pub struct Finding {
-    pub located: Located,
-    pub owner: Owner,
-    pub verdict: Verdict,
+    pub(crate) located: Located,
+    pub(crate) owner: Owner,
+    pub(crate) verdict: Verdict,
 }
 
 /// The scan of one artifact.
 #[derive(Debug)]
 pub struct ArtifactScan {
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// Why it could not be read; then it has no findings.
     pub error: Option<String>,
-    pub class_files: usize,
-    pub dex_files: usize,
+    pub(crate) class_files: usize,
+    pub(crate) dex_files: usize,
     pub findings: Vec<Finding>,
 }
 

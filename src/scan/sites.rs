@@ -6,24 +6,24 @@ use super::apis::{self, DataGroup, Reference, PROVIDERS};
 
 /// A reference the scan cares about, with the name it is shown under.
 #[derive(Debug, Clone)]
-pub struct Classified {
-    pub reference: Reference,
+pub(crate) struct Classified {
+    pub(crate) reference: Reference,
     /// `android.location.LocationManager.getLastKnownLocation`, `"content://sms"`...
-    pub display: String,
+    pub(crate) display: String,
 }
 
 impl Classified {
-    pub fn call(class: &[u8], method: &[u8]) -> Option<Classified> {
+    pub(crate) fn call(class: &[u8], method: &[u8]) -> Option<Classified> {
         let reference = apis::classify_call(class, method)?;
         Some(Classified { reference, display: member_display(class, method) })
     }
 
-    pub fn field(class: &[u8], field: &[u8]) -> Option<Classified> {
+    pub(crate) fn field(class: &[u8], field: &[u8]) -> Option<Classified> {
         let reference = apis::classify_field(class, field)?;
         Some(Classified { reference, display: member_display(class, field) })
     }
 
-    pub fn string(s: &[u8]) -> Option<Classified> {
+    pub(crate) fn string(s: &[u8]) -> Option<Classified> {
         let reference = apis::classify_string(s)?;
         Some(Classified { reference, display: format!("\"{}\"", String::from_utf8_lossy(s)) })
     }
@@ -35,20 +35,20 @@ fn member_display(class: &[u8], member: &[u8]) -> String {
 
 /// One sensitive call site: which method of which class, calling what, touching which data.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Site {
+pub(crate) struct Site {
     /// Java name of the calling class (`com.example.Feedback$1`).
-    pub class: String,
+    pub(crate) class: String,
     /// Name of the calling method.
-    pub method: String,
+    pub(crate) method: String,
     /// The API, as `android.hardware.Camera.open` or
     /// `android.content.ContentResolver.query(android.provider.CallLog$Calls.CONTENT_URI)`.
-    pub api: String,
-    pub group: DataGroup,
+    pub(crate) api: String,
+    pub(crate) group: DataGroup,
 }
 
 /// The references found in one method, turned into sites when the method ends.
 #[derive(Default)]
-pub struct MethodScan {
+pub(crate) struct MethodScan {
     /// (api, group), deduplicated at the end.
     direct: Vec<(String, DataGroup)>,
     /// Provider URIs referenced: (display, group).
@@ -59,7 +59,7 @@ pub struct MethodScan {
 }
 
 impl MethodScan {
-    pub fn add(&mut self, c: &Classified) {
+    pub(crate) fn add(&mut self, c: &Classified) {
         match c.reference {
             Reference::Call { calls, .. } => self.direct.push((c.display.clone(), apis::CALLS[calls].group)),
             Reference::ProviderField { provider } | Reference::ProviderLiteral { provider } => {
@@ -71,12 +71,12 @@ impl MethodScan {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.direct.is_empty() && self.uris.is_empty() && self.settings_get.is_none()
     }
 
     /// The sites of this method (each API once).
-    pub fn finish(mut self, class: &str, method: &str, out: &mut Vec<Site>) {
+    pub(crate) fn finish(mut self, class: &str, method: &str, out: &mut Vec<Site>) {
         // A provider URI is named with the ContentResolver calls of the same method; the URI
         // may also travel to a call elsewhere (a loader, a helper), so it counts on its own.
         self.resolver_calls.sort_unstable();
