@@ -76,31 +76,26 @@ fn assert_fails_closed_untouched(dir: &Path, journal: &Path, why: &str) {
     assert_eq!(std::fs::read(journal).unwrap(), before, "the newer journal was rewritten");
 }
 
-#[test]
-fn a_line_of_a_newer_format_version_blocks_every_decision_and_is_never_rewritten() {
+/// After a grant, a line a later SDK writes (format version `FORMAT_VERSION + 1`, then
+/// `event`): every decision blocks, the file stays as it is, the problem names the version.
+fn assert_a_newer_line_fails_closed(event: &str) {
     let dir = tempfile::tempdir().unwrap();
     let journal = journal_with_a_grant(dir.path());
     let newer = FORMAT_VERSION + 1;
-    append_line(&journal, &format!(r#""v":{newer},"event":"policy_accepted",{HEADER}"#));
-    assert_fails_closed_untouched(
-        dir.path(),
-        &journal,
-        &format!("journal format version {newer} is newer than this SDK reads ({FORMAT_VERSION})"),
-    );
+    append_line(&journal, &format!(r#""v":{newer},{event},{HEADER}"#));
+    let why = format!("journal format version {newer} is newer than this SDK reads ({FORMAT_VERSION})");
+    assert_fails_closed_untouched(dir.path(), &journal, &why);
+}
+
+#[test]
+fn a_line_of_a_newer_format_version_blocks_every_decision_and_is_never_rewritten() {
+    assert_a_newer_line_fails_closed(r#""event":"policy_accepted""#);
 }
 
 #[test]
 fn a_newer_event_kind_is_named_as_a_newer_version_not_as_garbage() {
     // What a later SDK writes for a kind this one does not know: its version and its kind.
-    let dir = tempfile::tempdir().unwrap();
-    let journal = journal_with_a_grant(dir.path());
-    let newer = FORMAT_VERSION + 1;
-    append_line(&journal, &format!(r#""v":{newer},"event":"consent_paused","purpose":"feedback_photo",{HEADER}"#));
-    assert_fails_closed_untouched(
-        dir.path(),
-        &journal,
-        &format!("journal format version {newer} is newer than this SDK reads ({FORMAT_VERSION})"),
-    );
+    assert_a_newer_line_fails_closed(r#""event":"consent_paused","purpose":"feedback_photo""#);
 }
 
 #[test]

@@ -448,13 +448,39 @@ fn child_read_only(dir: &Path) {
 
 // ---- the parent side ------------------------------------------------------------------
 
-fn run_scenario(scenario: &str, env: &[(&str, &str)]) -> (tempfile::TempDir, Vec<String>, Vec<String>, String) {
+/// What a child scenario did: its folder, the events acknowledged (those prepared before
+/// included) and those reported failed, and its output.
+struct Scenario {
+    dir: tempfile::TempDir,
+    acked: Vec<String>,
+    failed: Vec<String>,
+    stdout: String,
+}
+
+impl Scenario {
+    /// Every acknowledged event is on disk and no failed one is; prints how many faults were survived.
+    fn assert_nothing_acknowledged_lost(&self) {
+        assert_no_acknowledged_event_lost(self.dir.path(), &self.acked, &self.failed);
+        println!("faults injected and survived: {}", injected(&self.stdout));
+    }
+}
+
+fn run_scenario(scenario: &str, env: &[(&str, &str)]) -> Scenario {
     let dir = tempfile::tempdir().unwrap();
     let mut acked = prepare(dir.path());
     let stdout = run_child(scenario, dir.path(), env);
     acked.extend(child_tags(&stdout, "ack"));
     let failed = child_tags(&stdout, "failed");
-    (dir, acked, failed, stdout)
+    Scenario { dir, acked, failed, stdout }
+}
+
+/// `scenario` run with the fault shim preloaded (its flags in a folder of its own).
+fn run_scenario_with_shim(scenario: &str) -> Scenario {
+    let tools = tempfile::tempdir().unwrap();
+    let shim = build_shim(tools.path());
+    let flags = tools.path().join("flags");
+    std::fs::create_dir(&flags).unwrap();
+    run_scenario(scenario, &[("LD_PRELOAD", shim.to_str().unwrap()), ("CG_SHIM_FLAG_DIR", flags.to_str().unwrap())])
 }
 
 fn injected(stdout: &str) -> usize {
@@ -463,10 +489,9 @@ fn injected(stdout: &str) -> usize {
 
 #[test]
 fn disk_full_mid_append_via_file_size_limit() {
-    let (dir, acked, failed, stdout) = run_scenario("file_size_limit", &[]);
-    assert_eq!(failed, ["en-t10", "en-t11"]);
-    assert_no_acknowledged_event_lost(dir.path(), &acked, &failed);
-    println!("faults injected and survived: {}", injected(&stdout));
+    let run = run_scenario("file_size_limit", &[]);
+    assert_eq!(run.failed, ["en-t10", "en-t11"]);
+    run.assert_nothing_acknowledged_lost();
 }
 
 #[test]
@@ -502,39 +527,21 @@ fn build_shim(out: &Path) -> PathBuf {
 
 #[test]
 fn fsync_failures_acknowledge_nothing_and_keep_everything_acknowledged() {
-    let tools = tempfile::tempdir().unwrap();
-    let shim = build_shim(tools.path());
-    let flags = tools.path().join("flags");
-    std::fs::create_dir(&flags).unwrap();
-    let (dir, acked, failed, stdout) = run_scenario(
-        "fsync_fails",
-        &[("LD_PRELOAD", shim.to_str().unwrap()), ("CG_SHIM_FLAG_DIR", flags.to_str().unwrap())],
-    );
-    assert_eq!(failed, ["en-t20", "en-t21"]);
-    assert_no_acknowledged_event_lost(dir.path(), &acked, &failed);
-    println!("faults injected and survived: {}", injected(&stdout));
+    let run = run_scenario_with_shim("fsync_fails");
+    assert_eq!(run.failed, ["en-t20", "en-t21"]);
+    run.assert_nothing_acknowledged_lost();
 }
 
 #[test]
 fn a_rename_failure_during_compaction_leaves_the_journal_as_it_was() {
-    let tools = tempfile::tempdir().unwrap();
-    let shim = build_shim(tools.path());
-    let flags = tools.path().join("flags");
-    std::fs::create_dir(&flags).unwrap();
-    let (dir, acked, failed, stdout) = run_scenario(
-        "rename_fails",
-        &[("LD_PRELOAD", shim.to_str().unwrap()), ("CG_SHIM_FLAG_DIR", flags.to_str().unwrap())],
-    );
-    assert_no_acknowledged_event_lost(dir.path(), &acked, &failed);
-    println!("faults injected and survived: {}", injected(&stdout));
+    run_scenario_with_shim("rename_fails").assert_nothing_acknowledged_lost();
 }
 
 #[test]
 fn a_journal_folder_that_turns_read_only() {
-    let (dir, acked, failed, stdout) = run_scenario("read_only", &[]);
-    assert_eq!(failed, ["en-t40", "en-t41"]);
-    assert_no_acknowledged_event_lost(dir.path(), &acked, &failed);
-    println!("faults injected and survived: {}", injected(&stdout));
+    let run = run_scenario("read_only", &[]);
+    assert_eq!(run.failed, ["en-t40", "en-t41"]);
+    run.assert_nothing_acknowledged_lost();
 }
 
 /// A directory squats on the name compaction needs (the archive, the temporary file):

@@ -99,31 +99,28 @@ fn count(results: &[(String, Vec<u8>, String)], prefix: &str) -> usize {
     results.iter().filter(|(_, _, c)| c.starts_with(prefix)).count()
 }
 
+/// Prints how many inputs of `target` fell in each class (by prefix), and checks that the
+/// corpus still holds at least as many as given of each: the seeds cover every class, and a
+/// corpus that lost one is not testing much.
+fn report(target: &str, results: &[(String, Vec<u8>, String)], at_least: &[(&str, usize)]) {
+    let counts: Vec<String> = at_least.iter().map(|(class, _)| format!("{} {class}", count(results, class))).collect();
+    println!("{target}: {} inputs, {}", results.len(), counts.join(", "));
+    for (class, min) in at_least {
+        assert!(count(results, class) >= *min, "{target}: fewer than {min} inputs of class {class}");
+    }
+}
+
 #[cfg(feature = "cli")]
 #[test]
 fn manifest_lint_corpus_replays() {
     let results = replay("manifest_lint", fuzz_checks::manifest_lint);
-    println!(
-        "manifest_lint: {} inputs, {} reports, {} not XML, {} policy not JSON",
-        results.len(),
-        count(&results, "report"),
-        count(&results, "not-xml"),
-        count(&results, "policy-not-json")
-    );
-    assert!(count(&results, "report CG") >= 2 && count(&results, "not-xml") >= 1);
+    report("manifest_lint", &results, &[("report", 0), ("report CG", 2), ("not-xml", 1), ("policy-not-json", 0)]);
 }
 
 #[test]
 fn policy_corpus_replays() {
     let results = replay("policy_parse", fuzz_checks::policy_parse);
-    println!(
-        "policy_parse: {} inputs, {} valid, {} invalid",
-        results.len(),
-        count(&results, "valid"),
-        count(&results, "invalid")
-    );
-    // The seeds cover both classes; a corpus that lost either is not testing much.
-    assert!(count(&results, "valid") >= 2 && count(&results, "invalid") >= 1);
+    report("policy_parse", &results, &[("valid", 2), ("invalid", 1)]);
 }
 
 /// The engine's real loader agrees with the pure scan on `bytes`.
@@ -157,13 +154,7 @@ fn journal_corpus_replays_through_scan_and_the_engine_loader() {
     for (name, bytes, class) in &results {
         load_through_engine(name, bytes, class);
     }
-    println!(
-        "journal_scan: {} inputs, {} loaded, {} corrupt",
-        results.len(),
-        count(&results, "loaded"),
-        count(&results, "corrupt")
-    );
-    assert!(count(&results, "loaded") >= 2 && count(&results, "corrupt") >= 1);
+    report("journal_scan", &results, &[("loaded", 2), ("corrupt", 1)]);
 }
 
 #[test]
@@ -172,11 +163,5 @@ fn resigned_journal_corpus_replays_through_scan_and_the_engine_loader() {
     for (name, bytes, class) in &results {
         load_through_engine(name, &fuzz_checks::resign(bytes), class);
     }
-    println!(
-        "journal_resigned: {} inputs, {} loaded, {} corrupt",
-        results.len(),
-        count(&results, "loaded"),
-        count(&results, "corrupt")
-    );
-    assert!(count(&results, "loaded") >= 2 && count(&results, "corrupt") >= 1);
+    report("journal_resigned", &results, &[("loaded", 2), ("corrupt", 1)]);
 }

@@ -136,18 +136,23 @@ fn a_zeroed_tail_is_corruption_not_a_torn_write() {
     }
 }
 
+/// A symbolic link at `link` to a file outside the journal folder holding `contents`: the
+/// folder holding it (kept for the test's length) and the file.
+fn link_to_a_victim(link: &Path, contents: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim");
+    std::fs::write(&victim, contents).unwrap();
+    std::os::unix::fs::symlink(&victim, link).unwrap();
+    (outside, victim)
+}
+
 /// Defect 5: compaction's temporary file is a symbolic link to another file. Nothing is
 /// written through it, and no link ends up as the journal.
 #[test]
 fn compaction_does_not_write_through_a_link_at_its_temporary_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let outside = tempfile::tempdir().unwrap();
-    let victim = outside.path().join("victim");
-    std::fs::write(&victim, b"someone else's data\n").unwrap();
-    let clock = Arc::new(ManualClock::new(T0));
-    let mut e = open(small_policy(), dir.path(), &clock);
+    let (dir, clock, mut e) = temp_engine(small_policy());
     accept_and_grant(&mut e, &["feedback_photo"]);
-    std::os::unix::fs::symlink(&victim, dir.path().join("consent.journal.tmp")).unwrap();
+    let (_outside, victim) = link_to_a_victim(&dir.path().join("consent.journal.tmp"), b"someone else's data\n");
 
     e.compact().unwrap();
     assert_eq!(std::fs::read(&victim).unwrap(), b"someone else's data\n", "nothing written through the link");
@@ -297,10 +302,7 @@ fn a_replaced_change_counter_does_not_split_processes() {
 #[test]
 fn a_symlinked_change_counter_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let outside = tempfile::tempdir().unwrap();
-    let victim = outside.path().join("victim");
-    std::fs::write(&victim, b"12345678 other data").unwrap();
-    std::os::unix::fs::symlink(&victim, dir.path().join("consent.gen")).unwrap();
+    let (_outside, victim) = link_to_a_victim(&dir.path().join("consent.gen"), b"12345678 other data");
     let clock = Arc::new(ManualClock::new(T0));
     let err = match Engine::open(small_policy(), dir.path(), clock, JournalOptions::default()) {
         Ok(mut e) => {

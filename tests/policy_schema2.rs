@@ -151,6 +151,13 @@ fn privacy_policy_text_per_locale() {
     assert!(msg.contains("not a path inside the app's assets folder"), "{msg}");
 }
 
+/// `android.permission.NAME`, which must be of `kind`.
+fn permission_of_kind(name: &str, kind: Kind) -> Permission {
+    let p = Permission::parse(&format!("android.permission.{name}")).unwrap();
+    assert_eq!(p.kind(), kind, "{name}");
+    p
+}
+
 #[test]
 fn every_runtime_permission_of_api_35_with_its_api_levels() {
     let levels = [
@@ -167,8 +174,7 @@ fn every_runtime_permission_of_api_35_with_its_api_levels() {
         ("ACCESS_MEDIA_LOCATION", 29),
     ];
     for (name, min) in levels {
-        let p = Permission::parse(&format!("android.permission.{name}")).unwrap();
-        assert_eq!(p.kind(), Kind::Runtime, "{name}");
+        let p = permission_of_kind(name, Kind::Runtime);
         assert!(!p.requestable_on(min - 1), "{name}: nothing to request below {min}");
         assert!(p.requestable_on(min) && p.requestable_on(35), "{name}");
     }
@@ -189,8 +195,7 @@ fn special_permissions_go_to_a_settings_page_step() {
         ("WRITE_SETTINGS", 23),
     ];
     for (name, min) in special {
-        let p = Permission::parse(&format!("android.permission.{name}")).unwrap();
-        assert_eq!(p.kind(), Kind::Special, "{name}");
+        let p = permission_of_kind(name, Kind::Special);
         let plan = RequestPlan::for_api(&[Permission::Camera, p], 35, &[]);
         assert_eq!((plan.first.as_slice(), plan.special.as_slice()), (&[Permission::Camera][..], &[p][..]), "{name}");
         assert!(RequestPlan::for_api(&[p], min - 1, &[]).is_empty(), "{name} below {min}");

@@ -247,14 +247,22 @@ impl Args {
             _ => Err(usage(command, format!("{name} needs a value"))),
         }
     }
-}
 
-fn set_once(slot: &mut Option<PathBuf>, value: OsString, command: &'static str, name: &str) -> Result<(), Usage> {
-    if slot.is_some() {
-        return Err(usage(command, format!("{name} given twice")));
+    /// The file named by option `name` (its value) into `slot`; a usage error if given twice.
+    fn path_once(
+        &mut self,
+        command: &'static str,
+        name: &str,
+        inline: Option<OsString>,
+        slot: &mut Option<PathBuf>,
+    ) -> Result<(), Usage> {
+        let value = self.value(command, name, inline)?;
+        if slot.is_some() {
+            return Err(usage(command, format!("{name} given twice")));
+        }
+        *slot = Some(PathBuf::from(value));
+        Ok(())
     }
-    *slot = Some(PathBuf::from(value));
-    Ok(())
 }
 
 fn show(os: &OsStr) -> String {
@@ -307,14 +315,8 @@ fn lint_command(args: &mut Args) -> Result<Output, Usage> {
             Arg::Short('h') => return Ok(help(LINT_HELP)),
             Arg::Long(name, inline) => match name.as_str() {
                 "--help" => return Ok(help(LINT_HELP)),
-                "--manifest" => {
-                    let v = args.value(ME, &name, inline)?;
-                    set_once(&mut manifest, v, ME, &name)?;
-                }
-                "--policy" => {
-                    let v = args.value(ME, &name, inline)?;
-                    set_once(&mut policy, v, ME, &name)?;
-                }
+                "--manifest" => args.path_once(ME, &name, inline, &mut manifest)?,
+                "--policy" => args.path_once(ME, &name, inline, &mut policy)?,
                 "--target-sdk" => {
                     let v = args.value(ME, &name, inline)?;
                     if target.is_some() {
@@ -412,10 +414,7 @@ fn lists_command(args: &mut Args) -> Result<Output, Usage> {
             Arg::Short('h') => return Ok(help(LISTS_HELP)),
             Arg::Long(name, inline) => match name.as_str() {
                 "--help" => return Ok(help(LISTS_HELP)),
-                "--policy" => {
-                    let v = args.value(ME, &name, inline)?;
-                    set_once(&mut policy, v, ME, &name)?;
-                }
+                "--policy" => args.path_once(ME, &name, inline, &mut policy)?,
                 "--locale" => {
                     let v = show(&args.value(ME, &name, inline)?);
                     if locale.replace(v.clone()).is_some() {
@@ -468,8 +467,7 @@ fn journal_command(args: &mut Args) -> Result<Output, Usage> {
             Arg::Short('h') => return Ok(help(help_text)),
             Arg::Long(name, None) if name == "--help" => return Ok(help(help_text)),
             Arg::Long(name, inline) if name == "--policy" && takes_policy => {
-                let v = args.value(me, &name, inline)?;
-                set_once(&mut policy, v, me, &name)?;
+                args.path_once(me, &name, inline, &mut policy)?
             }
             Arg::Long(name, _) => return Err(usage(me, format!("unknown option '{name}'"))),
             Arg::Short(c) => return Err(usage(me, format!("unknown option '-{c}'"))),

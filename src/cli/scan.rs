@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use super::{help, read_text, set_once, show, usage, Arg, Args, Output, Usage, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
+use super::{help, read_text, show, usage, Arg, Args, Output, Usage, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
 use crate::policy::Policy;
 use crate::scan::{self, ArtifactScan, Coverage, Finding, Limits, Owner, Verdict};
 
@@ -63,10 +63,7 @@ pub(crate) fn command(args: &mut Args) -> Result<Output, Usage> {
             Arg::Short('h') => return Ok(help(HELP)),
             Arg::Long(name, inline) => match name.as_str() {
                 "--help" => return Ok(help(HELP)),
-                "--policy" => {
-                    let v = args.value(ME, &name, inline)?;
-                    set_once(&mut policy, v, ME, &name)?;
-                }
+                "--policy" => args.path_once(ME, &name, inline, &mut policy)?,
                 "--format" => {
                     let v = args.value(ME, &name, inline)?;
                     if format.is_some() {

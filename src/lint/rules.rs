@@ -170,7 +170,12 @@ fn up_to(entry: &UsesPermission) -> String {
 }
 
 /// Runs every rule.
-pub(crate) fn check(manifest: &Manifest, policy: &PolicyPermissions, policy_source: &str, target_sdk: u32) -> Vec<Finding> {
+pub(crate) fn check(
+    manifest: &Manifest,
+    policy: &PolicyPermissions,
+    policy_source: &str,
+    target_sdk: u32,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let min_sdk = manifest.min_sdk.map_or(1, |v| v.value);
     let index = JsonIndex::build(policy_source);
