@@ -6,6 +6,7 @@ import android.content.ActivityNotFoundException
 import android.content.Context
 import android.content.ContextWrapper
 import android.content.Intent
+import android.content.pm.ApplicationInfo
 import android.net.Uri
 import android.os.Build
 import android.os.Bundle
@@ -78,13 +79,20 @@ public class ConsentGate private constructor(
 
     @get:JvmSynthetic internal val os = OsPermissions(appContext) { policyAccepted }
 
+    // Built with java.util, not Kotlin's collection helpers: at app start those would load the
+    // standard library's largest classes (about 30 of them) for a few lines (BENCHMARKS.md).
+
     /** The policy's permissions per purpose index, and all of them (a purpose's, in policy order). */
     @get:JvmSynthetic internal val declaredPermissions: List<List<String>> =
         List(engine.purposeIds.size) { engine.declaredPermissions(it) }
-    private val allDeclared: List<String> = declaredPermissions.flatten().distinct()
+    private val allDeclared: List<String> =
+        ArrayList(LinkedHashSet<String>().apply { for (permissions in declaredPermissions) addAll(permissions) })
 
-    private val handles: List<PurposeHandle> = engine.purposeIds.mapIndexed { i, id -> PurposeHandle(this, id, i) }
-    private val handleById: Map<String, PurposeHandle> = handles.associateBy { it.id }
+    private val handles: List<PurposeHandle> =
+        ArrayList<PurposeHandle>(engine.purposeIds.size).apply {
+            for (i in 0 until engine.purposeIds.size) add(PurposeHandle(this@ConsentGate, engine.purposeIds[i], i))
+        }
+    private val handleById: Map<String, PurposeHandle> = HashMap<String, PurposeHandle>().apply { for (h in handles) put(h.id, h) }
 
     private val listeners = CopyOnWriteArrayList<ConsentListener>()
     private val accessListeners = CopyOnWriteArrayList<AccessViolationListener>()
@@ -513,7 +521,10 @@ public class ConsentGate private constructor(
 
     private fun start() {
         application?.registerActivityLifecycleCallbacks(lifecycle)
-        if (QaReceiver.isDebuggable(appContext)) qaReceiver = QaReceiver.register(appContext, this)
+        // Checked here: asking QaReceiver would load its classes in every release app.
+        if (appContext.applicationInfo.flags and ApplicationInfo.FLAG_DEBUGGABLE != 0) {
+            qaReceiver = QaReceiver.register(appContext, this)
+        }
         refresh()
         auditor.start()
     }

@@ -42,12 +42,13 @@ internal class AccessAuditor(
     init {
         val ops = HashMap<String, String>()
         val purposes = HashMap<String, MutableList<Int>>()
-        for (permission in (AUDITED_PERMISSIONS + declaredPermissions.flatten()).distinct()) {
-            val op = opOf(permission) ?: continue
-            ops.putIfAbsent(op, permission)
+        // putIfAbsent: the first permission behind an op wins, a repeated one changes nothing.
+        for (permission in AUDITED_PERMISSIONS) opOf(permission)?.let { ops.putIfAbsent(it, permission) }
+        for (permissions in declaredPermissions) {
+            for (permission in permissions) opOf(permission)?.let { ops.putIfAbsent(it, permission) }
         }
-        declaredPermissions.forEachIndexed { index, permissions ->
-            for (p in permissions) opOf(p)?.let { purposes.getOrPut(it) { mutableListOf() }.add(index) }
+        for (index in 0 until declaredPermissions.size) {
+            for (p in declaredPermissions[index]) opOf(p)?.let { purposes.getOrPut(it) { ArrayList() }.add(index) }
         }
         permissionOf = ops
         purposesOf = purposes
@@ -138,9 +139,12 @@ internal class AccessAuditor(
     }
 
     internal companion object {
-        /** Runtime permissions whose ops are audited even when no purpose declares them. */
-        val AUDITED_PERMISSIONS =
-            listOf(
+        /**
+         * Runtime permissions whose ops are audited even when no purpose declares them (java.util
+         * rather than listOf/setOf here and below: no Kotlin collection classes loaded at app start).
+         */
+        val AUDITED_PERMISSIONS: List<String> =
+            java.util.Arrays.asList(
                 "android.permission.ACCESS_COARSE_LOCATION",
                 "android.permission.ACCESS_FINE_LOCATION",
                 "android.permission.CAMERA",
@@ -167,7 +171,7 @@ internal class AccessAuditor(
             )
 
         /** Ops of private data no runtime permission guards. */
-        val AUDITED_WITHOUT_PERMISSION = setOf("android:read_clipboard")
+        val AUDITED_WITHOUT_PERMISSION: Set<String> = java.util.Collections.singleton("android:read_clipboard")
 
         fun opOf(permission: String): String? = AppOpsManager.permissionToOp(permission)
 
