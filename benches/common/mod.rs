@@ -34,8 +34,13 @@ pub fn open(policy: Policy, dir: &Path, fsync: bool) -> Engine {
 /// accepted, then grant / OS result / withdraw / deny cycling over every purpose.
 pub fn fill_journal(engine: &mut Engine, events: usize) {
     let ctx = user();
-    let purposes: Vec<(String, String)> =
-        engine.policy().purposes.iter().map(|p| (p.id.clone(), p.permissions[0].name().to_string())).collect();
+    // A consent-only purpose (no permission) gets a grant where others get an OS result.
+    let purposes: Vec<(String, Option<String>)> = engine
+        .policy()
+        .purposes
+        .iter()
+        .map(|p| (p.id.clone(), p.permissions.first().map(|perm| perm.name().to_string())))
+        .collect();
     if events == 0 {
         return;
     }
@@ -44,7 +49,12 @@ pub fn fill_journal(engine: &mut Engine, events: usize) {
         let (id, permission) = &purposes[i % purposes.len()];
         match (i / purposes.len()) % 4 {
             0 => engine.grant(id, &ctx).expect("grant"),
-            1 => engine.record_os_result(id, permission, OsResult::Granted, &ctx).expect("os result"),
+            1 => match permission {
+                Some(permission) => {
+                    engine.record_os_result(id, permission, OsResult::Granted, &ctx).expect("os result")
+                }
+                None => engine.grant(id, &ctx).expect("grant"),
+            },
             2 => engine.withdraw(id, &ctx).map(drop).expect("withdraw"),
             _ => engine.deny(id, &ctx).expect("deny"),
         }
