@@ -148,7 +148,12 @@ fn show_rationale(story: &mut Story, engine: &Engine, purpose: &str, locales: &[
         let zh = locale.starts_with("zh");
         story.print(&format!("     | {locale:<6} {}", r.description))?;
         let perms: Vec<String> = r.permissions.iter().map(|p| format!("{} ({})", p.label, p.name)).collect();
-        story.print(&format!("     |        {} {}", if zh { "使用权限:" } else { "uses:" }, perms.join(", ")))?;
+        let perms = match (perms.is_empty(), zh) {
+            (true, true) => "无（仅需您的同意）".to_string(),
+            (true, false) => "none (your consent only)".to_string(),
+            _ => perms.join(", "),
+        };
+        story.print(&format!("     |        {} {perms}", if zh { "使用权限:" } else { "uses:" }))?;
         let mut parties: Vec<String> = r.recipients.iter().map(|x| format!("{}: {}", x.name, x.data)).collect();
         parties.extend(r.sdks.iter().map(|x| format!("{} ({}): {}", x.name, x.company, x.data)));
         let shared = if parties.is_empty() {
@@ -368,9 +373,13 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
     story.expect("feedback_photo", d, Decision::Allowed)?;
     let d = core("decide", engine.decide("location_service", Source::Feature))?;
     story.expect("location_service", d, NEVER_ASKED)?;
-    story.say("Then the child wants the store finder; the parent reads the rationale, which names the recipient:")?;
+    story.say("Then the child wants the store finder; the parent reads the rationale, which names the Amap SDK:")?;
     show_rationale(&mut story, &engine, "location_service", &["en"])?;
+    let sdk_before = core("sdk", engine.sdk_allowed("amap_location"))?;
+    story.check("the Amap SDK may not start yet (the app's start code waits: ConsentGate.onAllowed)", !sdk_before)?;
     core("grant", engine.grant("location_service", &guardian(Surface::RationaleDialog)))?;
+    let sdk_after = core("sdk", engine.sdk_allowed("amap_location"))?;
+    story.check("the Amap SDK may start now that location_service is agreed to", sdk_after)?;
     for perm in ["android.permission.ACCESS_COARSE_LOCATION", "android.permission.ACCESS_FINE_LOCATION"] {
         core(
             "os result",
@@ -420,6 +429,42 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
     story.expect("decide(feedback_photo, feature)", d, Decision::Allowed)?;
 
     // 9 ---------------------------------------------------------------------------------
+    story.advance(MINUTE_MS);
+    story.chapter("One-key login: a consent that needs no permission")?;
+    story.say(
+        "Seed 004 1.1.1f: with the user's explicit consent the carrier sends the phone number for\n\
+         one-key login. The purpose declares \"permissions\": [] (policy schema 2): same dialog,\n\
+         cooldown, fingerprint, withdrawal and proof; nothing to ask Android.",
+    )?;
+    show_rationale(&mut story, &engine, "one_key_login", &["zh-CN"])?;
+    let plan = core("plan", engine.request_plan("one_key_login", 34, &[]))?;
+    story.check("nothing to ask Android for", plan.is_empty())?;
+    core("grant", engine.grant("one_key_login", &user(Surface::RationaleDialog)))?;
+    let d = core("decide", engine.decide("one_key_login", Source::Feature))?;
+    story.expect("decide(one_key_login, feature)", d, Decision::Allowed)?;
+    let login = engine.policy().index_of("one_key_login").unwrap_or(usize::MAX);
+    story.check("allowed is the consent alone (no OS grant needed)", engine.os_grants_satisfy(login, 34, &[]))?;
+    story.say("The compliance lists come from the same policy (consentgate lists; the settings screen shows them):")?;
+    let lists = engine.lists("zh-CN");
+    for row in lists.collection.iter().filter(|r| r.purpose_id == "one_key_login" || r.purpose_id == "location_service")
+    {
+        story.print(&format!("     个人信息收集清单 | {} | {} | {}", row.information, row.when, row.purpose_id))?;
+    }
+    for row in &lists.sharing {
+        story.print(&format!(
+            "     第三方信息共享清单 | {} | {} | {} | {}",
+            row.recipient,
+            row.company.as_deref().unwrap_or("-"),
+            row.information,
+            row.link.as_deref().unwrap_or("-")
+        ))?;
+    }
+    story.check(
+        "the sharing list names the Amap SDK with its company",
+        lists.sharing.iter().any(|r| r.company.as_deref() == Some("高德软件有限公司")),
+    )?;
+
+    // 10 --------------------------------------------------------------------------------
     story.advance(MINUTE_MS);
     story.chapter("Exporting the proof of consent")?;
     let proof = core("export", engine.export_proof())?;

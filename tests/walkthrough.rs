@@ -33,8 +33,13 @@ fn walkthrough_runs_end_to_end_and_leaves_a_verifiable_journal_and_proof() {
         "needs consent (the purpose changed since the user agreed)",
         "blocked: a guardian must agree first",
         "shared with: Amap Location SDK (AutoNavi Software Co., Ltd.): GPS location",
+        "the Amap SDK may start now that location_service is agreed to  [ok]",
         "to revoke: android.permission.READ_CONTACTS",
-        "10. Verifying the journal",
+        "9. One-key login: a consent that needs no permission",
+        "使用权限: 无（仅需您的同意）",
+        "decide(one_key_login, feature)             -> allowed  [ok]",
+        "第三方信息共享清单 | 高德地图定位 SDK | 高德软件有限公司",
+        "11. Verifying the journal",
         "journal show",
     ] {
         match text[at..].find(needle) {

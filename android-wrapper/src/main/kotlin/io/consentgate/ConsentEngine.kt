@@ -2,6 +2,7 @@ package io.consentgate
 
 import io.consentgate.internal.Json
 import io.consentgate.internal.Native
+import io.consentgate.internal.SpecialPermissions
 import java.io.File
 import java.util.Arrays
 import java.util.Collections
@@ -201,7 +202,9 @@ public class ConsentEngine private constructor(
         osGranted: Collection<String>,
     ): RequestPlan {
         val raw = Native.requestPlan(live(), purposeId, apiLevel, osGranted.toTypedArray())
-        return RequestPlan(firstStep = raw.drop(1).map { it!! }, backgroundLocation = raw[0])
+        val rest = raw.drop(1).map { it!! }
+        val special = rest.filter { SpecialPermissions.isSpecial(it) }
+        return RequestPlan(firstStep = rest - special.toSet(), backgroundLocation = raw[0], specialPermissions = special)
     }
 
     /**
@@ -240,6 +243,41 @@ public class ConsentEngine private constructor(
      * if an archived part of the history is corrupt.
      */
     public fun exportProof(): String = Native.exportProof(live())
+
+    // ---- policy schema 2 ----------------------------------------------------------------
+
+    /**
+     * The user withdrew their acceptance of the privacy policy: recorded, every purpose is then
+     * blocked (privacy policy not accepted) and every consent ends as withdrawn, so accepting
+     * again revives none of them.
+     */
+    @JvmOverloads
+    public fun withdrawPolicy(
+        surface: Surface,
+        locale: String,
+        actor: Actor = Actor.USER,
+    ): Unit = Native.withdrawPolicy(live(), surface.wire, locale, actor.wire)
+
+    /** The collection list and the third-party sharing list in [locale]. */
+    public fun lists(locale: String): ComplianceLists = Json.lists(Native.lists(live(), locale))
+
+    /** The user's consent decisions from the journal, newest first (descriptions in [locale]). */
+    public fun history(locale: String): List<HistoryEntry> = Json.history(Native.history(live(), locale))
+
+    /** Where the privacy policy's text is for [locale], or null if the policy file names none. */
+    public fun policyText(locale: String): PolicyText? = Json.policyText(Native.policyText(live(), locale))
+
+    /** The third-party SDKs that receive data for [purposeId], in [locale]. */
+    public fun sdksOf(
+        purposeId: String,
+        locale: String,
+    ): List<SdkInfo> = Json.rationaleSdks(Native.rationale(live(), purposeId, locale))
+
+    /** Ids of the third-party SDKs the policy declares, in policy order. */
+    public val sdkIds: List<String> get() = Native.sdkIds(live()).toList()
+
+    /** Whether the SDK [sdkId] may run now: a purpose it serves is allowed (consent on record). */
+    public fun isSdkAllowed(sdkId: String): Boolean = Native.sdkAllowed(live(), sdkId)
 
     // ---- storage ----------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ import android.util.Log
 import io.consentgate.internal.AccessAuditor
 import io.consentgate.internal.Locales
 import io.consentgate.internal.OsPermissions
+import io.consentgate.internal.SdkStarter
 import io.consentgate.qa.QaReceiver
 import io.consentgate.qa.deleteQaDump
 import java.io.File
@@ -103,6 +104,9 @@ public class ConsentGate private constructor(
 
     private val auditor =
         AccessAuditor(appContext, declaredPermissions, { policyAccepted }, { isAllowedAt(it) }) { reportViolation(it) }
+    private val policyWithdrawnCallbacks = CopyOnWriteArrayList<Runnable>()
+    private val sdkIds: Set<String> = engine.sdkIds.toSet()
+    private val sdkStarter = SdkStarter(::allowedByName)
     private val lastResults = ConcurrentHashMap<String, RequestResult>()
 
     @get:JvmSynthetic internal val flows = Flows()
@@ -158,6 +162,133 @@ public class ConsentGate private constructor(
     public fun acceptPrivacyPolicy() {
         engine.acceptPolicy(Surface.APP, localeTag())
         changed(null)
+    }
+
+    /**
+     * The user withdrew their acceptance of the privacy policy (from the app's own UI; the
+     * settings screen offers it too). Recorded; then every purpose is blocked as before
+     * acceptance, every consent given ends (accepting again asks for each one anew), the stop
+     * code of running SDKs runs, the declared permissions are given back to the OS on API 33+ when
+     * the process ends, and the [onPrivacyPolicyWithdrawn] callbacks run so the app can switch to
+     * its basic mode. [StorageException] if it could not be recorded.
+     */
+    public fun withdrawPrivacyPolicy() {
+        withdrawPrivacyPolicy(Surface.APP)
+    }
+
+    @JvmSynthetic internal fun withdrawPrivacyPolicy(surface: Surface) {
+        val wasAccepted = computePolicyAccepted()
+        engine.withdrawPolicy(surface, localeTag(), Actor.USER)
+        if (wasAccepted) os.revokeOnKill(allDeclared)
+        changed(null)
+        mainHandler.post { for (c in policyWithdrawnCallbacks) c.run() }
+    }
+
+    /** Runs [callback] on the main thread each time the user withdraws acceptance of the privacy policy. */
+    public fun onPrivacyPolicyWithdrawn(callback: Runnable) {
+        policyWithdrawnCallbacks.addIfAbsent(callback)
+    }
+
+    /**
+     * Registers the code that starts a third-party SDK (or anything else) for [name]: a purpose
+     * id, or the id of an SDK the policy declares (schema 2; allowed while one of the purposes it
+     * serves is). [start] runs on the main thread once [name] is allowed: at once if it already
+     * is, after the consent otherwise, and again in each later process at registration (register
+     * in `Application.onCreate`). Never before the privacy policy is accepted, never while not
+     * allowed ("allowed" is the consent on record; the OS grants are the SDK's own business).
+     * [UndeclaredPurposeException] for a name the policy does not declare.
+     */
+    public fun onAllowed(
+        name: String,
+        start: Runnable,
+    ) {
+        checkName(name)
+        sdkStarter.onAllowed(name, start)
+    }
+
+    /** Registers the code that stops what [onAllowed] started, run on the main thread once [name] is no longer allowed. */
+    public fun onWithdrawn(
+        name: String,
+        stop: Runnable,
+    ) {
+        checkName(name)
+        sdkStarter.onWithdrawn(name, stop)
+    }
+
+    /** The third-party SDKs that receive data for [purposeId] (policy schema 2), in the current locale. */
+    public fun sdksOf(purposeId: String): List<SdkInfo> = engine.sdksOf(purposeId, localeTag())
+
+    /** The collection and third-party sharing lists in the current locale. */
+    public fun complianceLists(): ComplianceLists = engine.lists(localeTag())
+
+    /** The user's consent decisions, newest first. [StorageException] while the journal cannot be read. */
+    public fun consentHistory(): List<HistoryEntry> = engine.history(localeTag())
+
+    /** Where the privacy policy's text is for the current locale, or null if the policy file names none. */
+    public fun privacyPolicyText(): PolicyText? = engine.policyText(localeTag())
+
+    /**
+     * Opens the privacy policy's text: the asset the policy file names (shown by the SDK), else
+     * its web page (a browser). False if the policy names none or nothing can show it.
+     */
+    public fun openPrivacyPolicy(context: Context): Boolean {
+        val text = privacyPolicyText() ?: return false
+        val intent =
+            when {
+                text.asset != null ->
+                    Intent(context, ConsentDocumentActivity::class.java)
+                        .putExtra(ConsentDocumentActivity.EXTRA_MODE, ConsentDocumentActivity.MODE_POLICY_TEXT)
+                text.url != null -> Intent(Intent.ACTION_VIEW, Uri.parse(text.url))
+                else -> return false
+            }
+        return startFrom(context, intent)
+    }
+
+    /** Opens the screen of the collection and sharing lists. */
+    public fun openListsScreen(context: Context) {
+        startFrom(
+            context,
+            Intent(context, ConsentDocumentActivity::class.java)
+                .putExtra(ConsentDocumentActivity.EXTRA_MODE, ConsentDocumentActivity.MODE_LISTS),
+        )
+    }
+
+    /** Opens the screen of the user's own consent history. */
+    public fun openHistoryScreen(context: Context) {
+        startFrom(
+            context,
+            Intent(context, ConsentDocumentActivity::class.java)
+                .putExtra(ConsentDocumentActivity.EXTRA_MODE, ConsentDocumentActivity.MODE_HISTORY),
+        )
+    }
+
+    private fun startFrom(
+        context: Context,
+        intent: Intent,
+    ): Boolean {
+        if (context !is Activity) intent.addFlags(Intent.FLAG_ACTIVITY_NEW_TASK)
+        return try {
+            context.startActivity(intent)
+            true
+        } catch (e: ActivityNotFoundException) {
+            false
+        }
+    }
+
+    private fun checkName(name: String) {
+        checkOpen()
+        if (name in sdkIds) return
+        engine.purposeIndex(name) // UndeclaredPurposeException
+    }
+
+    /** Consent-level answer for a purpose or SDK id; false on any error (fail closed). */
+    private fun allowedByName(name: String): Boolean {
+        if (closed.get()) return false
+        return try {
+            if (name in sdkIds) engine.isSdkAllowed(name) else engine.decide(name, Source.FEATURE).isAllowed
+        } catch (e: ConsentGateException) {
+            false
+        }
     }
 
     /** Records the user's age bracket as the app determined it; minors need [setGuardianConsent]. */
@@ -468,6 +599,8 @@ public class ConsentGate private constructor(
         listeners.clear()
         auditor.stop()
         accessListeners.clear()
+        sdkStarter.clear()
+        policyWithdrawnCallbacks.clear()
         engine.close()
     }
 
@@ -503,6 +636,7 @@ public class ConsentGate private constructor(
     }
 
     private fun notifyListeners(purposeId: String?) {
+        sdkStarter.reconcileSoon()
         for (l in listeners) l.onConsentChanged(purposeId)
     }
 

@@ -8,6 +8,7 @@ import android.os.Build
 import android.os.Bundle
 import android.util.Log
 import io.consentgate.internal.DialogButtons
+import io.consentgate.internal.DocumentStringsFor
 import io.consentgate.internal.Locales
 import io.consentgate.internal.OsPermissions
 import io.consentgate.internal.Strings
@@ -38,6 +39,7 @@ public class ConsentRequestActivity : Activity() {
     private var requestId: Long = 0
     private var step: Int = STEP_START
     private var backgroundPending: String? = null
+    private val specialPending = ArrayList<String>()
     private val denied = ArrayList<String>()
     private var deniedPermanently = false
     private var dialog: AlertDialog? = null
@@ -59,6 +61,7 @@ public class ConsentRequestActivity : Activity() {
         if (savedInstanceState != null) {
             step = savedInstanceState.getInt(STATE_STEP, STEP_START)
             backgroundPending = savedInstanceState.getString(STATE_BACKGROUND)
+            savedInstanceState.getStringArrayList(STATE_SPECIAL)?.let { specialPending.addAll(it) }
             savedInstanceState.getStringArrayList(STATE_DENIED)?.let { denied.addAll(it) }
             deniedPermanently = savedInstanceState.getBoolean(STATE_PERMANENTLY)
         }
@@ -78,7 +81,7 @@ public class ConsentRequestActivity : Activity() {
         when (step) {
             STEP_START -> begin()
             STEP_RATIONALE -> showRationale()
-            else -> Unit // OS_FIRST / OS_BACKGROUND: the OS delivers its answer to this instance.
+            else -> Unit // OS_FIRST / OS_BACKGROUND / OS_SPECIAL: the OS delivers its answer to this instance.
         }
     }
 
@@ -86,6 +89,7 @@ public class ConsentRequestActivity : Activity() {
         super.onSaveInstanceState(outState)
         outState.putInt(STATE_STEP, step)
         outState.putString(STATE_BACKGROUND, backgroundPending)
+        outState.putStringArrayList(STATE_SPECIAL, specialPending)
         outState.putStringArrayList(STATE_DENIED, denied)
         outState.putBoolean(STATE_PERMANENTLY, deniedPermanently)
     }
@@ -133,10 +137,12 @@ public class ConsentRequestActivity : Activity() {
         val tag = Locales.tag(locale)
         val s = Strings.forLocale(locale)
         val changed: Boolean
+        val sdks: List<SdkInfo>
         val r =
             try {
                 // Asked again because the purpose changed since the user agreed: say so first.
                 changed = gate.engineForSdk.decide(purposeId, source) == Decision.NeedsConsent(ConsentReason.STALE)
+                sdks = gate.engineForSdk.sdksOf(purposeId, tag)
                 gate.engineForSdk.rationale(purposeId, tag)
             } catch (e: ConsentGateException) {
                 return done(RequestResult.Error(purposeId, e))
@@ -145,14 +151,19 @@ public class ConsentRequestActivity : Activity() {
             buildString {
                 if (changed) append(s.rationaleChanged).append("\n\n")
                 append(r.description)
-                append("\n\n").append(s.rationaleUses)
-                for (p in r.permissions) append("\n• ").append(p.label)
+                // A consent-only purpose (policy schema 2) uses no permission: no list to show.
+                if (r.permissions.isNotEmpty()) {
+                    append("\n\n").append(s.rationaleUses)
+                    for (p in r.permissions) append("\n• ").append(p.label)
+                }
                 append("\n\n")
-                if (r.recipients.isEmpty()) {
+                if (r.recipients.isEmpty() && sdks.isEmpty()) {
                     append(s.rationaleNotShared)
                 } else {
                     append(s.rationaleSharedWith)
                     for (x in r.recipients) append("\n• ").append(s.recipient(x.name, x.data))
+                    val d = DocumentStringsFor.of(locale)
+                    for (x in sdks) append("\n• ").append(d.sdks).append(d.sdkLine(x.name, x.company, x.data))
                 }
                 append("\n\n").append(s.rationaleWithdrawHint)
             }
@@ -200,6 +211,8 @@ public class ConsentRequestActivity : Activity() {
             val granted = gate.os.grantedAmong(gate.declaredPermissions[index])
             val plan = gate.engineForSdk.requestPlan(purposeId, Build.VERSION.SDK_INT, granted)
             backgroundPending = plan.backgroundLocation
+            specialPending.clear()
+            specialPending.addAll(plan.specialPermissions)
             if (plan.firstStep.isNotEmpty()) {
                 step = STEP_OS_FIRST
                 gate.os.request(this, plan.firstStep, REQUEST_FIRST)
@@ -213,16 +226,62 @@ public class ConsentRequestActivity : Activity() {
         }
     }
 
-    /** Background location (API 29+) is a second, separate request, only once foreground location is granted. */
+    /**
+     * Background location (API 29+) or background body sensors (33+) is a second, separate
+     * request, only once its foreground permission is granted.
+     */
     private fun afterFirstStep() {
         val gate = gate ?: return
         val background = backgroundPending
         backgroundPending = null
-        if (background != null && gate.os.grantedAmong(FOREGROUND_LOCATION).isNotEmpty()) {
+        val foreground = if (background == Manifest.permission.ACCESS_BACKGROUND_LOCATION) FOREGROUND_LOCATION else BODY_SENSORS
+        if (background != null && gate.os.grantedAmong(foreground).isNotEmpty()) {
             step = STEP_OS_BACKGROUND
             gate.os.request(this, listOf(background), REQUEST_BACKGROUND)
         } else {
-            finishWithOsState()
+            nextSpecial()
+        }
+    }
+
+    /**
+     * Special permissions, after the dialogs: the user already agreed in the rationale, so the
+     * settings page of each opens in turn; its grant is read with its own API on return.
+     */
+    private fun nextSpecial() {
+        val gate = gate ?: return
+        while (specialPending.isNotEmpty()) {
+            val permission = specialPending[0]
+            step = STEP_OS_SPECIAL
+            if (gate.os.openSpecialPage(this, permission, REQUEST_SPECIAL)) return
+            // No page to open on this device: the user cannot grant it now.
+            specialPending.removeAt(0)
+            denied.add(permission)
+        }
+        finishWithOsState()
+    }
+
+    @Deprecated("Activity result API of the framework; the SDK has no androidx dependency")
+    override fun onActivityResult(
+        requestCode: Int,
+        resultCode: Int,
+        data: android.content.Intent?,
+    ) {
+        @Suppress("DEPRECATION")
+        super.onActivityResult(requestCode, resultCode, data)
+        val gate = gate ?: return
+        if (requestCode != REQUEST_SPECIAL || step != STEP_OS_SPECIAL || specialPending.isEmpty()) return
+        val permission = specialPending.removeAt(0)
+        try {
+            // Settings pages answer RESULT_CANCELED whatever the user did: ask the grant's own API.
+            val granted = gate.os.grantedAmong(listOf(permission)).isNotEmpty()
+            if (!granted) denied.add(permission)
+            val result = if (granted) OsResult.GRANTED else OsResult.DENIED
+            gate.engineForSdk.recordOsResult(purposeId, permission, result, Surface.SYSTEM_DIALOG, Locales.tag(Locales.of(this)))
+            nextSpecial()
+        } catch (e: ConsentGateException) {
+            done(RequestResult.Error(purposeId, e))
+        } catch (e: IllegalStateException) {
+            done(RequestResult.Error(purposeId, InternalErrorException(e.message ?: "internal error")))
         }
     }
 
@@ -260,7 +319,7 @@ public class ConsentRequestActivity : Activity() {
                 }
                 gate.engineForSdk.recordOsResult(purposeId, permission, result, Surface.SYSTEM_DIALOG, tag)
             }
-            if (step == STEP_OS_FIRST) afterFirstStep() else finishWithOsState()
+            if (step == STEP_OS_FIRST) afterFirstStep() else nextSpecial()
         } catch (e: ConsentGateException) {
             done(RequestResult.Error(purposeId, e))
         } catch (e: IllegalStateException) {
@@ -316,18 +375,22 @@ public class ConsentRequestActivity : Activity() {
 
         const val REQUEST_FIRST = 0x4347
         const val REQUEST_BACKGROUND = 0x4348
+        const val REQUEST_SPECIAL = 0x4349
 
         const val STEP_START = 0
         const val STEP_RATIONALE = 1
         const val STEP_OS_FIRST = 2
         const val STEP_OS_BACKGROUND = 3
         const val STEP_DONE = 4
+        const val STEP_OS_SPECIAL = 5
 
         private const val STATE_STEP = "io.consentgate.state.STEP"
         private const val STATE_BACKGROUND = "io.consentgate.state.BACKGROUND"
+        private const val STATE_SPECIAL = "io.consentgate.state.SPECIAL"
         private const val STATE_DENIED = "io.consentgate.state.DENIED"
         private const val STATE_PERMANENTLY = "io.consentgate.state.PERMANENTLY"
 
         private val FOREGROUND_LOCATION = listOf(Manifest.permission.ACCESS_COARSE_LOCATION, Manifest.permission.ACCESS_FINE_LOCATION)
+        private val BODY_SENSORS = listOf(Manifest.permission.BODY_SENSORS)
     }
 }

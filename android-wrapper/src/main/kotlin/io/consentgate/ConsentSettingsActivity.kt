@@ -11,6 +11,8 @@ import android.widget.ScrollView
 import android.widget.Switch
 import android.widget.TextView
 import io.consentgate.internal.DialogButtons
+import io.consentgate.internal.DocumentStrings
+import io.consentgate.internal.DocumentStringsFor
 import io.consentgate.internal.Locales
 import io.consentgate.internal.Strings
 import io.consentgate.internal.Themes
@@ -58,6 +60,7 @@ public class ConsentSettingsActivity : Activity() {
         // The action bar shows the title; a theme without one gets it as a heading instead.
         if (actionBar == null) root.addView(text(s.settingsTitle, android.R.style.TextAppearance_Material_Title))
         root.addView(text(s.settingsIntro, android.R.style.TextAppearance_Material_Body1).apply { setPadding(0, dp(8), 0, dp(8)) })
+        addDocumentLinks(root)
         banner =
             text("", android.R.style.TextAppearance_Material_Body2).apply {
                 tag = BANNER_TAG
@@ -93,6 +96,65 @@ public class ConsentSettingsActivity : Activity() {
     }
 
     private fun strings(): UiStrings = Strings.forLocale(Locales.of(this))
+
+    /**
+     * Policy schema 2: the privacy policy's text (when the policy file names it), the compliance
+     * lists, the user's consent history, and withdrawing the acceptance of the privacy policy.
+     */
+    private fun addDocumentLinks(root: LinearLayout) {
+        val gate = gate ?: return
+        val d = DocumentStringsFor.of(Locales.of(this))
+
+        fun link(
+            text: String,
+            tag: String,
+            onClick: () -> Unit,
+        ) = root.addView(
+            text(text, android.R.style.TextAppearance_Material_Subhead).apply {
+                this.tag = tag
+                // The theme's link colour: readable on the light and the dark background.
+                setTextColor(linkTextColors)
+                gravity = Gravity.CENTER_VERTICAL
+                minHeight = dp(MIN_TOUCH_DP)
+                setPadding(0, dp(4), 0, dp(4))
+                setOnClickListener { onClick() }
+            },
+        )
+        val hasText =
+            try {
+                gate.privacyPolicyText() != null
+            } catch (e: ConsentGateException) {
+                false
+            }
+        if (hasText) link(d.privacyPolicy, POLICY_LINK_TAG) { gate.openPrivacyPolicy(this) }
+        link(d.lists, LISTS_LINK_TAG) { gate.openListsScreen(this) }
+        link(d.history, HISTORY_LINK_TAG) { gate.openHistoryScreen(this) }
+        link(d.withdrawPolicy, WITHDRAW_POLICY_TAG) { confirmWithdrawPolicy(d) }
+    }
+
+    private fun confirmWithdrawPolicy(d: DocumentStrings) {
+        val gate = gate ?: return
+        if (!gate.isPrivacyPolicyAccepted) return
+        systemSettingsDialog?.dismiss()
+        val dialog =
+            AlertDialog
+                .Builder(this, Themes.dialog(this))
+                .setTitle(d.withdrawPolicyTitle)
+                .setMessage(d.withdrawPolicyMessage)
+                .setPositiveButton(d.withdrawPolicyConfirm) { _, _ ->
+                    try {
+                        gate.withdrawPrivacyPolicy(Surface.SETTINGS_SCREEN)
+                    } catch (e: ConsentGateException) {
+                        // Not recorded: nothing changed; the screen shows the state as it is.
+                    }
+                    render()
+                }.setNegativeButton(d.cancel, null)
+                .create()
+        systemSettingsDialog = dialog
+        dialog.show()
+        DialogButtons.describe(dialog) { label -> if (label == d.withdrawPolicyConfirm) d.withdrawPolicyTitle else d.cancel }
+        DialogButtons.keepAllVisible(dialog)
+    }
 
     /** Rebuilds the rows from the journal's state (cheap: one native call). */
     private fun render() {
@@ -169,7 +231,8 @@ public class ConsentSettingsActivity : Activity() {
         top.addView(title)
         top.addView(toggle)
         box.addView(top)
-        box.addView(detail(s.settingsUses + row.permissions.joinToString(s.listSeparator) { it.label }))
+        // A consent-only purpose (policy schema 2) uses no permission: no line for it.
+        if (row.permissions.isNotEmpty()) box.addView(detail(s.settingsUses + row.permissions.joinToString(s.listSeparator) { it.label }))
         box.addView(
             detail(
                 if (row.recipients.isEmpty()) {
@@ -179,6 +242,16 @@ public class ConsentSettingsActivity : Activity() {
                 },
             ),
         )
+        val sdks =
+            try {
+                gate.sdksOf(row.id)
+            } catch (e: ConsentGateException) {
+                emptyList()
+            }
+        if (sdks.isNotEmpty()) {
+            val d = DocumentStringsFor.of(Locales.of(this))
+            box.addView(detail(d.sdks + sdks.joinToString(s.listSeparator) { d.sdkLine(it.name, it.company, it.data) }))
+        }
         val cooldownUntil = row.cooldownUntilMs?.takeIf { !row.allowed && it > gate.engineForSdk.currentTimeMs() }
         when {
             row.state == SettingState.STALE -> box.addView(detail(s.settingsStale))
@@ -256,5 +329,9 @@ public class ConsentSettingsActivity : Activity() {
         internal const val ROW_TAG_PREFIX = "consentgate:row:"
         private const val MIN_TOUCH_DP = 48
         internal const val BANNER_TAG = "consentgate:banner"
+        internal const val POLICY_LINK_TAG = "consentgate:link:privacy_policy"
+        internal const val LISTS_LINK_TAG = "consentgate:link:lists"
+        internal const val HISTORY_LINK_TAG = "consentgate:link:history"
+        internal const val WITHDRAW_POLICY_TAG = "consentgate:link:withdraw_policy"
     }
 }

@@ -42,13 +42,77 @@ public data class PurposeSetting(
 
 /**
  * What to ask the OS for, for one purpose on one API level, leaving out what is granted.
- * Request [firstStep] together in one system dialog; then, only if a foreground location
- * permission was granted, request [backgroundLocation] on its own (API 29+).
+ * Request [firstStep] together in one system dialog; then, only if its foreground permission was
+ * granted, request [backgroundLocation] on its own (API 29+; with policy schema 2 it may also be
+ * `BODY_SENSORS_BACKGROUND`, after `BODY_SENSORS`); then open the settings page of each of
+ * [specialPermissions] (schema 2: all-files access, overlays, exact alarms, ...).
  */
-public data class RequestPlan(
-    val firstStep: List<String>,
-    val backgroundLocation: String?,
-) {
-    /** Nothing left to ask the OS for. */
-    val isEmpty: Boolean get() = firstStep.isEmpty() && backgroundLocation == null
-}
+public data class RequestPlan
+    @JvmOverloads
+    constructor(
+        val firstStep: List<String>,
+        val backgroundLocation: String?,
+        val specialPermissions: List<String> = emptyList(),
+    ) {
+        /** Nothing left to ask the OS for. */
+        val isEmpty: Boolean get() = firstStep.isEmpty() && backgroundLocation == null && specialPermissions.isEmpty()
+    }
+
+/** A third-party SDK that receives data for a purpose (policy schema 2), in one language. */
+public data class SdkInfo(
+    val id: String,
+    val name: String,
+    val company: String,
+    val data: String,
+    val privacyUrl: String,
+)
+
+/** Where the privacy policy's text is: a web page and/or a file under the app's `assets/`. */
+public data class PolicyText(
+    val url: String?,
+    val asset: String?,
+)
+
+/** One row of the personal-information collection list (个人信息收集清单). */
+public data class CollectionRow(
+    val purposeId: String,
+    val purpose: String,
+    val information: String,
+    val whenCollected: String,
+    /** Empty for a consent-only purpose. */
+    val permissions: List<PermissionInfo>,
+)
+
+/** One row of the third-party sharing list (第三方信息共享清单): a recipient or an SDK. */
+public data class SharingRow(
+    val isSdk: Boolean,
+    val recipient: String,
+    val company: String?,
+    val information: String,
+    val purposeId: String,
+    val purpose: String,
+    val whenShared: String,
+    /** The SDK's privacy rules. */
+    val link: String?,
+)
+
+/** Both compliance lists in one language. */
+public data class ComplianceLists(
+    val locale: String,
+    val policyVersion: String,
+    val collection: List<CollectionRow>,
+    val sharing: List<SharingRow>,
+)
+
+/** One of the user's consent decisions, as the history screen shows it. */
+public data class HistoryEntry(
+    val timeMs: Long,
+    /** `policy_accepted`, `policy_withdrawn`, `consent_granted`, `consent_denied`, `consent_withdrawn`, `guardian_consent_given` or `guardian_consent_withdrawn`. */
+    val event: String,
+    val purposeId: String?,
+    /** The purpose's description now, or null for a purpose no longer declared. */
+    val purpose: String?,
+    val policyVersion: String,
+    /** Where it was decided (`rationale_dialog`, `settings_screen`, `app`, ...). */
+    val surface: String,
+)

@@ -1,11 +1,17 @@
 package io.consentgate.internal
 
+import io.consentgate.CollectionRow
+import io.consentgate.ComplianceLists
+import io.consentgate.HistoryEntry
 import io.consentgate.InternalErrorException
 import io.consentgate.PermissionInfo
+import io.consentgate.PolicyText
 import io.consentgate.PurposeSetting
 import io.consentgate.Rationale
 import io.consentgate.Recipient
+import io.consentgate.SdkInfo
 import io.consentgate.SettingState
+import io.consentgate.SharingRow
 import org.json.JSONArray
 import org.json.JSONException
 import org.json.JSONObject
@@ -44,6 +50,87 @@ internal object Json {
                 )
             }
         }
+
+    fun lists(text: String): ComplianceLists =
+        parse(text) {
+            val o = JSONObject(text)
+            val collection = o.getJSONArray("collection")
+            val sharing = o.getJSONArray("sharing")
+            ComplianceLists(
+                locale = o.getString("locale"),
+                policyVersion = o.getString("policy_version"),
+                collection =
+                    List(collection.length()) { i ->
+                        val r = collection.getJSONObject(i)
+                        CollectionRow(
+                            purposeId = r.getString("purpose_id"),
+                            purpose = r.getString("purpose"),
+                            information = r.getString("information"),
+                            whenCollected = r.getString("when"),
+                            permissions = permissions(r.getJSONArray("permissions")),
+                        )
+                    },
+                sharing =
+                    List(sharing.length()) { i ->
+                        val r = sharing.getJSONObject(i)
+                        SharingRow(
+                            isSdk = r.getString("kind") == "sdk",
+                            recipient = r.getString("recipient"),
+                            company = optString(r, "company"),
+                            information = r.getString("information"),
+                            purposeId = r.getString("purpose_id"),
+                            purpose = r.getString("purpose"),
+                            whenShared = r.getString("when"),
+                            link = optString(r, "link"),
+                        )
+                    },
+            )
+        }
+
+    fun history(text: String): List<HistoryEntry> =
+        parse(text) {
+            val rows = JSONArray(text)
+            List(rows.length()) { i ->
+                val r = rows.getJSONObject(i)
+                HistoryEntry(
+                    timeMs = r.getLong("ts_ms"),
+                    event = r.getString("event"),
+                    purposeId = optString(r, "purpose_id"),
+                    purpose = optString(r, "purpose"),
+                    policyVersion = r.getString("policy_version"),
+                    surface = r.getString("surface"),
+                )
+            }
+        }
+
+    fun policyText(text: String): PolicyText? =
+        parse(text) {
+            if (text == "null") return@parse null
+            val o = JSONObject(text)
+            PolicyText(url = optString(o, "url"), asset = optString(o, "asset"))
+        }
+
+    /** The `sdks` of a rationale or settings row (absent before schema 2: empty). */
+    fun sdks(o: JSONObject): List<SdkInfo> {
+        val a = o.optJSONArray("sdks") ?: return emptyList()
+        return List(a.length()) { i ->
+            val s = a.getJSONObject(i)
+            SdkInfo(
+                id = s.getString("id"),
+                name = s.getString("name"),
+                company = s.getString("company"),
+                data = s.getString("data"),
+                privacyUrl = s.getString("privacy_url"),
+            )
+        }
+    }
+
+    fun rationaleSdks(text: String): List<SdkInfo> = parse(text) { sdks(JSONObject(text)) }
+
+    private fun optString(
+        o: JSONObject,
+        key: String,
+    ): String? = if (o.isNull(key)) null else o.getString(key)
 
     private fun permissions(a: JSONArray): List<PermissionInfo> =
         List(a.length()) { i -> a.getJSONObject(i).let { PermissionInfo(it.getString("name"), it.getString("label")) } }

@@ -154,6 +154,38 @@ internal object Native {
 
     @JvmStatic external fun exportProof(handle: Long): String
 
+    @JvmStatic external fun withdrawPolicy(
+        handle: Long,
+        surface: Int,
+        locale: String?,
+        actor: Int,
+    )
+
+    /** JSON of the core's `lists::Lists`. */
+    @JvmStatic external fun lists(
+        handle: Long,
+        locale: String?,
+    ): String
+
+    /** JSON array of the core's `HistoryEntry`, newest first. */
+    @JvmStatic external fun history(
+        handle: Long,
+        locale: String?,
+    ): String
+
+    /** JSON of the core's `PolicyTextView`, or `null`. */
+    @JvmStatic external fun policyText(
+        handle: Long,
+        locale: String?,
+    ): String
+
+    @JvmStatic external fun sdkIds(handle: Long): Array<String>
+
+    @JvmStatic external fun sdkAllowed(
+        handle: Long,
+        sdkId: String?,
+    ): Boolean
+
     @JvmStatic external fun storageProblem(handle: Long): String?
 
     @JvmStatic external fun erase(handle: Long)

@@ -19,10 +19,33 @@ internal class OsPermissions(
         check(policyAccepted()) { "ConsentGate bug: $what before the privacy policy was accepted" }
     }
 
-    /** The ones of [permissions] the OS grants this app now. */
+    /** The ones of [permissions] the OS grants this app now (special ones through their own API). */
     fun grantedAmong(permissions: Collection<String>): List<String> {
         guard("permission check")
-        return permissions.filter { context.checkSelfPermission(it) == PackageManager.PERMISSION_GRANTED }
+        return permissions.filter {
+            if (SpecialPermissions.isSpecial(it)) {
+                SpecialPermissions.isGranted(context, it)
+            } else {
+                context.checkSelfPermission(it) == PackageManager.PERMISSION_GRANTED
+            }
+        }
+    }
+
+    /** Opens the settings page where the user grants the special [permission]; false if there is none. */
+    fun openSpecialPage(
+        activity: Activity,
+        permission: String,
+        requestCode: Int,
+    ): Boolean {
+        guard("special permission request")
+        val intent = SpecialPermissions.settingsIntent(activity, permission) ?: return false
+        return try {
+            activity.startActivityForResult(intent, requestCode)
+            true
+        } catch (e: android.content.ActivityNotFoundException) {
+            // Some vendor builds drop a page: the user cannot grant it here.
+            false
+        }
     }
 
     /** Asks the OS (system dialog) for [permissions] from [activity]. */
