@@ -48,6 +48,7 @@ class Schema2Test : GateTest() {
         assertNull("no system dialog for a special permission", requested(request))
         val page = settingsPage(request)
         assertNotNull("the overlay settings page was opened", page)
+        page!!
         assertEquals(Settings.ACTION_MANAGE_OVERLAY_PERMISSION, page.intent.action)
         assertEquals("package:" + app.packageName, page.intent.dataString)
         assertTrue(results.all.isEmpty())
