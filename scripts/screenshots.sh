@@ -20,7 +20,8 @@ case "${1:-check}" in
         ;;
 esac
 
-cargo build --release --lib --quiet
+# The same .so the other JVM tests load (with the test hooks), so that running this does not swap it under them.
+cargo build --release --lib --features test-hooks --quiet
 so="$PWD/target/release/libconsentgate.so"
 mvn -B -q --no-transfer-progress -f android-wrapper/pom.xml -Dstyle.color=never "-Dconsentgate.native.path=$so" "${record[@]}" \
     test -Dtest='ScreenshotTest,KeptPicturesTest,PixelDiffTest,PixelDiffRenderedTest'

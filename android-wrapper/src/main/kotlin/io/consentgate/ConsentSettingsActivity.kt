@@ -2,6 +2,7 @@ package io.consentgate
 
 import android.app.Activity
 import android.app.AlertDialog
+import android.graphics.Paint
 import android.os.Bundle
 import android.view.Gravity
 import android.view.View
@@ -41,6 +42,7 @@ public class ConsentSettingsActivity : Activity() {
     private var gate: ConsentGate? = null
     private lateinit var list: LinearLayout
     private lateinit var banner: TextView
+    private var withdrawPolicyLink: View? = null
     private val busy = HashSet<String>()
     private var systemSettingsDialog: AlertDialog? = null
     private val listener = ConsentListener { render() }
@@ -60,13 +62,13 @@ public class ConsentSettingsActivity : Activity() {
         // The action bar shows the title; a theme without one gets it as a heading instead.
         if (actionBar == null) root.addView(text(s.settingsTitle, android.R.style.TextAppearance_Material_Title))
         root.addView(text(s.settingsIntro, android.R.style.TextAppearance_Material_Body1).apply { setPadding(0, dp(8), 0, dp(8)) })
-        addDocumentLinks(root)
         banner =
             text("", android.R.style.TextAppearance_Material_Body2).apply {
                 tag = BANNER_TAG
                 visibility = View.GONE
             }
         root.addView(banner)
+        addDocumentLinks(root)
         list = LinearLayout(this).apply { orientation = LinearLayout.VERTICAL }
         root.addView(list)
         setContentView(ScrollView(this).apply { addView(root) })
@@ -109,17 +111,16 @@ public class ConsentSettingsActivity : Activity() {
             text: String,
             tag: String,
             onClick: () -> Unit,
-        ) = root.addView(
-            text(text, android.R.style.TextAppearance_Material_Subhead).apply {
+        ) = text(text, android.R.style.TextAppearance_Material_Subhead)
+            .apply {
                 this.tag = tag
-                // The theme's link colour: readable on the light and the dark background.
-                setTextColor(linkTextColors)
+                // Underlined in the text colour: the theme's accent is under 4.5:1 contrast on API 29's light theme.
+                paintFlags = paintFlags or Paint.UNDERLINE_TEXT_FLAG
                 gravity = Gravity.CENTER_VERTICAL
                 minHeight = dp(MIN_TOUCH_DP)
                 setPadding(0, dp(4), 0, dp(4))
                 setOnClickListener { onClick() }
-            },
-        )
+            }.also { root.addView(it) }
         val hasText =
             try {
                 gate.privacyPolicyText() != null
@@ -129,7 +130,7 @@ public class ConsentSettingsActivity : Activity() {
         if (hasText) link(d.privacyPolicy, POLICY_LINK_TAG) { gate.openPrivacyPolicy(this) }
         link(d.lists, LISTS_LINK_TAG) { gate.openListsScreen(this) }
         link(d.history, HISTORY_LINK_TAG) { gate.openHistoryScreen(this) }
-        link(d.withdrawPolicy, WITHDRAW_POLICY_TAG) { confirmWithdrawPolicy(d) }
+        withdrawPolicyLink = link(d.withdrawPolicy, WITHDRAW_POLICY_TAG) { confirmWithdrawPolicy(d) }
     }
 
     private fun confirmWithdrawPolicy(d: DocumentStrings) {
@@ -178,6 +179,8 @@ public class ConsentSettingsActivity : Activity() {
                     }
                 }
         banner.text = blockedBy ?: ""
+        // Nothing to withdraw before the privacy policy is accepted.
+        withdrawPolicyLink?.visibility = if (gate.isPrivacyPolicyAccepted) View.VISIBLE else View.GONE
         banner.visibility = if (blockedBy == null) View.GONE else View.VISIBLE
         list.removeAllViews()
         rows.forEachIndexed { i, row -> list.addView(rowView(gate, i, row, s, enabled = blockedBy == null)) }

@@ -56,6 +56,12 @@ public data class RequestPlan
     ) {
         /** Nothing left to ask the OS for. */
         val isEmpty: Boolean get() = firstStep.isEmpty() && backgroundLocation == null && specialPermissions.isEmpty()
+
+        /** The two-argument copy of earlier versions (Java sees no default arguments): keeps [specialPermissions]. */
+        public fun copy(
+            firstStep: List<String>,
+            backgroundLocation: String?,
+        ): RequestPlan = RequestPlan(firstStep, backgroundLocation, specialPermissions)
     }
 
 /** A third-party SDK that receives data for a purpose (policy schema 2), in one language. */

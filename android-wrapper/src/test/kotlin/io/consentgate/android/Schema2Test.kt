@@ -164,12 +164,14 @@ class Schema2Test : GateTest() {
         assertTrue(gate.isAllowed("one_key_login"))
 
         val settings = Robolectric.buildActivity(ConsentSettingsActivity::class.java).setup().get()
-        settings.window.decorView
-            .findViewWithTag<View>("consentgate:link:withdraw_policy")
-            .performClick()
+        val link = settings.window.decorView.findViewWithTag<View>("consentgate:link:withdraw_policy")
+        assertEquals(View.VISIBLE, link.visibility)
+        link.performClick()
         idle()
         latestDialog()!!.getButton(android.app.AlertDialog.BUTTON_POSITIVE).performClick()
         idle()
+        // Nothing left to withdraw: the entry is gone until the policy is accepted again.
+        assertEquals(View.GONE, link.visibility)
 
         assertFalse(gate.isPrivacyPolicyAccepted)
         assertFalse(gate.isAllowed("one_key_login"))
