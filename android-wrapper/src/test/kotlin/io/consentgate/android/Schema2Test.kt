@@ -33,15 +33,12 @@ import java.util.concurrent.atomic.AtomicInteger
 class Schema2Test : GateTest() {
     private fun schema2(): ConsentGate = initGate(POLICY)
 
+    private fun acceptedSchema2(): ConsentGate = schema2().also { it.acceptPrivacyPolicy() }
+
     @Test
     fun aSpecialPermissionOpensItsSettingsPageAfterTheRationaleAndItsGrantIsReadOnReturn() {
         ShadowSettings.setCanDrawOverlays(false)
-        val gate = schema2().also { it.acceptPrivacyPolicy() }
-        val caller = caller().get()
-        val results = Results()
-        gate.request(caller, "chat_bubbles", results)
-        idle()
-        val request = launch(startedRequest(caller)!!).get()
+        val (gate, _, results, _, request) = startRequest("chat_bubbles", acceptedSchema2())
         assertNull("no settings page before the user agreed", settingsPage(request))
         clickAgree(latestDialog()!!)
 
@@ -67,12 +64,7 @@ class Schema2Test : GateTest() {
     @Test
     fun aSpecialPermissionLeftOffIsAnOsDenial() {
         ShadowSettings.setCanDrawOverlays(false)
-        val gate = schema2().also { it.acceptPrivacyPolicy() }
-        val caller = caller().get()
-        val results = Results()
-        gate.request(caller, "chat_bubbles", results)
-        idle()
-        val request = launch(startedRequest(caller)!!).get()
+        val (gate, _, results, _, request) = startRequest("chat_bubbles", acceptedSchema2())
         clickAgree(latestDialog()!!)
         val page = settingsPage(request)!!
         shadowOf(request).receiveResult(page.intent, Activity.RESULT_CANCELED, null)
@@ -84,12 +76,7 @@ class Schema2Test : GateTest() {
 
     @Test
     fun aConsentOnlyPurposeIsAllowedByTheConsentAloneAndAsksTheOsNothing() {
-        val gate = schema2().also { it.acceptPrivacyPolicy() }
-        val caller = caller().get()
-        val results = Results()
-        gate.request(caller, "one_key_login", results)
-        idle()
-        val request = launch(startedRequest(caller)!!).get()
+        val (gate, _, results, _, request) = startRequest("one_key_login", acceptedSchema2())
         val dialog = latestDialog()!!
         assertFalse("no permission list for a consent-only purpose", message(dialog).contains("needs to:"))
         clickAgree(dialog)
@@ -101,11 +88,7 @@ class Schema2Test : GateTest() {
 
     @Test
     fun theRationaleNamesTheSdksOfThePurpose() {
-        val gate = schema2().also { it.acceptPrivacyPolicy() }
-        val caller = caller().get()
-        gate.request(caller, "nearby_stores", Results())
-        idle()
-        launch(startedRequest(caller)!!)
+        startRequest("nearby_stores", acceptedSchema2())
         val text = message(latestDialog()!!)
         assertTrue(text, text.contains("Third-party SDKs: Amap Location SDK (AutoNavi): location"))
     }
@@ -151,7 +134,7 @@ class Schema2Test : GateTest() {
 
     @Test
     fun withdrawingThePrivacyPolicyFromSettingsStopsSdksBlocksEverythingAndTellsTheApp() {
-        val gate = schema2().also { it.acceptPrivacyPolicy() }
+        val gate = acceptedSchema2()
         gate.engineForTest().grant("nearby_stores", io.consentgate.Surface.RATIONALE_DIALOG, "en")
         gate.engineForTest().grant("one_key_login", io.consentgate.Surface.RATIONALE_DIALOG, "en")
         gate.refreshAndNotify()
@@ -187,7 +170,7 @@ class Schema2Test : GateTest() {
 
     @Test
     fun theSettingsScreenOpensThePolicyTextTheListsAndTheHistory() {
-        schema2().also { it.acceptPrivacyPolicy() }
+        acceptedSchema2()
         val settings = Robolectric.buildActivity(ConsentSettingsActivity::class.java).setup().get()
         val root = settings.window.decorView
         val rows = root.findViewWithTag<View>("consentgate:row:nearby_stores") as android.view.ViewGroup
@@ -221,7 +204,7 @@ class Schema2Test : GateTest() {
     @Test
     @Config(qualifiers = "zh-rCN")
     fun theListsAndHistoryScreensInChinese() {
-        val gate = schema2().also { it.acceptPrivacyPolicy() }
+        val gate = acceptedSchema2()
         gate.engineForTest().grant("one_key_login", io.consentgate.Surface.RATIONALE_DIALOG, "zh-CN")
         val lists = document("lists")
         assertEquals("个人信息收集清单", lists.findViewWithTag<TextView>("consentgate:doc:collection").text.toString())
@@ -234,7 +217,7 @@ class Schema2Test : GateTest() {
 
     @Test
     fun theHistoryScreenShowsTheUsersDecisionsNewestFirst() {
-        val gate = schema2().also { it.acceptPrivacyPolicy() }
+        val gate = acceptedSchema2()
         gate.engineForTest().grant("one_key_login", io.consentgate.Surface.RATIONALE_DIALOG, "en")
         gate.engineForTest().deny("nearby_stores", io.consentgate.Surface.RATIONALE_DIALOG, "en")
         val root = document("history")
