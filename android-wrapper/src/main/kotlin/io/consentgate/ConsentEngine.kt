@@ -274,7 +274,7 @@ public class ConsentEngine private constructor(
     ): List<SdkInfo> = Json.rationaleSdks(Native.rationale(live(), purposeId, locale))
 
     /** Ids of the third-party SDKs the policy declares, in policy order. */
-    public val sdkIds: List<String> get() = Native.sdkIds(live()).toList()
+    public val sdkIds: List<String> get() = Collections.unmodifiableList(Arrays.asList(*Native.sdkIds(live())))
 
     /** Whether the SDK [sdkId] may run now: a purpose it serves is allowed (consent on record). */
     public fun isSdkAllowed(sdkId: String): Boolean = Native.sdkAllowed(live(), sdkId)

@@ -105,8 +105,11 @@ public class ConsentGate private constructor(
     private val auditor =
         AccessAuditor(appContext, declaredPermissions, { policyAccepted }, { isAllowedAt(it) }) { reportViolation(it) }
     private val policyWithdrawnCallbacks = CopyOnWriteArrayList<Runnable>()
-    private val sdkIds: Set<String> = engine.sdkIds.toSet()
-    private val sdkStarter = SdkStarter(::allowedByName)
+    private val sdkIds: Set<String> = HashSet(engine.sdkIds)
+
+    // A lambda, not a function reference (`::allowedByName`): a reference loads seven classes of
+    // Kotlin's reflection interfaces at app start.
+    private val sdkStarter = SdkStarter { allowedByName(it) }
     private val lastResults = ConcurrentHashMap<String, RequestResult>()
 
     @get:JvmSynthetic internal val flows = Flows()

@@ -2,6 +2,7 @@ package io.consentgate.internal
 
 import android.os.Handler
 import android.os.Looper
+import java.util.Collections
 
 /**
  * Runs the app's start and stop code of third-party SDKs (or of any purpose) at the right time:
@@ -46,22 +47,24 @@ internal class SdkStarter(
     }
 
     private fun reconcile() {
-        val names = synchronized(entries) { entries.keys.toList() }
+        // java.util copies, not toList()/emptyList(): this runs at app start, where Kotlin's
+        // collection helpers would load the standard library's largest classes.
+        val names = synchronized(entries) { ArrayList(entries.keys) }
         for (name in names) {
             val now = allowed(name)
             val (run, callbacks) =
                 synchronized(entries) {
-                    val e = entries[name] ?: return@synchronized false to emptyList<Runnable>()
+                    val e = entries[name] ?: return@synchronized false to Collections.emptyList<Runnable>()
                     when {
                         now && !e.running && e.starts.isNotEmpty() -> {
                             e.running = true
-                            true to e.starts.toList()
+                            true to ArrayList(e.starts)
                         }
                         !now && e.running -> {
                             e.running = false
-                            true to e.stops.toList()
+                            true to ArrayList(e.stops)
                         }
-                        else -> false to emptyList()
+                        else -> false to Collections.emptyList<Runnable>()
                     }
                 }
             if (run) callbacks.forEach { it.run() }
