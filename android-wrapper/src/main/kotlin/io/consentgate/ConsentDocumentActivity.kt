@@ -43,8 +43,8 @@ public class ConsentDocumentActivity : Activity() {
                 else -> finish()
             }
         } catch (e: ConsentGateException) {
-            // Storage trouble: show nothing rather than a partial history.
-            heading(s.noHistory, "consentgate:doc:error")
+            // Storage trouble: say so rather than show a partial (or an empty) history.
+            text(s.unreadable, BODY).tag = "consentgate:doc:error"
         }
     }
 
@@ -52,7 +52,7 @@ public class ConsentDocumentActivity : Activity() {
         gate: ConsentGate,
         s: DocumentStrings,
     ) {
-        title = s.lists
+        title = s.listsTitle
         val lists = gate.complianceLists()
         heading(s.collectionTitle, "consentgate:doc:collection")
         for (row in lists.collection) {
@@ -87,7 +87,8 @@ public class ConsentDocumentActivity : Activity() {
         s: DocumentStrings,
     ) {
         title = s.history
-        heading(s.history, "consentgate:doc:history")
+        // The action bar shows the title; a theme without one gets it as a heading instead.
+        if (actionBar == null) heading(s.history, "consentgate:doc:history")
         val rows = gate.consentHistory()
         if (rows.isEmpty()) text(s.noHistory, BODY)
         val format = DateFormat.getDateTimeInstance(DateFormat.MEDIUM, DateFormat.SHORT, Locales.of(this))

@@ -153,7 +153,7 @@ public class ConsentSettingsActivity : Activity() {
                 .create()
         systemSettingsDialog = dialog
         dialog.show()
-        DialogButtons.describe(dialog) { label -> if (label == d.withdrawPolicyConfirm) d.withdrawPolicyTitle else d.cancel }
+        DialogButtons.describe(dialog) { label -> if (label == d.withdrawPolicyConfirm) d.withdrawPolicy else d.cancel }
         DialogButtons.keepAllVisible(dialog)
     }
 

@@ -11,6 +11,8 @@ internal class DocumentStrings(
     val sdkLine: (name: String, company: String, data: String) -> String,
     val privacyPolicy: String,
     val lists: String,
+    /** The lists screen's title: short enough for the action bar of a small phone. */
+    val listsTitle: String,
     val history: String,
     val withdrawPolicy: String,
     val withdrawPolicyTitle: String,
@@ -26,6 +28,7 @@ internal class DocumentStrings(
     val rules: String,
     val none: String,
     val noHistory: String,
+    val unreadable: String,
     val noPolicyText: String,
     val events: Map<String, String>,
 ) {
@@ -39,13 +42,14 @@ internal object DocumentStringsFor {
             sdkLine = { name, company, data -> "$name ($company): $data" },
             privacyPolicy = "Privacy policy",
             lists = "Information we collect and share",
+            listsTitle = "Data we collect and share",
             history = "Your consent history",
             withdrawPolicy = "Withdraw consent to the privacy policy",
-            withdrawPolicyTitle = "Withdraw consent to the privacy policy?",
+            withdrawPolicyTitle = "Withdraw your consent?",
             withdrawPolicyMessage =
-                "Every feature that uses your personal information is turned off and the third-party " +
-                    "SDKs are stopped. The app keeps working in its basic mode. What was already done " +
-                    "with your earlier consent is not undone.",
+                "Your consent to the privacy policy ends. Every feature that uses your personal " +
+                    "information is turned off and the third-party SDKs are stopped. The app keeps " +
+                    "working in its basic mode. What was already done with your earlier consent is not undone.",
             withdrawPolicyConfirm = "Withdraw",
             cancel = "Cancel",
             collectionTitle = "Personal information we collect",
@@ -57,6 +61,7 @@ internal object DocumentStringsFor {
             rules = "Privacy rules: ",
             none = "none",
             noHistory = "No consent decisions recorded yet.",
+            unreadable = "Your consent records cannot be read right now.",
             noPolicyText = "The privacy policy text is not available.",
             events =
                 mapOf(
@@ -76,6 +81,7 @@ internal object DocumentStringsFor {
             sdkLine = { name, company, data -> "$name（$company）：$data" },
             privacyPolicy = "隐私政策",
             lists = "个人信息收集与共享清单",
+            listsTitle = "个人信息收集与共享清单",
             history = "我的授权记录",
             withdrawPolicy = "撤回对隐私政策的同意",
             withdrawPolicyTitle = "撤回对隐私政策的同意？",
@@ -93,6 +99,7 @@ internal object DocumentStringsFor {
             rules = "隐私政策：",
             none = "无",
             noHistory = "暂无授权记录。",
+            unreadable = "暂时无法读取您的授权记录。",
             noPolicyText = "暂时无法显示隐私政策全文。",
             events =
                 mapOf(

@@ -227,6 +227,18 @@ class Schema2Test : GateTest() {
         assertNull(root.findViewWithTag<View>("consentgate:doc:history:3"))
     }
 
+    @Test
+    fun theHistoryScreenSaysWhenTheRecordsCannotBeRead() {
+        schema2().also { it.acceptPrivacyPolicy() }.close()
+        val journal = java.io.File(journalDir, "consent.journal")
+        check(journal.delete() && journal.mkdir()) { "could not replace $journal by a folder" }
+        schema2()
+        val root = document("history")
+        val error = root.findViewWithTag<TextView>("consentgate:doc:error")
+        assertEquals("Your consent records cannot be read right now.", error.text.toString())
+        assertNull(root.findViewWithTag<View>("consentgate:doc:history:0"))
+    }
+
     /** The next settings page [activity] opened for a result (Robolectric lists every started activity app-wide). */
     private fun settingsPage(activity: Activity): org.robolectric.shadows.ShadowActivity.IntentForResult? {
         while (true) {

@@ -68,7 +68,11 @@ class SettingsScreenTest : GateTest() {
         val stores = rowText(screen, "nearby_stores")
         assertTrue(stores, stores.contains("Find stores near you"))
         assertTrue(stores, stores.contains("Uses: approximate location, precise location"))
-        assertTrue(stores, stores.contains("Shared with: Amap (高德地图): GPS location"))
+        assertTrue(stores, stores.contains("Shared with: Amap: GPS location"))
+        assertTrue(
+            stores,
+            stores.contains("Third-party SDKs: Amap Location SDK (AutoNavi Software Co., Ltd.): location, device identifier"),
+        )
     }
 
     @Test
@@ -79,7 +83,10 @@ class SettingsScreenTest : GateTest() {
         val stores = rowText(screen, "nearby_stores")
         assertTrue(stores, stores.contains("查找附近门店"))
         assertTrue(stores, stores.contains("使用：大致位置、精确位置"))
-        assertTrue(stores, stores.contains("数据接收方：Amap (高德地图)：GPS location"))
+        // The recipient and the SDK in Chinese too (policy schema 2 gives them per locale).
+        assertTrue(stores, stores.contains("数据接收方：高德地图：精确位置（GPS）"))
+        assertTrue(stores, stores.contains("第三方 SDK：高德定位 SDK（高德软件有限公司）：位置信息、设备标识"))
+        assertFalse(stores, stores.contains("GPS location"))
     }
 
     @Test

@@ -1,7 +1,9 @@
 package io.consentgate.screenshots
 
 import android.app.Activity
+import io.consentgate.ConsentDocumentActivity
 import io.consentgate.ConsentGate
+import io.consentgate.ConsentSettingsActivity
 import io.consentgate.Surface
 import io.consentgate.android.GateTest.Companion.CAMERA
 
@@ -17,7 +19,7 @@ val SCREENS: List<Screen> =
             gate()
             rationale("feedback_photo")
         },
-        Screen("rationale-recipients", "The rationale dialog for a purpose that shares data with a third party") {
+        Screen("rationale-recipients", "The rationale dialog for a purpose that shares data with a third party and a third-party SDK") {
             gate()
             rationale("nearby_stores")
         },
@@ -58,6 +60,38 @@ val SCREENS: List<Screen> =
             gate().setAgeBracket(io.consentgate.AgeBracket.UNDER_14)
             settings()
         },
+        Screen("settings-sdks", "The settings screen scrolled to a purpose whose data goes to a recipient and a third-party SDK") {
+            gate()
+            settings { scrollTo(it, ConsentSettingsActivity.ROW_TAG_PREFIX + "nearby_stores") }
+        },
+        Screen("settings-withdraw-policy", "Withdrawing the acceptance of the privacy policy from the settings screen: the confirmation") {
+            gate()
+            settings { tap(it, ConsentSettingsActivity.WITHDRAW_POLICY_TAG) }
+        },
+        Screen("document-policy-text", "The privacy policy's text, from the app's assets, opened from the settings screen") {
+            gate()
+            document(ConsentDocumentActivity.MODE_POLICY_TEXT)
+        },
+        Screen("document-lists", "The personal-information collection list and the third-party sharing list, drawn from the policy") {
+            gate()
+            document(ConsentDocumentActivity.MODE_LISTS)
+        },
+        Screen("document-lists-sharing", "The lists screen scrolled to the third-party sharing list") {
+            gate()
+            document(ConsentDocumentActivity.MODE_LISTS) { scrollTo(it, "consentgate:doc:sharing") }
+        },
+        Screen("document-history", "The user's own consent history, newest first") {
+            history()
+            document(ConsentDocumentActivity.MODE_HISTORY)
+        },
+        Screen("document-history-empty", "The consent history before anything was recorded") {
+            gate(accepted = false)
+            document(ConsentDocumentActivity.MODE_HISTORY)
+        },
+        Screen("document-history-storage-failure", "The consent history when the consent records cannot be read") {
+            breakJournal()
+            document(ConsentDocumentActivity.MODE_HISTORY)
+        },
     )
 
 /** The pictures the README shows, at full resolution. */
@@ -65,6 +99,8 @@ val README_SHOTS: Map<String, List<Variant>> =
     mapOf(
         "rationale-recipients" to listOf(Variant.readme(Language.ZH_CN, Theme.LIGHT), Variant.readme(Language.EN, Theme.DARK)),
         "settings-on" to listOf(Variant.readme(Language.ZH_CN, Theme.LIGHT), Variant.readme(Language.EN, Theme.DARK)),
+        "document-lists" to listOf(Variant.readme(Language.ZH_CN, Theme.LIGHT)),
+        "document-history" to listOf(Variant.readme(Language.EN, Theme.DARK)),
     )
 
 class Screen(
@@ -95,6 +131,27 @@ interface Stage {
 
     /** The rationale dialog of a feature request for [purposeId], over the app's screen. */
     fun rationale(purposeId: String): Capture
+
+    /** A gate with a month of decisions in its journal: accepted, agreed, refused, withdrawn. */
+    fun history(): ConsentGate
+
+    /** [ConsentDocumentActivity] in [mode], after [then] ran on it. */
+    fun document(
+        mode: String,
+        then: (Activity) -> Unit = {},
+    ): Capture
+
+    /** Scrolls [screen] so that the view tagged [tag] is at the top. */
+    fun scrollTo(
+        screen: Activity,
+        tag: String,
+    )
+
+    /** Taps the view tagged [tag] on [screen]. */
+    fun tap(
+        screen: Activity,
+        tag: String,
+    )
 
     fun switchOf(
         screen: Activity,

@@ -1,10 +1,16 @@
 package io.consentgate.screenshots
 
 import android.app.Activity
+import android.content.Intent
 import android.os.Build
+import android.view.View
+import android.widget.ScrollView
 import android.widget.Switch
+import io.consentgate.Actor
+import io.consentgate.ConsentDocumentActivity
 import io.consentgate.ConsentGate
 import io.consentgate.ConsentSettingsActivity
+import io.consentgate.Surface
 import io.consentgate.android.GateTest
 import io.consentgate.android.clearDialogs
 import io.consentgate.android.settingsSwitch
@@ -225,6 +231,61 @@ class ScreenshotTest(
         )
     }
 
+    override fun history(): ConsentGate {
+        val gate = gate(accepted = false)
+        val engine = gate.engineForSdk
+
+        fun daysAgo(days: Double) = engine.setClockFixed(NOW_MS - (days * DAY_MS).toLong())
+        daysAgo(30.0)
+        gate.acceptPrivacyPolicy()
+        daysAgo(12.0)
+        engine.grant("feedback_photo", Surface.RATIONALE_DIALOG, "zh-CN")
+        daysAgo(3.0)
+        engine.deny("import_contacts_to_dial", Surface.RATIONALE_DIALOG, "zh-CN")
+        daysAgo(0.5)
+        gate.withdraw("feedback_photo", Surface.SETTINGS_SCREEN, Actor.USER)
+        engine.setClockFixed(NOW_MS)
+        return gate
+    }
+
+    override fun document(
+        mode: String,
+        then: (Activity) -> Unit,
+    ): Capture {
+        val intent = Intent(app, ConsentDocumentActivity::class.java).putExtra(ConsentDocumentActivity.EXTRA_MODE, mode)
+        val controller = Robolectric.buildActivity(ConsentDocumentActivity::class.java, intent).setup()
+        controllers.add(controller)
+        val activity = controller.get()
+        idle()
+        then(activity)
+        idle()
+        return Capture(listOf(Shown(activity.window.decorView.rootView, ours = true)))
+    }
+
+    override fun scrollTo(
+        screen: Activity,
+        tag: String,
+    ) {
+        idle()
+        val target = screen.window.decorView.findViewWithTag<View>(tag) ?: throw AssertionError("no view tagged $tag")
+        var scroll: View? = target
+        var top = 0
+        while (scroll != null && scroll !is ScrollView) {
+            top += scroll.top
+            scroll = scroll.parent as? View
+        }
+        (scroll as? ScrollView ?: throw AssertionError("$tag is not in a scroll view")).scrollTo(0, top)
+    }
+
+    override fun tap(
+        screen: Activity,
+        tag: String,
+    ) {
+        idle()
+        val target = screen.window.decorView.findViewWithTag<View>(tag) ?: throw AssertionError("no view tagged $tag")
+        check(target.performClick()) { "$tag does not react to a tap" }
+    }
+
     override fun switchOf(
         screen: Activity,
         purposeId: String,
@@ -233,6 +294,7 @@ class ScreenshotTest(
     companion object {
         /** 2026-03-02 09:30 UTC: a fixed clock, so that dates on screen do not change between runs. */
         const val NOW_MS = 1_772_443_800_000L
+        private const val DAY_MS = 24 * 60 * 60 * 1000L
 
         private val ALL_PERMISSIONS = arrayOf(CAMERA, COARSE, FINE, BACKGROUND, READ_STORAGE, READ_MEDIA_IMAGES, READ_CONTACTS)
 
