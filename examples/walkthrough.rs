@@ -322,6 +322,35 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
     story.say("Writing contacts is a different purpose, with its own consent (seed 004: written, never read):")?;
     story.expect("decide(sync_customers_to_contacts, feature)", d, NEVER_ASKED)?;
 
+    // 5b --------------------------------------------------------------------------------
+    story.advance(2 * HOUR_MS);
+    story.chapter("Call recording: the user agrees, then says no in Android's dialog")?;
+    show_rationale(&mut story, &engine, "call_quality_recording", &["en"])?;
+    core("grant", engine.grant("call_quality_recording", &user(Surface::RationaleDialog)))?;
+    let os_refused_at = clock.now_ms();
+    let refused = core(
+        "os results",
+        engine.record_os_results(
+            "call_quality_recording",
+            &[("android.permission.RECORD_AUDIO", OsResult::Denied)],
+            &user(Surface::SystemDialog),
+        ),
+    )?;
+    story.say(
+        "The user taps \"agree\" in the SDK's dialog, then \"Don't allow\" in Android's dialog. That\n\
+         \"no\" counts as the user's refusal of the purpose, like one in the SDK's own dialog: the\n\
+         journal gets os_result RECORD_AUDIO denied and consent_denied (surface system_dialog), and\n\
+         the next tap on the feature asks nothing for the cooldown (app-store rule: no re-asking\n\
+         within 48 hours after a refusal, whichever dialog it came from).",
+    )?;
+    story.check("the system dialog's \"no\" was recorded as a refusal", refused)?;
+    let after_os_no =
+        Decision::Blocked { reason: BlockReason::Cooldown { until_ms: os_refused_at + COOLDOWN_HOURS * HOUR_MS } };
+    let d = core("decide", engine.decide("call_quality_recording", Source::Feature))?;
+    story.expect("decide(call_quality_recording, feature)", d, after_os_no)?;
+    let d = core("decide", engine.decide("call_quality_recording", Source::Settings))?;
+    story.expect("decide(call_quality_recording, settings)", d, ASK_AGAIN)?;
+
     // 6 ---------------------------------------------------------------------------------
     story.advance(24 * HOUR_MS);
     story.chapter("An app update changes what the photo is used for")?;
@@ -355,7 +384,7 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
 
     // 7 ---------------------------------------------------------------------------------
     story.advance(2 * HOUR_MS);
-    story.chapter("The user turns out to be 13")?;
+    story.chapter("The user turns out to be 13 (every bracket under 18 needs a guardian)")?;
     core("age", engine.set_age_bracket(AgeBracket::Under14, &user(Surface::App)))?;
     story.say(
         "The app's age check says the user is under 14. Seed 004 7.1: a minor's information is used\n\
@@ -366,6 +395,11 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
         let d = core("decide", engine.decide(id, Source::Feature))?;
         story.expect(id, d, GUARDIAN_REQUIRED)?;
     }
+    let minor_rationale = core("rationale", engine.rationale("location_service", "en"))?;
+    story.check(
+        "the rationale dialog now addresses the guardian (both seeds: minors are under 18)",
+        minor_rationale.guardian_required,
+    )?;
     story.advance(30 * MINUTE_MS);
     core("guardian", engine.set_guardian_consent(true, &guardian(Surface::App)))?;
     story.say("A parent reads the policy with the child and agrees (journaled with actor = guardian):")?;
@@ -428,6 +462,33 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
     let d = core("decide", engine.decide("feedback_photo", Source::Feature))?;
     story.expect("decide(feedback_photo, feature)", d, Decision::Allowed)?;
 
+    // 8b --------------------------------------------------------------------------------
+    story.advance(HOUR_MS);
+    story.chapter("The camera switched off in Android's settings")?;
+    story.say(
+        "The user opens Android's settings for the app and turns Camera off. Android stops the app's\n\
+         process; at the next start the SDK refreshes, sees CAMERA no longer granted while the journal\n\
+         last saw it granted, and records one permission_revoked event (format version 3, surface\n\
+         system_settings) for the purpose that needed it (seed 004 6.2.1: turning a permission off\n\
+         in the system settings withdraws the consent). READ_CONTACTS, given back to Android after\n\
+         the withdrawal above, is noted as off too, in an event without a purpose (nothing to withdraw).",
+    )?;
+    let revoked_at = clock.now_ms();
+    let still_granted = ["android.permission.ACCESS_COARSE_LOCATION", "android.permission.ACCESS_FINE_LOCATION"];
+    let revoked = core("refresh", engine.record_revocations(API, &still_granted, &user(Surface::SystemSettings)))?;
+    story.say(&format!("  revoked: {}", revoked.join(", ")))?;
+    story.check("feedback_photo is revoked, and nothing else", revoked == ["feedback_photo"])?;
+    let again = core("refresh", engine.record_revocations(API, &still_granted, &user(Surface::SystemSettings)))?;
+    story.check("refreshing again (another resume) records nothing more", again.is_empty())?;
+    let d = core("decide", engine.decide("feedback_photo", Source::Feature))?;
+    let after_revocation =
+        Decision::Blocked { reason: BlockReason::Cooldown { until_ms: revoked_at + COOLDOWN_HOURS * HOUR_MS } };
+    story.expect("decide(feedback_photo, feature)", d, after_revocation)?;
+    let d = core("decide", engine.decide("feedback_photo", Source::Settings))?;
+    story.expect("decide(feedback_photo, settings)", d, ASK_AGAIN)?;
+    let d = core("decide", engine.decide("location_service", Source::Feature))?;
+    story.expect("decide(location_service, feature)", d, Decision::Allowed)?;
+
     // 9 ---------------------------------------------------------------------------------
     story.advance(MINUTE_MS);
     story.chapter("One-key login: a consent that needs no permission")?;
@@ -484,9 +545,16 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
     }
     let state_of = |id: &str| states.iter().find(|p| p["id"] == id).and_then(|p| p["state"].as_str().map(String::from));
     story.check(
-        "the proof shows feedback_photo granted and import_contacts_to_dial withdrawn",
-        state_of("feedback_photo").as_deref() == Some("granted")
+        "the proof shows feedback_photo (revoked in Android's settings) and import_contacts_to_dial withdrawn",
+        state_of("feedback_photo").as_deref() == Some("withdrawn")
             && state_of("import_contacts_to_dial").as_deref() == Some("withdrawn"),
+    )?;
+    let history = proof["history"].as_array().cloned().unwrap_or_default();
+    let revocations: Vec<_> =
+        history.iter().filter(|e| e["event"] == "permission_revoked" && e["purpose"] == "feedback_photo").collect();
+    story.check(
+        "the proof holds feedback_photo's revocation once, with when it was seen",
+        revocations.len() == 1 && revocations[0]["ts"].as_i64() == Some(revoked_at) && revocations[0]["v"] == 3,
     )?;
 
     // 10 --------------------------------------------------------------------------------

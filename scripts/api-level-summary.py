@@ -11,7 +11,7 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 
-LEVELS = ["23", "29", "33", "34", "35"]
+LEVELS = ["23", "29", "30", "31", "33", "34", "35"]
 reports = sys.argv[1] if len(sys.argv) > 1 else "android-wrapper/target/surefire-reports"
 ran = collections.Counter()
 bad = collections.Counter()

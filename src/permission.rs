@@ -304,6 +304,13 @@ impl Permission {
     }
 }
 
+/// Serialized as its full Android name.
+impl serde::Serialize for Permission {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
 impl fmt::Display for Permission {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -344,6 +351,17 @@ impl RequestPlan {
             } else if !plan.first.contains(&p) {
                 plan.first.push(p);
             }
+        }
+        // API 34+: asking for full photo or video access again while only user-selected
+        // media is granted must include that permission too, so Android shows its photo
+        // picker (where the user can change the selection) instead of answering at once.
+        let user_selected = Permission::ReadMediaVisualUserSelected;
+        if declared.contains(&user_selected)
+            && user_selected.requestable_on(api)
+            && !plan.first.contains(&user_selected)
+            && plan.first.iter().any(|p| matches!(p, Permission::ReadMediaImages | Permission::ReadMediaVideo))
+        {
+            plan.first.push(user_selected);
         }
         plan
     }
@@ -400,6 +418,15 @@ mod tests {
             RequestPlan::for_api(&declared, 34, &[]).first,
             vec![Permission::ReadMediaImages, Permission::ReadMediaVisualUserSelected]
         );
+    }
+
+    #[test]
+    fn selected_photos_are_asked_again_with_full_access_so_the_picker_shows() {
+        let declared = [Permission::ReadMediaImages, Permission::ReadMediaVisualUserSelected];
+        let plan = RequestPlan::for_api(&declared, 34, &[Permission::ReadMediaVisualUserSelected]);
+        assert_eq!(plan.first, declared.to_vec());
+        let plan = RequestPlan::for_api(&declared, 33, &[]);
+        assert_eq!(plan.first, vec![Permission::ReadMediaImages], "no photo picker permission before 34");
     }
 
     #[test]

@@ -100,8 +100,16 @@ pub struct Purpose {
     pub when: Option<Text>,
     /// Indexes into `Policy::sdks` of the SDKs that serve it.
     pub sdks: Vec<usize>,
+    /// What the purpose cannot work without: each entry is a set of alternatives (any one
+    /// granted satisfies it). Declared permissions in no entry are optional. Schema 2 may
+    /// state it (`needs`); otherwise [`default_needs`] derives it.
+    pub needs: Vec<Vec<Permission>>,
     /// Hash of the canonical content; a consent given for another fingerprint is stale.
     pub fingerprint: String,
+    /// Per description locale: the hash of what a reader of that translation saw (the
+    /// purpose with only that translation). A consent stays current while the translation
+    /// it was given in is unchanged, whatever happens to the others.
+    pub seen_fingerprints: BTreeMap<String, String>,
 }
 
 impl Purpose {
@@ -118,6 +126,58 @@ impl Purpose {
     pub fn is_consent_only(&self) -> bool {
         self.permissions.is_empty()
     }
+
+    /// The description locale a reader of `locale` is shown (the same choice as `description_for`).
+    pub fn description_locale_for<'a>(&'a self, locale: &'a str, default_locale: &'a str) -> &'a str {
+        if self.description.contains_key(locale) {
+            return locale;
+        }
+        let lang = language_of(locale);
+        self.description.keys().find(|tag| language_of(tag) == lang).map_or(default_locale, String::as_str)
+    }
+
+    /// The fingerprint of what a reader of `locale` is shown.
+    pub fn seen_fingerprint_for(&self, locale: &str, default_locale: &str) -> &str {
+        self.seen_fingerprints.get(self.description_locale_for(locale, default_locale)).map_or("", String::as_str)
+    }
+
+    /// Whether a consent recorded with `fp` (whole purpose) and `seen_fp` (the translation
+    /// read) covers the purpose as declared now.
+    pub fn consent_is_current(&self, fp: &str, seen_fp: Option<&str>) -> bool {
+        fp == self.fingerprint
+            || seen_fp.is_some_and(|s| !s.is_empty() && self.seen_fingerprints.values().any(|v| v == s))
+    }
+
+    /// Whether `permission` is in one of the purpose's needs (not optional).
+    pub fn needs_permission(&self, permission: Permission) -> bool {
+        self.needs.iter().any(|group| group.contains(&permission))
+    }
+}
+
+/// The needs of a purpose that does not state them: every declared permission, except that
+/// a background step (background location, background body sensors) is optional, coarse or
+/// fine location satisfies foreground location, and user-selected photos and videos (API
+/// 34+) satisfy full photo or video access.
+pub fn default_needs(permissions: &[Permission]) -> Vec<Vec<Permission>> {
+    use Permission::*;
+    let mut needs: Vec<Vec<Permission>> = Vec::new();
+    for &p in permissions {
+        if !p.needs_first().is_empty() {
+            continue;
+        }
+        let group = match p {
+            AccessCoarseLocation | AccessFineLocation => {
+                permissions.iter().copied().filter(|q| q.is_foreground_location()).collect()
+            }
+            ReadMediaImages | ReadMediaVideo => vec![p, ReadMediaVisualUserSelected],
+            ReadMediaVisualUserSelected => vec![p, ReadMediaImages, ReadMediaVideo],
+            _ => vec![p],
+        };
+        if !needs.contains(&group) {
+            needs.push(group);
+        }
+    }
+    needs
 }
 
 fn language_of(tag: &str) -> &str {
@@ -242,7 +302,7 @@ impl Policy {
 /// The canonical content hashed into a fingerprint: order-independent where order
 /// carries no meaning (permissions, description locales). Schema-2 parts are added only
 /// when present, so a purpose written the schema-1 way keeps its schema-1 fingerprint.
-fn fingerprint(purpose: &Purpose, sdks: &[Sdk]) -> String {
+fn canonical(purpose: &Purpose, sdks: &[Sdk]) -> Value {
     let mut names: Vec<&str> = purpose.permissions.iter().map(|p| p.name()).collect();
     names.sort_unstable();
     let mut canonical = serde_json::json!({
@@ -270,8 +330,31 @@ fn fingerprint(purpose: &Purpose, sdks: &[Sdk]) -> String {
             .collect();
         extra.insert("sdks".into(), serde_json::Value::Array(told));
     }
+    canonical
+}
+
+fn hash_of(canonical: &Value) -> String {
     let digest = Sha256::digest(canonical.to_string().as_bytes());
     hex::encode(&digest[..16])
+}
+
+/// The whole purpose's fingerprint, and per description locale the fingerprint of what a
+/// reader of that translation saw: the same content with only that translation, under the
+/// key `seen` (so the two kinds never collide). Other texts (recipients, SDKs) stay whole.
+fn fingerprints(purpose: &Purpose, sdks: &[Sdk]) -> (String, BTreeMap<String, String>) {
+    let canonical = canonical(purpose, sdks);
+    let seen = purpose
+        .description
+        .iter()
+        .map(|(tag, text)| {
+            let mut one = canonical.clone();
+            let map = one.as_object_mut().expect("the canonical content is an object");
+            map.remove("description");
+            map.insert("seen".into(), serde_json::json!({ tag: text }));
+            (tag.clone(), hash_of(&one))
+        })
+        .collect();
+    (hash_of(&canonical), seen)
 }
 
 fn is_valid_purpose_id(id: &str) -> bool {
@@ -467,7 +550,7 @@ impl Validator {
         let (sdks, mut purposes) = (sdks?, purposes?);
         for purpose in &mut purposes {
             purpose.sdks = (0..sdks.len()).filter(|&i| sdks[i].purposes.contains(&purpose.id)).collect();
-            purpose.fingerprint = fingerprint(purpose, &sdks);
+            (purpose.fingerprint, purpose.seen_fingerprints) = fingerprints(purpose, &sdks);
         }
         Some(Policy {
             schema: self.schema,
@@ -482,7 +565,7 @@ impl Validator {
 
     fn purpose(&mut self, value: &Value, path: &str) -> Option<Purpose> {
         let map = self.object(value, path)?;
-        self.only_fields(map, path, &["id", "permissions", "description", "recipients"], &["data", "when"]);
+        self.only_fields(map, path, &["id", "permissions", "description", "recipients"], &["data", "when", "needs"]);
         let id = self.string(map, path, "id");
         if let Some(id) = &id {
             if !is_valid_purpose_id(id) {
@@ -499,9 +582,16 @@ impl Validator {
         let recipients = self.recipients(map.get("recipients"), &format!("{path}.recipients"));
         let data = self.optional_text(map, path, "data");
         let when = self.optional_text(map, path, "when");
+        let permissions = permissions?;
+        let needs = match map.get("needs") {
+            Some(value) if self.schema >= 2 => self.needs(value, &format!("{path}.needs"), &permissions)?,
+            _ => default_needs(&permissions),
+        };
         Some(Purpose {
             id: id?,
-            permissions: permissions?,
+            permissions,
+            needs,
+            seen_fingerprints: BTreeMap::new(),
             description: description?,
             recipients: recipients?,
             data: data?,
@@ -510,6 +600,63 @@ impl Validator {
             // Set once the SDKs are known.
             fingerprint: String::new(),
         })
+    }
+
+    /// Schema 2 `needs`: each item a permission name or an array of alternatives, all of them
+    /// declared by the purpose, none listed twice.
+    fn needs(&mut self, value: &Value, path: &str, declared: &[Permission]) -> Option<Vec<Vec<Permission>>> {
+        let Value::Array(items) = value else {
+            self.issue(
+                path,
+                format!("expected an array of permission names (or arrays of alternatives), found {}", kind_of(value)),
+            );
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        let mut seen = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let p = format!("{path}[{i}]");
+            let names: Vec<(String, &Value)> = match item {
+                Value::Array(alts) if !alts.is_empty() => {
+                    alts.iter().enumerate().map(|(j, v)| (format!("{p}[{j}]"), v)).collect()
+                }
+                Value::Array(_) => {
+                    self.issue(p, "an empty list of alternatives");
+                    ok = false;
+                    continue;
+                }
+                other => vec![(p, other)],
+            };
+            let mut group = Vec::with_capacity(names.len());
+            for (at, v) in names {
+                let Value::String(name) = v else {
+                    self.issue(at, format!("expected a permission name, found {}", kind_of(v)));
+                    ok = false;
+                    continue;
+                };
+                match Permission::parse(name) {
+                    Ok(perm) if !declared.contains(&perm) => {
+                        self.issue(at, format!("{name} is not in this purpose's permissions"));
+                        ok = false;
+                    }
+                    Ok(perm) if seen.contains(&perm) => {
+                        self.issue(at, format!("{name} is listed twice in needs"));
+                        ok = false;
+                    }
+                    Ok(perm) => {
+                        seen.push(perm);
+                        group.push(perm);
+                    }
+                    Err(e) => {
+                        self.issue(at, e.to_string());
+                        ok = false;
+                    }
+                }
+            }
+            out.push(group);
+        }
+        ok.then_some(out)
     }
 
     fn permissions(&mut self, value: Option<&Value>, path: &str) -> Option<Vec<Permission>> {

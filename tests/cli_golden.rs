@@ -21,7 +21,7 @@ const RESET: &str = "tests/fixtures/journals/reset/consent.journal";
 const FIXTURE_POLICY: &str = "tests/fixtures/journals/policy.json";
 const TORN: &str = "tests/golden/cli/inputs/torn.journal";
 const EDITED: &str = "tests/golden/cli/inputs/edited.journal";
-/// The every-kind fixture plus a line of a later format version (3) with a kind this SDK does not know.
+/// The every-kind fixture plus a line of a later format version (9) with a kind this SDK does not know.
 const NEWER: &str = "tests/golden/cli/inputs/newer.journal";
 
 /// Every case: its transcript's name and the arguments (paths relative to the repository root).

@@ -367,7 +367,10 @@ fn proof_export_records_who_where_and_which_text() {
     assert_eq!(grant["actor"], "user");
     assert_eq!(grant["fp"], proof["policy"]["purposes"][0]["fingerprint"]);
     assert_eq!(proof["history"][2]["os_result"], "denied_permanently");
-    assert_eq!(proof["journal"]["events"], 3);
+    // A "no" in the system dialog is the user's refusal of the purpose, recorded as such.
+    assert_eq!(proof["history"][3]["event"], "consent_denied");
+    assert_eq!(proof["history"][3]["surface"], "system_dialog");
+    assert_eq!(proof["journal"]["events"], 4);
     assert_eq!(proof["journal"]["head_hash"].as_str().unwrap().len(), 64);
 }
 

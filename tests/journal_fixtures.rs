@@ -229,6 +229,40 @@ fn write_format_2(policy: &str, dir: &Path, clock: &Arc<ManualClock>) {
     e.grant("nearby_stores", &user(Surface::RationaleDialog)).unwrap();
 }
 
+/// Journal format 3: a refusal in the system dialog (`consent_denied` on that surface), a
+/// consent bound to the translation read (`seen_fp`), a guardian's consent, and a permission
+/// found switched off in Android's settings (`permission_revoked`, the version-3 line).
+fn write_format_3(policy: &str, dir: &Path, clock: &Arc<ManualClock>) {
+    let mut e = Engine::open(Policy::parse(policy).unwrap(), dir, clock.clone(), JournalOptions::default()).unwrap();
+    let user = |s| ctx(s, "zh-CN", Actor::User);
+    e.accept_policy(&user(Surface::App)).unwrap();
+    clock.advance(60_000);
+    e.grant("feedback_photo", &ctx(Surface::RationaleDialog, "en-GB", Actor::User)).unwrap();
+    e.record_os_results(
+        "feedback_photo",
+        &[("android.permission.CAMERA", OsResult::Granted)],
+        &user(Surface::SystemDialog),
+    )
+    .unwrap();
+    clock.advance(60_000);
+    e.grant("nearby_stores", &user(Surface::RationaleDialog)).unwrap();
+    e.record_os_results(
+        "nearby_stores",
+        &[
+            ("android.permission.ACCESS_COARSE_LOCATION", OsResult::Denied),
+            ("android.permission.ACCESS_FINE_LOCATION", OsResult::DeniedPermanently),
+        ],
+        &user(Surface::SystemDialog),
+    )
+    .unwrap();
+    clock.advance(HOUR_MS);
+    assert_eq!(e.record_revocations(34, &[], &user(Surface::SystemSettings)).unwrap(), ["feedback_photo"]);
+    clock.advance(HOUR_MS);
+    e.set_age_bracket(AgeBracket::Under14, &ctx(Surface::App, "zh-CN", Actor::System)).unwrap();
+    e.set_guardian_consent(true, &ctx(Surface::App, "zh-CN", Actor::Guardian)).unwrap();
+    e.grant("scan_receipt", &ctx(Surface::RationaleDialog, "zh-CN", Actor::Guardian)).unwrap();
+}
+
 /// Writes the fixture folders with the current code into `$CG_FIXTURES_OUT` (a new,
 /// empty folder). Copy a new folder into tests/fixtures/journals only for a new format
 /// feature; never overwrite an existing one.
@@ -238,11 +272,12 @@ fn write_fixtures() {
     let out = PathBuf::from(std::env::var("CG_FIXTURES_OUT").expect("CG_FIXTURES_OUT"));
     let policy = std::fs::read_to_string(Path::new(FIXTURES).join("policy.json")).unwrap();
     type Writer = fn(&str, &Path, &Arc<ManualClock>);
-    let writers: [(&str, Writer); 4] = [
+    let writers: [(&str, Writer); 5] = [
         ("every-kind", write_every_kind),
         ("compacted", write_compacted),
         ("reset", write_reset),
         ("format-2", write_format_2),
+        ("format-3", write_format_3),
     ];
     for (name, write) in writers {
         let dir = out.join(name);

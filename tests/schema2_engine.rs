@@ -107,13 +107,17 @@ fn the_history_screen_shows_the_users_own_decisions_newest_first() {
         [
             ("policy_withdrawn", None, T0 + 2 * HOUR_MS),
             ("consent_denied", Some("marketing_campaigns"), T0 + 2 * HOUR_MS),
+            // The "no" in Android's dialog is the user's refusal of the purpose (issue 14)...
+            ("consent_denied", Some("feedback_photo"), T0 + HOUR_MS),
             ("consent_granted", Some("one_key_login"), T0 + HOUR_MS),
             ("policy_accepted", None, T0),
         ],
-        "OS answers are not the user's consent decisions"
+        "OS answers themselves are not the user's consent decisions"
     );
-    assert!(h[2].purpose.as_deref().unwrap().starts_with("One-key login"), "{:?}", h[2].purpose);
-    assert!(e.consent_history("zh-CN").unwrap()[2].purpose.as_deref().unwrap().contains("一键登录"));
+    // ...and says where it was given.
+    assert_eq!(h[2].surface, Surface::SystemDialog, "{:?}", h[2]);
+    assert!(h[3].purpose.as_deref().unwrap().starts_with("One-key login"), "{:?}", h[3].purpose);
+    assert!(e.consent_history("zh-CN").unwrap()[3].purpose.as_deref().unwrap().contains("一键登录"));
 }
 
 #[test]

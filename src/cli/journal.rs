@@ -199,6 +199,9 @@ fn details(r: &Record) -> String {
         Event::Snapshot { .. } => "state of the events before it (they are in the archive file)".into(),
         Event::JournalReset { note } => note.clone(),
         Event::PolicyWithdrawn => format!("privacy policy {} acceptance withdrawn", r.policy_version),
+        Event::PermissionRevoked { permission, .. } => {
+            format!("{} switched off in Android's settings", short(permission))
+        }
     };
     clean(&text)
 }

@@ -77,7 +77,7 @@ pub fn decide(policy: &Policy, state: &ConsentState, index: usize, source: Sourc
         return Decision::NeedsConsent { reason: ConsentReason::NeverAsked };
     };
     match record.status {
-        ConsentStatus::Granted if record.fp == purpose.fingerprint => Decision::Allowed,
+        ConsentStatus::Granted if record.is_current_grant(purpose) => Decision::Allowed,
         ConsentStatus::Granted => Decision::NeedsConsent { reason: ConsentReason::Stale },
         ConsentStatus::Denied | ConsentStatus::Withdrawn => {
             // The cooldown holds even if the purpose text changed since: a new wording

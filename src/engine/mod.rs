@@ -101,6 +101,29 @@ pub struct Engine {
     unsaved_refusals: Vec<UnsavedRefusal>,
     /// Sequence number of the last event applied (0: none).
     last_seq: u64,
+    /// The permissions the app's manifest requests on this device, once the wrapper said so
+    /// (`None`: every permission counts as requestable).
+    manifest: Option<Vec<Permission>>,
+}
+
+/// How far the OS grants go for one purpose on one device (see `Engine::os_grant`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OsGrant {
+    /// Every need of the purpose is granted (or cannot be requested here).
+    pub satisfied: bool,
+    /// Declared permissions that can be requested here and are not granted: optional ones,
+    /// alternatives not chosen (approximate instead of precise location), or needed ones.
+    pub not_granted: Vec<Permission>,
+    /// API 34+: only the photos and videos the user selected are granted, and a new request
+    /// must show Android's photo picker again (ask the OS, not answer "granted").
+    pub ask_os_again: bool,
+}
+
+impl OsGrant {
+    /// Satisfied, but not everything the purpose declares is granted.
+    pub fn is_partial(&self) -> bool {
+        self.satisfied && !self.not_granted.is_empty()
+    }
 }
 
 /// A refusal the user made that the journal could not store (disk full, read-only, I/O
@@ -120,6 +143,7 @@ impl UnsavedRefusal {
     fn of(record: &Record, after_seq: u64) -> Option<UnsavedRefusal> {
         let purpose = match &record.event {
             Event::ConsentDenied(p) | Event::ConsentWithdrawn(p) => Some(p.purpose.clone()),
+            Event::PermissionRevoked { purpose: Some(p), .. } => Some(p.purpose.clone()),
             Event::GuardianConsent { given: false } => None,
             Event::AgeBracketSet { age } if age.is_minor() => None,
             Event::PolicyWithdrawn => None,
@@ -135,7 +159,10 @@ impl UnsavedRefusal {
         }
         record.seq > self.after_seq
             && match &self.purpose {
-                Some(p) => record.event.consent().is_some_and(|c| &c.purpose == p),
+                Some(p) => {
+                    record.event.consent().is_some_and(|c| &c.purpose == p)
+                        || matches!(&record.event, Event::PermissionRevoked { purpose: Some(c), .. } if &c.purpose == p)
+                }
                 None => matches!(
                     record.event,
                     Event::GuardianConsent { .. } | Event::AgeBracketSet { .. } | Event::PolicyAccepted
@@ -159,6 +186,7 @@ impl Engine {
             seen_generation: 0,
             unsaved_refusals: Vec::new(),
             last_seq: 0,
+            manifest: None,
         };
         engine.sync();
         Ok(engine)
@@ -358,7 +386,7 @@ impl Engine {
     /// The purpose at `index` with the fingerprint of its current wording.
     fn purpose_ref(&self, index: usize) -> PurposeRef {
         let purpose = &self.policy.purposes[index];
-        PurposeRef { purpose: purpose.id.clone(), fp: purpose.fingerprint.clone() }
+        PurposeRef::new(purpose.id.clone(), purpose.fingerprint.clone())
     }
 
     /// Journals `records` durably, then applies them (after anything other processes
@@ -424,9 +452,15 @@ impl Engine {
         self.record(vec![record])
     }
 
-    /// The user (or guardian) agreed to the purpose as currently worded.
+    /// The user (or guardian) agreed to the purpose as currently worded, read in `ctx.locale`.
     pub fn grant(&mut self, purpose: &str, ctx: &Context) -> Result<()> {
-        self.consent_event(purpose, Event::ConsentGranted, ctx)
+        let index = self.purpose_index(purpose)?;
+        let mut purpose_ref = self.purpose_ref(index);
+        // Bound to the translation shown in ctx.locale: other translations may change.
+        let seen = self.policy.purposes[index].seen_fingerprint_for(&ctx.locale, &self.policy.default_locale);
+        purpose_ref.seen_fp = Some(seen.to_string());
+        let record = self.draft(Event::ConsentGranted(purpose_ref), ctx);
+        self.record(vec![record])
     }
 
     /// The user declined in the rationale dialog.
@@ -443,14 +477,95 @@ impl Engine {
         Ok(self.policy.purposes[index].permissions.iter().copied().filter(|p| !covered.contains(p)).collect())
     }
 
-    /// Records the OS answer for one permission requested for a purpose.
+    /// Records the OS answer for one permission requested for a purpose (see `record_os_results`).
     pub fn record_os_result(&mut self, purpose: &str, permission: &str, result: OsResult, ctx: &Context) -> Result<()> {
+        self.record_os_results(purpose, &[(permission, result)], ctx).map(|_| ())
+    }
+
+    /// Records the OS answers of one system dialog for a purpose, all in one durable write.
+    /// When they leave one of the purpose's needs denied (no alternative granted, in this
+    /// answer or before), that is the user's "no" to the purpose: a `consent_denied` event
+    /// on the same surface follows, and the cooldown starts. Returns whether it did.
+    pub fn record_os_results(&mut self, purpose: &str, results: &[(&str, OsResult)], ctx: &Context) -> Result<bool> {
         let index = self.purpose_index(purpose)?;
-        let permission = self.declared_permission(&self.policy.purposes[index], permission)?;
-        let event =
-            Event::OsResult { purpose: self.purpose_ref(index), permission: permission.name().to_string(), result };
-        let record = self.draft(event, ctx);
-        self.record(vec![record])
+        let mut answers = Vec::with_capacity(results.len());
+        for &(name, result) in results {
+            answers.push((self.declared_permission(&self.policy.purposes[index], name)?, result));
+        }
+        self.sync();
+        let refused = self.os_refuses(index, &answers);
+        let mut records = Vec::with_capacity(answers.len() + 1);
+        for &(permission, result) in &answers {
+            let event =
+                Event::OsResult { purpose: self.purpose_ref(index), permission: permission.name().to_string(), result };
+            records.push(self.draft(event, ctx));
+        }
+        if refused {
+            records.push(self.draft(Event::ConsentDenied(self.purpose_ref(index)), ctx));
+        }
+        self.record(records)?;
+        Ok(refused)
+    }
+
+    /// Whether `answers` deny a need of the purpose at `index` that no alternative covers.
+    fn os_refuses(&self, index: usize, answers: &[(Permission, OsResult)]) -> bool {
+        let granted = |p: Permission| match answers.iter().find(|(q, _)| *q == p) {
+            Some((_, result)) => *result == OsResult::Granted,
+            None => self.state.os.get(p.name()).is_some_and(|r| r.result == OsResult::Granted),
+        };
+        self.policy.purposes[index].needs.iter().any(|group| {
+            group.iter().any(|p| answers.iter().any(|(q, r)| q == p && *r != OsResult::Granted))
+                && !group.iter().any(|&p| granted(p))
+        })
+    }
+
+    /// At a refresh: permissions the journal last saw Android grant and that it no longer
+    /// grants were switched off in Android's settings. Each purpose with consent on record
+    /// that no longer has what it needs gets one `permission_revoked` event, which works
+    /// like a withdrawal (and the cooldown of any refusal). A revoked permission no consented
+    /// purpose was using gets one event without a purpose, so the journal's last word on it
+    /// is "not granted" and a later consent is not mistaken for a revocation. Nothing is
+    /// recorded twice: afterwards the journal's last word is "not granted".
+    /// `ctx` is normally the system-settings surface. Returns the purposes revoked.
+    pub fn record_revocations(&mut self, api: u32, os_granted: &[&str], ctx: &Context) -> Result<Vec<String>> {
+        self.sync();
+        let granted: Vec<Permission> = os_granted.iter().filter_map(|n| Permission::parse(n).ok()).collect();
+        let lost: Vec<Permission> = Permission::all()
+            .filter(|p| {
+                self.is_live(*p, api)
+                    && !granted.contains(p)
+                    && self.state.os.get(p.name()).is_some_and(|r| r.result == OsResult::Granted)
+            })
+            .collect();
+        if lost.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut records = Vec::new();
+        let mut revoked = Vec::new();
+        let mut explained = Vec::new();
+        for (index, purpose) in self.policy.purposes.iter().enumerate() {
+            let consented =
+                self.state.purposes.get(&purpose.id).is_some_and(|r| r.status == state::ConsentStatus::Granted);
+            if !consented || self.os_grant_of(index, api, &granted).satisfied {
+                continue;
+            }
+            if let Some(&permission) = lost.iter().find(|p| purpose.needs_permission(**p)) {
+                let event = Event::PermissionRevoked {
+                    purpose: Some(self.purpose_ref(index)),
+                    permission: permission.name().to_string(),
+                };
+                records.push(self.draft(event, ctx));
+                revoked.push(purpose.id.clone());
+                explained.push(permission);
+            }
+        }
+        for &permission in lost.iter().filter(|p| !explained.contains(p)) {
+            records.push(
+                self.draft(Event::PermissionRevoked { purpose: None, permission: permission.name().to_string() }, ctx),
+            );
+        }
+        self.record(records)?;
+        Ok(revoked)
     }
 
     pub fn set_age_bracket(&mut self, age: AgeBracket, ctx: &Context) -> Result<()> {
@@ -550,48 +665,74 @@ impl Engine {
         Permission::all().filter(|p| uncovered.contains(p)).collect()
     }
 
-    /// What to ask the OS for, for a purpose on a device at `api`, given what it has granted.
+    /// Tells the engine which permissions the app's manifest requests on this device
+    /// (Android's `PackageInfo.requestedPermissions`, which already leaves out entries above
+    /// their `maxSdkVersion`). From then on a permission outside it is never planned and
+    /// needs no OS grant: the app cannot ask for it here. Names outside the SDK's scope
+    /// are ignored.
+    pub fn set_manifest_permissions(&mut self, names: &[&str]) {
+        self.manifest = Some(names.iter().filter_map(|n| Permission::parse(n).ok()).collect());
+    }
+
+    /// Whether asking the OS for `p` means anything here: its API range and the manifest.
+    fn is_live(&self, p: Permission, api: u32) -> bool {
+        p.requestable_on(api) && self.manifest.as_ref().is_none_or(|m| m.contains(&p))
+    }
+
+    /// What to ask the OS for, for a purpose on a device at `api`, given what it has granted:
+    /// only permissions the app can request here.
     pub fn request_plan(&self, purpose: &str, api: u32, os_granted: &[&str]) -> Result<RequestPlan> {
         let index = self.purpose_index(purpose)?;
         let granted: Vec<Permission> = os_granted.iter().filter_map(|n| Permission::parse(n).ok()).collect();
-        Ok(RequestPlan::for_api(&self.policy.purposes[index].permissions, api, &granted))
+        let mut plan = RequestPlan::for_api(&self.policy.purposes[index].permissions, api, &granted);
+        plan.first.retain(|&p| self.is_live(p, api));
+        plan.special.retain(|&p| self.is_live(p, api));
+        plan.background_location = plan.background_location.filter(|&p| self.is_live(p, api));
+        plan.background_sensors = plan.background_sensors.filter(|&p| self.is_live(p, api));
+        Ok(plan)
     }
 
-    /// Whether the OS grants are enough to use the purpose on `api`: every permission that
-    /// means something there is granted, except that foreground location is satisfied by
-    /// either coarse or fine (the user may pick "approximate"), photo access by full or
-    /// user-selected media, and background location and background body sensors are
-    /// optional. A consent-only purpose needs no grant. Special permissions count as granted
-    /// when the wrapper's check API says so (it passes them in `os_granted`).
-    pub fn os_grants_satisfy(&self, index: usize, api: u32, os_granted: &[&str]) -> bool {
-        let Some(purpose) = self.policy.purposes.get(index) else {
-            return false;
-        };
+    /// How far the OS grants go for the purpose at `index` on `api` (out of range: nothing).
+    /// A need is met when one of its alternatives is granted, or none of them can be
+    /// requested here (e.g. storage write on 30+, or left out of the manifest): then consent
+    /// alone governs it.
+    pub fn os_grant(&self, index: usize, api: u32, os_granted: &[&str]) -> OsGrant {
         let granted: Vec<Permission> = os_granted.iter().filter_map(|n| Permission::parse(n).ok()).collect();
+        self.os_grant_of(index, api, &granted)
+    }
+
+    fn os_grant_of(&self, index: usize, api: u32, granted: &[Permission]) -> OsGrant {
+        let Some(purpose) = self.policy.purposes.get(index) else {
+            return OsGrant { satisfied: false, not_granted: Vec::new(), ask_os_again: false };
+        };
         let has = |p: Permission| granted.contains(&p);
-        // A permission that means nothing on this API (e.g. storage write on 30+) needs no
-        // OS grant: consent alone governs it.
-        for &p in &purpose.permissions {
-            if !p.requestable_on(api) || !p.needs_first().is_empty() {
-                continue;
-            }
-            let ok = match p {
-                Permission::AccessCoarseLocation | Permission::AccessFineLocation => {
-                    has(Permission::AccessCoarseLocation) || has(Permission::AccessFineLocation)
-                }
-                Permission::ReadMediaImages | Permission::ReadMediaVideo if api >= 34 => {
-                    has(p) || has(Permission::ReadMediaVisualUserSelected)
-                }
-                Permission::ReadMediaVisualUserSelected => {
-                    has(p) || has(Permission::ReadMediaImages) || has(Permission::ReadMediaVideo)
-                }
-                _ => has(p),
-            };
-            if !ok {
-                return false;
-            }
-        }
-        true
+        let satisfied = purpose.needs.iter().all(|group| {
+            let mut live = group.iter().copied().filter(|&p| self.is_live(p, api)).peekable();
+            live.peek().is_none() || live.any(has)
+        });
+        let full_media = has(Permission::ReadMediaImages) || has(Permission::ReadMediaVideo);
+        let not_granted: Vec<Permission> = purpose
+            .permissions
+            .iter()
+            .copied()
+            .filter(|&p| self.is_live(p, api) && !has(p))
+            // Full photo or video access includes the user-selected ones.
+            .filter(|&p| !(p == Permission::ReadMediaVisualUserSelected && full_media))
+            .collect();
+        let ask_os_again = api >= 34
+            && has(Permission::ReadMediaVisualUserSelected)
+            && not_granted.iter().any(|p| matches!(p, Permission::ReadMediaImages | Permission::ReadMediaVideo));
+        OsGrant { satisfied, not_granted, ask_os_again }
+    }
+
+    /// Whether the OS grants are enough to use the purpose on `api` (see `os_grant`).
+    pub fn os_grants_satisfy(&self, index: usize, api: u32, os_granted: &[&str]) -> bool {
+        self.os_grant(index, api, os_granted).satisfied
+    }
+
+    /// The last answer the OS gave for `permission` as the journal has it, if any.
+    pub fn last_os_result(&self, permission: &str) -> Option<OsResult> {
+        self.state.os.get(permission).map(|r| r.result)
     }
 }
 

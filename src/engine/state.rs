@@ -22,6 +22,9 @@ pub struct PurposeRecord {
     pub status: ConsentStatus,
     /// Fingerprint of the purpose text the user decided on.
     pub fp: String,
+    /// Fingerprint of the translation the user read (consents recorded since `seen_fp`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen_fp: Option<String>,
     pub ts: i64,
     pub actor: Actor,
 }
@@ -88,8 +91,22 @@ impl ConsentState {
                 for r in self.purposes.values_mut() {
                     if r.status == ConsentStatus::Granted {
                         let fp = std::mem::take(&mut r.fp);
-                        *r = PurposeRecord { status: ConsentStatus::Withdrawn, fp, ts, actor: record.actor };
+                        *r = PurposeRecord {
+                            status: ConsentStatus::Withdrawn,
+                            fp,
+                            seen_fp: None,
+                            ts,
+                            actor: record.actor,
+                        };
                     }
+                }
+            }
+            Event::PermissionRevoked { purpose, permission } => {
+                // Switched off in Android's settings: the OS no longer grants it, and for the
+                // purpose named (if any) a withdrawal.
+                self.os.insert(permission.clone(), OsRecord { result: OsResult::Denied, ts });
+                if let Some(p) = purpose {
+                    self.decided(p, ConsentStatus::Withdrawn, record);
                 }
             }
         }
@@ -97,7 +114,15 @@ impl ConsentState {
     }
 
     fn decided(&mut self, p: &PurposeRef, status: ConsentStatus, record: &Record) {
-        let entry = PurposeRecord { status, fp: p.fp.clone(), ts: record.ts, actor: record.actor };
+        let seen_fp = if status == ConsentStatus::Granted { p.seen_fp.clone() } else { None };
+        let entry = PurposeRecord { status, fp: p.fp.clone(), seen_fp, ts: record.ts, actor: record.actor };
         self.purposes.insert(p.purpose.clone(), entry);
+    }
+}
+
+impl PurposeRecord {
+    /// Consent on record for the purpose as declared now (see `Purpose::consent_is_current`).
+    pub fn is_current_grant(&self, purpose: &crate::policy::Purpose) -> bool {
+        self.status == ConsentStatus::Granted && purpose.consent_is_current(&self.fp, self.seen_fp.as_deref())
     }
 }

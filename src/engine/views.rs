@@ -78,6 +78,9 @@ pub struct Rationale {
     /// Third-party SDKs that receive data for it (schema 2).
     pub sdks: Vec<SdkView>,
     pub policy_version: String,
+    /// The user is a minor: a parent or guardian must be the one who agrees (and the
+    /// consent is recorded with actor guardian).
+    pub guardian_required: bool,
 }
 
 /// How the settings screen shows one purpose's state.
@@ -114,7 +117,7 @@ fn settings_state(state: &ConsentState, purpose: &Purpose) -> SettingsState {
     match state.purposes.get(&purpose.id) {
         None => SettingsState::NeverAsked,
         Some(r) => match r.status {
-            ConsentStatus::Granted if r.fp == purpose.fingerprint => SettingsState::Granted,
+            ConsentStatus::Granted if r.is_current_grant(purpose) => SettingsState::Granted,
             ConsentStatus::Granted => SettingsState::Stale,
             ConsentStatus::Denied => SettingsState::Denied,
             ConsentStatus::Withdrawn => SettingsState::Withdrawn,
@@ -132,6 +135,7 @@ impl Engine {
             recipients: recipient_views(self.policy(), p, locale),
             sdks: sdk_views(self.policy(), p, locale),
             policy_version: self.policy().policy_version.clone(),
+            guardian_required: self.state().age.is_minor(),
         })
     }
 
@@ -199,7 +203,8 @@ pub(crate) fn account_for_snapshots(document: &mut serde_json::Value, snapshots:
 pub struct HistoryEntry {
     pub ts_ms: i64,
     /// `policy_accepted`, `policy_withdrawn`, `consent_granted`, `consent_denied`,
-    /// `consent_withdrawn`, `guardian_consent_given` or `guardian_consent_withdrawn`.
+    /// `consent_withdrawn`, `permission_revoked` (switched off in Android's settings),
+    /// `guardian_consent_given` or `guardian_consent_withdrawn`.
     pub event: &'static str,
     pub purpose_id: Option<String>,
     /// The purpose's description in the requested language (as declared now; `None` for a
@@ -236,6 +241,8 @@ impl Engine {
                     Event::ConsentGranted(p) => ("consent_granted", Some(&p.purpose)),
                     Event::ConsentDenied(p) => ("consent_denied", Some(&p.purpose)),
                     Event::ConsentWithdrawn(p) => ("consent_withdrawn", Some(&p.purpose)),
+                    // Switched off in Android's settings: a withdrawal the user made there.
+                    Event::PermissionRevoked { purpose: Some(p), .. } => ("permission_revoked", Some(&p.purpose)),
                     Event::GuardianConsent { given: true } => ("guardian_consent_given", None),
                     Event::GuardianConsent { given: false } => ("guardian_consent_withdrawn", None),
                     _ => return None,

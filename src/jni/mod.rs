@@ -33,7 +33,7 @@ use std::ffi::c_void;
 use std::path::Path;
 use std::sync::Arc;
 
-use ::jni::objects::{JClass, JObjectArray, JString};
+use ::jni::objects::{JClass, JIntArray, JObjectArray, JString};
 use ::jni::sys::{jboolean, jclass, jint, jlong, JNIEnv, JavaVM, JNI_VERSION_1_6};
 use ::jni::{Env, EnvUnowned};
 
@@ -311,6 +311,61 @@ native! {
         with_engine(handle, |e| e.record_os_result(&purpose, &permission, result, &ctx))
     }
 
+    /// `recordOsResults(handle, purposeId, permissions, results, surface, locale, actor): Boolean`:
+    /// one system dialog's answers (`results[i]` is `OsResult.wire` for `permissions[i]`); true
+    /// when they amount to the user's "no" to the purpose (recorded as a refusal too).
+    fn recordOsResults(
+        env,
+        handle: jlong,
+        purpose: JString<'local>,
+        permissions: JObjectArray<'local, JString<'local>>,
+        results: JIntArray<'local>,
+        surface: jint,
+        locale: JString<'local>,
+        actor: jint,
+    ) -> jboolean {
+        let purpose = read_string(env, &purpose, "purposeId")?;
+        let permissions = read_string_array(env, &permissions, "permissions")?;
+        if results.is_null() {
+            return Err(invalid("results must not be null"));
+        }
+        let mut codes = vec![0; results.len(env)?];
+        results.get_region(env, 0, &mut codes)?;
+        if codes.len() != permissions.len() {
+            return Err(invalid(format!(
+                "results has {} elements, permissions {}: one result per permission",
+                codes.len(),
+                permissions.len()
+            )));
+        }
+        let mut answers = Vec::with_capacity(codes.len());
+        for (name, code) in permissions.iter().zip(codes) {
+            answers.push((name.as_str(), wire::os_result(code)?));
+        }
+        let ctx = context(env, surface, &locale, actor)?;
+        with_engine(handle, |e| e.record_os_results(&purpose, &answers, &ctx))
+    }
+
+    /// `recordRevocations(handle, apiLevel, osGranted, surface, locale, actor): Array<String>`:
+    /// the purposes found revoked in Android's settings (each recorded once).
+    fn recordRevocations(
+        env,
+        handle: jlong,
+        api: jint,
+        os_granted: JObjectArray<'local, JString<'local>>,
+        surface: jint,
+        locale: JString<'local>,
+        actor: jint,
+    ) -> JObjectArray<'local, JString<'local>> {
+        let api = api_level(api)?;
+        let granted = read_string_array(env, &os_granted, "osGranted")?;
+        let granted: Vec<&str> = granted.iter().map(String::as_str).collect();
+        let ctx = context(env, surface, &locale, actor)?;
+        let revoked = with_engine(handle, |e| e.record_revocations(api, &granted, &ctx))?;
+        let names: Vec<Option<&str>> = revoked.iter().map(|p| Some(p.as_str())).collect();
+        new_string_array(env, &names)
+    }
+
     /// `setAgeBracket(handle, age, surface, locale, actor)`.
     fn setAgeBracket(env, handle: jlong, age: jint, surface: jint, locale: JString<'local>, actor: jint) {
         let age = wire::age_bracket(age)?;
@@ -378,6 +433,39 @@ native! {
             return with_engine(handle, |_| Ok(false));
         };
         with_engine(handle, |e| Ok(e.os_grants_satisfy(index, api, &granted)))
+    }
+
+    /// `setManifestPermissions(handle, names)`: what the app's manifest requests on this device.
+    fn setManifestPermissions(env, handle: jlong, names: JObjectArray<'local, JString<'local>>) {
+        let names = read_string_array(env, &names, "names")?;
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        with_engine(handle, |e| {
+            e.set_manifest_permissions(&names);
+            Ok(())
+        })
+    }
+
+    /// `osGrant(handle, index, apiLevel, osGranted): String` (JSON of `engine::OsGrant`).
+    fn osGrant(
+        env,
+        handle: jlong,
+        index: jint,
+        api: jint,
+        os_granted: JObjectArray<'local, JString<'local>>,
+    ) -> JString<'local> {
+        let api = api_level(api)?;
+        let granted = read_string_array(env, &os_granted, "osGranted")?;
+        let granted: Vec<&str> = granted.iter().map(String::as_str).collect();
+        let index = usize::try_from(index).unwrap_or(usize::MAX);
+        let grant = with_engine(handle, |e| Ok(e.os_grant(index, api, &granted)))?;
+        new_string(env, &json(&grant)?)
+    }
+
+    /// `lastOsResult(handle, permission): Int`: `OsResult.wire` of the journal's last OS answer, -1 if none.
+    fn lastOsResult(env, handle: jlong, permission: JString<'local>) -> jint {
+        let permission = read_string(env, &permission, "permission")?;
+        let result = with_engine(handle, |e| Ok(e.last_os_result(&permission)))?;
+        Ok(result.map_or(-1, wire::os_result_code))
     }
 
     // ---- what people see

@@ -18,7 +18,8 @@ pub fn source(code: i32) -> Result<Source, CoreError> {
     }
 }
 
-/// `Surface.wire`: 0 rationale_dialog, 1 settings_screen, 2 system_dialog, 3 app, 4 qa_hook, 5 sdk.
+/// `Surface.wire`: 0 rationale_dialog, 1 settings_screen, 2 system_dialog, 3 app, 4 qa_hook, 5 sdk,
+/// 6 system_settings.
 pub fn surface(code: i32) -> Result<Surface, CoreError> {
     match code {
         0 => Ok(Surface::RationaleDialog),
@@ -27,6 +28,7 @@ pub fn surface(code: i32) -> Result<Surface, CoreError> {
         3 => Ok(Surface::App),
         4 => Ok(Surface::QaHook),
         5 => Ok(Surface::Sdk),
+        6 => Ok(Surface::SystemSettings),
         _ => Err(unknown("surface", code)),
     }
 }
@@ -48,6 +50,15 @@ pub fn os_result(code: i32) -> Result<OsResult, CoreError> {
         1 => Ok(OsResult::Denied),
         2 => Ok(OsResult::DeniedPermanently),
         _ => Err(unknown("OS result", code)),
+    }
+}
+
+/// The `OsResult.wire` code of `result` (the inverse of [`os_result`]).
+pub fn os_result_code(result: OsResult) -> i32 {
+    match result {
+        OsResult::Granted => 0,
+        OsResult::Denied => 1,
+        OsResult::DeniedPermanently => 2,
     }
 }
 
@@ -138,7 +149,7 @@ mod tests {
         assert_eq!(actor(1).unwrap(), Actor::Guardian);
         assert_eq!(os_result(2).unwrap(), OsResult::DeniedPermanently);
         assert_eq!(age_bracket(1).unwrap(), AgeBracket::Age14To17);
-        for bad in [-1, 6, i32::MAX, i32::MIN] {
+        for bad in [-1, 7, i32::MAX, i32::MIN] {
             let err = surface(bad).unwrap_err();
             assert!(matches!(err, CoreError::InvalidArgument(_)), "{err}");
             assert!(err.to_string().contains(&bad.to_string()));

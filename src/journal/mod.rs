@@ -251,7 +251,7 @@ impl Journal {
         let mut stored = Vec::with_capacity(drafts.len());
         for mut record in drafts {
             seq += 1;
-            record.v = record.event.kind().since_version();
+            record.v = record.needed_version();
             record.seq = seq;
             record.prev = prev;
             let (line, hash) = record.encode_hashed();
@@ -327,7 +327,7 @@ impl Journal {
             return Ok(change);
         }
         let mut record = snapshot(&pending);
-        record.v = record.event.kind().since_version();
+        record.v = record.needed_version();
         record.seq = end.seq + 1;
         record.prev = end.hash.clone();
         let (line, line_digest) = record.encode_hashed();

@@ -19,7 +19,15 @@ use hex::encode as hex;
 /// of its kind (`EventKind::since_version`): kinds of version 1 are byte for byte what
 /// version-1 SDKs wrote, and an older SDK meeting a newer kind stops with a clear
 /// "newer than this SDK reads" instead of misreading it.
-pub const FORMAT_VERSION: u32 = 2;
+///
+/// - 2: `policy_withdrawn`.
+/// - 3: `permission_revoked` and the `system_settings` surface (a permission found switched
+///   off in Android's settings); a line with that surface is version 3 whatever its kind.
+///
+/// Consent lines may also carry `seen_fp` (the fingerprint of the translation the user
+/// read) without a new version: a reader that does not know the field skips it and judges
+/// the consent by `fp` alone, as before (asking again after any change to the purpose).
+pub const FORMAT_VERSION: u32 = 3;
 /// `prev` of the first line of a journal.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -44,6 +52,8 @@ pub enum EventKind {
     JournalReset,
     /// Format 2: the user withdrew their acceptance of the privacy policy.
     PolicyWithdrawn,
+    /// Format 3: a permission Android had granted found switched off (see `Event`).
+    PermissionRevoked,
 }
 
 impl EventKind {
@@ -51,6 +61,7 @@ impl EventKind {
     pub fn since_version(self) -> u32 {
         match self {
             EventKind::PolicyWithdrawn => 2,
+            EventKind::PermissionRevoked => 3,
             _ => 1,
         }
     }
@@ -72,6 +83,18 @@ pub enum Surface {
     QaHook,
     /// The SDK itself (compaction, recovery).
     Sdk,
+    /// Format 3. Android's settings page for the app (seen by the SDK when it refreshed).
+    SystemSettings,
+}
+
+impl Surface {
+    /// The journal format version that introduced this surface.
+    pub fn since_version(self) -> u32 {
+        match self {
+            Surface::SystemSettings => 3,
+            _ => 1,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -167,6 +190,14 @@ pub enum Event {
     /// The user withdrew their acceptance of the privacy policy (of the header's
     /// `policy_version`): back to the state before acceptance, every consent ended.
     PolicyWithdrawn,
+    /// Format 3. The SDK found `permission`, which the journal last saw Android grant, no
+    /// longer granted (switched off in Android's settings). With a purpose: that purpose had
+    /// consent on record and needed it, and this is the user's "no" to it, like a
+    /// withdrawal. Without: no consented purpose was using it.
+    PermissionRevoked {
+        purpose: Option<PurposeRef>,
+        permission: String,
+    },
 }
 
 /// The purpose a decision was made for, and the fingerprint of its wording at the time.
@@ -174,6 +205,15 @@ pub enum Event {
 pub struct PurposeRef {
     pub purpose: String,
     pub fp: String,
+    /// On consents: the fingerprint of the translation the user read (see
+    /// `Purpose::seen_fingerprints`); absent on lines written before it existed.
+    pub seen_fp: Option<String>,
+}
+
+impl PurposeRef {
+    pub fn new(purpose: impl Into<String>, fp: impl Into<String>) -> PurposeRef {
+        PurposeRef { purpose: purpose.into(), fp: fp.into(), seen_fp: None }
+    }
 }
 
 impl Event {
@@ -189,6 +229,7 @@ impl Event {
             Event::Snapshot { .. } => EventKind::Snapshot,
             Event::JournalReset { .. } => EventKind::JournalReset,
             Event::PolicyWithdrawn => EventKind::PolicyWithdrawn,
+            Event::PermissionRevoked { .. } => EventKind::PermissionRevoked,
         }
     }
 
@@ -204,6 +245,7 @@ impl Event {
     pub fn purpose(&self) -> Option<&PurposeRef> {
         match self {
             Event::OsResult { purpose, .. } => Some(purpose),
+            Event::PermissionRevoked { purpose, .. } => purpose.as_ref(),
             other => other.consent(),
         }
     }
@@ -222,6 +264,8 @@ struct Line<'a> {
     purpose: Option<Cow<'a, str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     fp: Option<Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    seen_fp: Option<Cow<'a, str>>,
     policy_version: Cow<'a, str>,
     surface: Surface,
     locale: Cow<'a, str>,
@@ -250,6 +294,7 @@ impl<'a> Line<'a> {
             event: r.event.kind(),
             purpose: None,
             fp: None,
+            seen_fp: None,
             policy_version: Cow::Borrowed(&r.policy_version),
             surface: r.surface,
             locale: Cow::Borrowed(&r.locale),
@@ -265,6 +310,7 @@ impl<'a> Line<'a> {
         if let Some(p) = r.event.purpose() {
             line.purpose = Some(Cow::Borrowed(&p.purpose));
             line.fp = Some(Cow::Borrowed(&p.fp));
+            line.seen_fp = p.seen_fp.as_deref().map(Cow::Borrowed);
         }
         match &r.event {
             Event::OsResult { permission, result, .. } => {
@@ -275,6 +321,7 @@ impl<'a> Line<'a> {
             Event::GuardianConsent { given } => line.guardian = Some(*given),
             Event::Snapshot { state } => line.state = Some(Cow::Borrowed(state)),
             Event::JournalReset { note } => line.note = Some(Cow::Borrowed(note)),
+            Event::PermissionRevoked { permission, .. } => line.permission = Some(Cow::Borrowed(permission)),
             _ => {}
         }
         line
@@ -285,8 +332,10 @@ impl<'a> Line<'a> {
     fn into_record(self) -> Result<Record, LineError> {
         let kind = self.event;
         let need = |field: &'static str| LineError::MissingField { kind, field };
+        let has_fp = self.fp.is_some();
+        let seen_fp = self.seen_fp.map(Cow::into_owned);
         let purpose = match (self.purpose, self.fp) {
-            (Some(purpose), Some(fp)) => Ok(PurposeRef { purpose: purpose.into_owned(), fp: fp.into_owned() }),
+            (Some(purpose), Some(fp)) => Ok(PurposeRef { purpose: purpose.into_owned(), fp: fp.into_owned(), seen_fp }),
             (None, _) => Err(need("purpose")),
             (_, None) => Err(need("fp")),
         };
@@ -309,6 +358,14 @@ impl<'a> Line<'a> {
                 Event::JournalReset { note: self.note.ok_or_else(|| need("note"))?.into_owned() }
             }
             EventKind::PolicyWithdrawn => Event::PolicyWithdrawn,
+            EventKind::PermissionRevoked => Event::PermissionRevoked {
+                // Without a purpose only when neither purpose field is there.
+                purpose: match purpose {
+                    Err(LineError::MissingField { field: "purpose", .. }) if !has_fp => None,
+                    other => Some(other?),
+                },
+                permission: self.permission.ok_or_else(|| need("permission"))?.into_owned(),
+            },
         };
         Ok(Record {
             v: self.v,
@@ -379,6 +436,12 @@ pub fn line_hash(line: &[u8]) -> String {
 }
 
 impl Record {
+    /// The format version this line is written with: the newest of its kind's and its
+    /// surface's, so every line an older SDK can read stays readable by it.
+    pub fn needed_version(&self) -> u32 {
+        self.event.kind().since_version().max(self.surface.since_version())
+    }
+
     /// The line for this record, without the trailing newline.
     pub fn encode(&self) -> String {
         self.encode_hashed().0
@@ -467,7 +530,7 @@ mod tests {
             locale: "zh-CN".into(),
             actor: Actor::User,
             prev: GENESIS_HASH.into(),
-            event: Event::ConsentGranted(PurposeRef { purpose: "feedback_photo".into(), fp: "00ff".into() }),
+            event: Event::ConsentGranted(PurposeRef::new("feedback_photo", "00ff")),
         }
     }
 

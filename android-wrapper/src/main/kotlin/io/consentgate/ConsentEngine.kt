@@ -164,6 +164,56 @@ public class ConsentEngine private constructor(
         actor: Actor = Actor.USER,
     ): Unit = Native.recordOsResult(live(), purposeId, permission, result.wire, surface.wire, locale, actor.wire)
 
+    /**
+     * Records the OS answers of one system dialog for a purpose ([results]: permission -> answer),
+     * in one durable write. When they leave a need of the purpose denied (no alternative granted),
+     * that is the user's "no" to the purpose: a `consent_denied` event on the same surface follows,
+     * and [decide] with [Source.FEATURE] is [Decision.Blocked] ([BlockReason.COOLDOWN]) until the
+     * policy's cooldown ends ([Source.SETTINGS] still asks). Returns whether it did.
+     * [recordOsResult] does the same for one answer.
+     */
+    @JvmOverloads
+    public fun recordOsResults(
+        purposeId: String,
+        results: Map<String, OsResult>,
+        surface: Surface,
+        locale: String,
+        actor: Actor = Actor.USER,
+    ): Boolean {
+        val names = results.keys.toTypedArray<String?>()
+        val codes = IntArray(names.size) { results.getValue(names[it]!!).wire }
+        return Native.recordOsResults(live(), purposeId, names, codes, surface.wire, locale, actor.wire)
+    }
+
+    /**
+     * At a refresh, with the permissions the OS grants now ([osGranted]): permissions the journal
+     * last saw granted and that are no longer were switched off in Android's settings. Each purpose
+     * with consent on record that loses what it needs gets one `permission_revoked` event (journal
+     * format 3, surface [Surface.SYSTEM_SETTINGS]): it is withdrawn, and the cooldown of a refusal
+     * applies. Nothing is recorded twice. Returns the purposes revoked.
+     */
+    @JvmOverloads
+    public fun recordRevocations(
+        apiLevel: Int,
+        osGranted: Collection<String>,
+        locale: String,
+        actor: Actor = Actor.USER,
+    ): List<String> =
+        Native
+            .recordRevocations(live(), apiLevel, osGranted.toTypedArray(), Surface.SYSTEM_SETTINGS.wire, locale, actor.wire)
+            .toList()
+
+    /**
+     * The permissions the app's manifest requests on this device (Android's
+     * `PackageInfo.requestedPermissions`, which leaves out entries above their `maxSdkVersion`).
+     * From then on [requestPlan] never includes a permission outside it and [osGrant] does not
+     * need it: the app cannot ask for it here, so consent alone governs it.
+     */
+    public fun setManifestPermissions(names: Collection<String>): Unit = Native.setManifestPermissions(live(), names.toTypedArray())
+
+    /** The journal's last OS answer for [permission], or null if the OS was never asked through the SDK. */
+    public fun lastOsResult(permission: String): OsResult? = OsResult.fromWire(Native.lastOsResult(live(), permission))
+
     /** Records the user's age bracket; minors need [setGuardianConsent] before any purpose. */
     @JvmOverloads
     public fun setAgeBracket(
@@ -217,6 +267,17 @@ public class ConsentEngine private constructor(
         apiLevel: Int,
         osGranted: Collection<String>,
     ): Boolean = Native.osGrantsSatisfy(live(), index, apiLevel, osGranted.toTypedArray())
+
+    /**
+     * How far the OS grants go for the purpose at [index] on [apiLevel]: satisfied or not,
+     * partial grants (approximate location only, selected photos only, an optional permission
+     * missing) and whether Android's photo picker must be shown again. See [OsGrant].
+     */
+    public fun osGrant(
+        index: Int,
+        apiLevel: Int,
+        osGranted: Collection<String>,
+    ): OsGrant = Json.osGrant(Native.osGrant(live(), index, apiLevel, osGranted.toTypedArray()))
 
     /** [osGrantsSatisfy] by purpose id. */
     public fun osGrantsSatisfy(

@@ -158,12 +158,13 @@ public class ConsentGate private constructor(
         get() = computePolicyAccepted()
 
     /**
-     * Records that the user accepted the privacy policy of [policyVersion] in the app's own UI,
-     * in the current locale. Only after this does the SDK look at OS permissions.
-     * [StorageException] if it could not be recorded.
+     * Records that the privacy policy of [policyVersion] was accepted in the app's own UI, in the
+     * current locale, by [actor]: the user, or for a minor the guardian ([Actor.GUARDIAN]). Only
+     * after this does the SDK look at OS permissions. [StorageException] if it could not be recorded.
      */
-    public fun acceptPrivacyPolicy() {
-        engine.acceptPolicy(Surface.APP, localeTag())
+    @JvmOverloads
+    public fun acceptPrivacyPolicy(actor: Actor = Actor.USER) {
+        engine.acceptPolicy(Surface.APP, localeTag(), actor)
         changed(null)
     }
 
@@ -385,7 +386,12 @@ public class ConsentGate private constructor(
             is Decision.Blocked -> return post(callback, RequestResult.Blocked(purposeId, decision.reason, decision.untilMs))
             is Decision.Allowed -> {
                 refresh()
-                if (isAllowedAt(engine.purposeIndex(purposeId))) return post(callback, RequestResult.Granted(purposeId))
+                val index = engine.purposeIndex(purposeId)
+                if (isAllowedAt(index)) {
+                    val grant = osGrant(index)
+                    // API 34+ with only selected photos: Android's photo picker is shown again.
+                    if (!grant.askOsAgain) return post(callback, RequestResult.Granted(purposeId, grant.notGranted))
+                }
             }
             is Decision.NeedsConsent -> Unit
         }
@@ -553,10 +559,15 @@ public class ConsentGate private constructor(
 
     /**
      * Re-reads the OS grants of the declared permissions (only once the privacy policy is
-     * accepted) and the journal. The SDK calls it itself; call it after asking for permissions
-     * around the SDK.
+     * accepted) and the journal. A permission found switched off in Android's settings is a
+     * withdrawal: each purpose with consent on record that no longer has what it needs gets one
+     * journal event (never again for the same revocation), shows as off in the settings screen,
+     * and the cooldown of a refusal applies; the listeners are told. The SDK calls it itself
+     * (process start, every resumed activity of the app, after requests); call it after asking
+     * for permissions around the SDK.
      */
     public fun refresh() {
+        var revoked: List<String> = emptyList()
         synchronized(refreshLock) {
             if (closed.get()) return
             val accepted = computePolicyAccepted()
@@ -565,13 +576,45 @@ public class ConsentGate private constructor(
                 if (!accepted) {
                     BooleanArray(handles.size)
                 } else {
+                    tellManifestOnce()
                     val granted = os.grantedAmong(allDeclared)
                     val api = Build.VERSION.SDK_INT
                     if (api < AUDITING_API) reconcile(granted)
+                    revoked = recordRevocations(api, granted)
                     BooleanArray(handles.size) { engine.osGrantsSatisfy(it, api, granted) }
                 }
         }
+        if (revoked.isNotEmpty()) mainHandler.post { for (id in revoked) notifyListeners(id) }
     }
+
+    @Volatile private var manifestTold = false
+
+    /** Tells the core what the manifest requests on this device (a package query: after acceptance only). */
+    private fun tellManifestOnce() {
+        if (manifestTold) return
+        os.requestedByManifest()?.let { engine.setManifestPermissions(it) }
+        manifestTold = true
+    }
+
+    private fun recordRevocations(
+        api: Int,
+        granted: List<String>,
+    ): List<String> =
+        try {
+            engine.recordRevocations(api, granted, localeTag())
+        } catch (e: ConsentGateException) {
+            // Not recorded: the purpose is still not allowed (the OS grant is missing); retried at the next refresh.
+            Log.w(TAG, "revocation not recorded: ${e.javaClass.simpleName}")
+            emptyList()
+        }
+
+    /** How far the OS grants go for the purpose at [index] now (asks the OS; after acceptance only). */
+    @JvmSynthetic internal fun osGrant(index: Int): OsGrant =
+        engine.osGrant(
+            index,
+            Build.VERSION.SDK_INT,
+            os.grantedAmong(declaredPermissions[index]),
+        )
 
     /** Whether the OS grants satisfy the purpose at [index] (cached; no query). */
     @JvmSynthetic internal fun osSatisfied(index: Int): Boolean = osGrants.getOrElse(index) { false }

@@ -11,6 +11,7 @@ import io.consentgate.internal.DialogButtons
 import io.consentgate.internal.DocumentStringsFor
 import io.consentgate.internal.Locales
 import io.consentgate.internal.OsPermissions
+import io.consentgate.internal.RequestBanner
 import io.consentgate.internal.Strings
 import io.consentgate.internal.Themes
 
@@ -18,6 +19,12 @@ import io.consentgate.internal.Themes
  * The transparent activity that runs one request flow (started by [ConsentGate.request]; not
  * for apps to start): the rationale dialog, then the system permission dialog(s), recording
  * every answer. Framework APIs only.
+ *
+ * While Android's permission dialog is up, a banner at the top of this activity's window shows the
+ * purpose, the permissions in plain words and the recipients ([RequestBanner]), on every path that
+ * calls `requestPermissions`. A "no" in Android's dialog to a permission the purpose needs is the
+ * user's refusal of the purpose (recorded by the core; the cooldown applies). For a minor, the
+ * rationale asks the guardian and records the answer with actor guardian.
  *
  * Steps, saved in the instance state so that a rotation or process death neither loses the flow
  * nor asks or records twice:
@@ -81,7 +88,10 @@ public class ConsentRequestActivity : Activity() {
         when (step) {
             STEP_START -> begin()
             STEP_RATIONALE -> showRationale()
-            else -> Unit // OS_FIRST / OS_BACKGROUND / OS_SPECIAL: the OS delivers its answer to this instance.
+            // OS_FIRST / OS_BACKGROUND: the OS delivers its answer to this instance; the purpose
+            // stays on screen meanwhile.
+            STEP_OS_FIRST, STEP_OS_BACKGROUND -> showBanner()
+            else -> Unit // OS_SPECIAL: the settings page's result comes back to this instance.
         }
     }
 
@@ -147,8 +157,10 @@ public class ConsentRequestActivity : Activity() {
             } catch (e: ConsentGateException) {
                 return done(RequestResult.Error(purposeId, e))
             }
+        val guardian = r.guardianRequired
         val message =
             buildString {
+                if (guardian) append(s.guardianIntro).append("\n\n")
                 if (changed) append(s.rationaleChanged).append("\n\n")
                 append(r.description)
                 // A consent-only purpose (policy schema 2) uses no permission: no list to show.
@@ -170,10 +182,10 @@ public class ConsentRequestActivity : Activity() {
         val d =
             AlertDialog
                 .Builder(this, Themes.dialog(this))
-                .setTitle(s.rationaleTitle)
+                .setTitle(if (guardian) s.guardianTitle else s.rationaleTitle)
                 .setMessage(message)
-                .setPositiveButton(s.agree) { _, _ -> onAnswer(true, tag) }
-                .setNegativeButton(s.disagree) { _, _ -> onAnswer(false, tag) }
+                .setPositiveButton(if (guardian) s.guardianAgree else s.agree) { _, _ -> onAnswer(true, tag, guardian) }
+                .setNegativeButton(if (guardian) s.guardianDisagree else s.disagree) { _, _ -> onAnswer(false, tag, guardian) }
                 .setOnCancelListener { if (step == STEP_RATIONALE) done(RequestResult.Cancelled(purposeId)) }
                 .create()
         d.setCanceledOnTouchOutside(false)
@@ -183,19 +195,21 @@ public class ConsentRequestActivity : Activity() {
         DialogButtons.keepAllVisible(d)
     }
 
-    /** The user answered the rationale dialog, which was shown in [tag]. */
+    /** The user (or, for a minor, the guardian) answered the rationale dialog, which was shown in [tag]. */
     private fun onAnswer(
         agreed: Boolean,
         tag: String,
+        guardian: Boolean,
     ) {
         val gate = gate ?: return
         if (step != STEP_RATIONALE) return
         dialog = null
         try {
+            val actor = if (guardian) Actor.GUARDIAN else Actor.USER
             if (agreed) {
-                gate.engineForSdk.grant(purposeId, Surface.RATIONALE_DIALOG, tag)
+                gate.engineForSdk.grant(purposeId, Surface.RATIONALE_DIALOG, tag, actor)
             } else {
-                gate.engineForSdk.deny(purposeId, Surface.RATIONALE_DIALOG, tag)
+                gate.engineForSdk.deny(purposeId, Surface.RATIONALE_DIALOG, tag, actor)
             }
         } catch (e: ConsentGateException) {
             return done(RequestResult.Error(purposeId, e))
@@ -213,9 +227,14 @@ public class ConsentRequestActivity : Activity() {
             backgroundPending = plan.backgroundLocation
             specialPending.clear()
             specialPending.addAll(plan.specialPermissions)
+            if (plan.firstStep.isNotEmpty() && source == Source.SETTINGS && androidWillNotAsk(plan.firstStep)) {
+                // The user turned the switch on, but Android will not show its dialog any more
+                // ("don't ask again"): its settings page for the app is the only way.
+                gate.openAppSettings(this)
+                return done(RequestResult.OsDenied(purposeId, true, plan.firstStep))
+            }
             if (plan.firstStep.isNotEmpty()) {
-                step = STEP_OS_FIRST
-                gate.os.request(this, plan.firstStep, REQUEST_FIRST)
+                askAndroid(plan.firstStep, STEP_OS_FIRST, REQUEST_FIRST)
             } else {
                 afterFirstStep()
             }
@@ -223,6 +242,36 @@ public class ConsentRequestActivity : Activity() {
             done(RequestResult.Error(purposeId, e))
         } catch (e: IllegalStateException) {
             done(RequestResult.Error(purposeId, InternalErrorException(e.message ?: "internal error")))
+        }
+    }
+
+    /** Whether Android answered "don't ask again" the last time it was asked for every one of [permissions]. */
+    private fun androidWillNotAsk(permissions: List<String>): Boolean {
+        val gate = gate ?: return false
+        return permissions.all {
+            gate.engineForSdk.lastOsResult(it) == OsResult.DENIED_PERMANENTLY && !gate.os.canAskAgain(this, it)
+        }
+    }
+
+    /** Asks Android for [permissions], with the purpose on screen until it answers. */
+    private fun askAndroid(
+        permissions: List<String>,
+        nextStep: Int,
+        requestCode: Int,
+    ) {
+        val gate = gate ?: return
+        step = nextStep
+        showBanner()
+        gate.os.request(this, permissions, requestCode)
+    }
+
+    private fun showBanner() {
+        val gate = gate ?: return
+        val locale = Locales.of(this)
+        try {
+            RequestBanner.show(this, gate.engineForSdk.rationale(purposeId, Locales.tag(locale)), Strings.forLocale(locale))
+        } catch (e: ConsentGateException) {
+            Log.w(OsPermissions.LOG_TAG, "request banner not shown: ${e.javaClass.simpleName}")
         }
     }
 
@@ -236,8 +285,7 @@ public class ConsentRequestActivity : Activity() {
         backgroundPending = null
         val foreground = if (background == Manifest.permission.ACCESS_BACKGROUND_LOCATION) FOREGROUND_LOCATION else BODY_SENSORS
         if (background != null && gate.os.grantedAmong(foreground).isNotEmpty()) {
-            step = STEP_OS_BACKGROUND
-            gate.os.request(this, listOf(background), REQUEST_BACKGROUND)
+            askAndroid(listOf(background), STEP_OS_BACKGROUND, REQUEST_BACKGROUND)
         } else {
             nextSpecial()
         }
@@ -299,12 +347,14 @@ public class ConsentRequestActivity : Activity() {
                 else -> return
             }
         if (requestCode != expected) return
+        RequestBanner.hide(this)
         if (permissions.isEmpty()) {
             // The system cancelled the request (e.g. another one was running): no answer to record.
             return done(RequestResult.Cancelled(purposeId))
         }
         val tag = Locales.tag(Locales.of(this))
         try {
+            val answers = LinkedHashMap<String, OsResult>()
             for (i in permissions.indices) {
                 val permission = permissions[i]
                 val result =
@@ -317,8 +367,10 @@ public class ConsentRequestActivity : Activity() {
                     denied.add(permission)
                     if (result == OsResult.DENIED_PERMANENTLY) deniedPermanently = true
                 }
-                gate.engineForSdk.recordOsResult(purposeId, permission, result, Surface.SYSTEM_DIALOG, tag)
+                answers[permission] = result
             }
+            // One write; a "no" to what the purpose needs is recorded as its refusal too.
+            gate.engineForSdk.recordOsResults(purposeId, answers, Surface.SYSTEM_DIALOG, tag)
             if (step == STEP_OS_FIRST) afterFirstStep() else nextSpecial()
         } catch (e: ConsentGateException) {
             done(RequestResult.Error(purposeId, e))
@@ -330,7 +382,7 @@ public class ConsentRequestActivity : Activity() {
     private fun finishWithOsState() {
         val gate = gate ?: return
         gate.refresh()
-        if (gate.osSatisfied(index)) return done(RequestResult.Granted(purposeId))
+        if (gate.osSatisfied(index)) return done(RequestResult.Granted(purposeId, gate.osGrant(index).notGranted))
         val missing =
             if (denied.isNotEmpty()) {
                 denied.distinct()
@@ -354,6 +406,7 @@ public class ConsentRequestActivity : Activity() {
             it.dismiss()
         }
         dialog = null
+        RequestBanner.hide(this)
         gate?.finishFlow(requestId, purposeId, result)
         finish()
         if (Build.VERSION.SDK_INT < 34) {

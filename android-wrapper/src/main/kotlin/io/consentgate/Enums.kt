@@ -43,6 +43,9 @@ public enum class Surface(
 
     /** The SDK itself (compaction, recovery). */
     SDK("sdk", 5),
+
+    /** Android's settings page for the app: a permission found switched off there (journal format 3). */
+    SYSTEM_SETTINGS("system_settings", 6),
     ;
 
     public companion object {
@@ -78,6 +81,8 @@ public enum class OsResult(
     ;
 
     public companion object {
+        @JvmSynthetic internal fun fromWire(code: Int): OsResult? = entries.firstOrNull { it.wire == code }
+
         @JvmStatic public fun fromJsonName(name: String): OsResult = byName(entries, name, "an OS result") { it.jsonName }
     }
 }

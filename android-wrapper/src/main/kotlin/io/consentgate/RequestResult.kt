@@ -13,12 +13,26 @@ public sealed class RequestResult {
     /** True only for [Granted]: consent is on record and the OS grants are enough to use the purpose. */
     public open val isGranted: Boolean get() = false
 
-    /** Consent on record and the OS permissions the purpose needs are granted: go ahead. */
-    public data class Granted(
-        override val purposeId: String,
-    ) : RequestResult() {
-        override val isGranted: Boolean get() = true
-    }
+    /**
+     * Consent on record and the OS permissions the purpose needs are granted: go ahead.
+     * [notGranted]: declared permissions Android did not grant although the purpose can work
+     * without them (a partial grant): an optional permission, precise location when the user chose
+     * approximate (API 31+), full photo access when the user selected some photos (API 34+).
+     */
+    public data class Granted
+        @JvmOverloads
+        public constructor(
+            override val purposeId: String,
+            public val notGranted: List<String> = emptyList(),
+        ) : RequestResult() {
+            override val isGranted: Boolean get() = true
+
+            /** Granted with some of the purpose's permissions not granted (see [notGranted]). */
+            public val isPartial: Boolean get() = notGranted.isNotEmpty()
+
+            /** The one-argument copy of earlier versions (Java sees no default arguments): keeps [notGranted]. */
+            public fun copy(purposeId: String): Granted = Granted(purposeId, notGranted)
+        }
 
     /**
      * The user declined in the rationale dialog. Recorded; the app may not ask again on its own

@@ -15,15 +15,31 @@ public data class Recipient(
 )
 
 /** Everything the rationale dialog shows before asking for a purpose. */
-public data class Rationale(
-    val purposeId: String,
-    /** The purpose's description in the requested locale (or the policy's default locale). */
-    val description: String,
-    val permissions: List<PermissionInfo>,
-    val recipients: List<Recipient>,
-    /** The privacy-policy version this text belongs to. */
-    val policyVersion: String,
-)
+public data class Rationale
+    @JvmOverloads
+    constructor(
+        val purposeId: String,
+        /** The purpose's description in the requested locale (or the policy's default locale). */
+        val description: String,
+        val permissions: List<PermissionInfo>,
+        val recipients: List<Recipient>,
+        /** The privacy-policy version this text belongs to. */
+        val policyVersion: String,
+        /**
+         * The user is a minor (an age bracket under 18): a parent or guardian must be the one who
+         * agrees, and the consent is recorded with [Actor.GUARDIAN].
+         */
+        val guardianRequired: Boolean = false,
+    ) {
+        /** The five-argument copy of earlier versions (Java sees no default arguments): keeps [guardianRequired]. */
+        public fun copy(
+            purposeId: String,
+            description: String,
+            permissions: List<PermissionInfo>,
+            recipients: List<Recipient>,
+            policyVersion: String,
+        ): Rationale = Rationale(purposeId, description, permissions, recipients, policyVersion, guardianRequired)
+    }
 
 /** One row of the consent settings screen, in policy order. */
 public data class PurposeSetting(
@@ -113,7 +129,7 @@ public data class ComplianceLists(
 /** One of the user's consent decisions, as the history screen shows it. */
 public data class HistoryEntry(
     val timeMs: Long,
-    /** `policy_accepted`, `policy_withdrawn`, `consent_granted`, `consent_denied`, `consent_withdrawn`, `guardian_consent_given` or `guardian_consent_withdrawn`. */
+    /** `policy_accepted`, `policy_withdrawn`, `consent_granted`, `consent_denied`, `consent_withdrawn`, `permission_revoked` (switched off in Android's settings), `guardian_consent_given` or `guardian_consent_withdrawn`. */
     val event: String,
     val purposeId: String?,
     /** The purpose's description now, or null for a purpose no longer declared. */
@@ -122,3 +138,20 @@ public data class HistoryEntry(
     /** Where it was decided (`rationale_dialog`, `settings_screen`, `app`, ...). */
     val surface: String,
 )
+
+/**
+ * How far Android's grants go for one purpose on one device ([ConsentEngine.osGrant]).
+ * [satisfied]: every need of the purpose is granted (or cannot be requested on this device), so
+ * with consent on record the purpose is allowed. [notGranted]: declared permissions that can be
+ * requested here and are not granted (optional ones, an alternative not chosen such as precise
+ * location when approximate was granted, or needed ones). [askOsAgain]: API 34+ with only the
+ * user-selected photos and videos granted; a new request must show Android's photo picker again.
+ */
+public data class OsGrant(
+    public val satisfied: Boolean,
+    public val notGranted: List<String>,
+    public val askOsAgain: Boolean,
+) {
+    /** Satisfied, but not everything the purpose declares is granted. */
+    public val isPartial: Boolean get() = satisfied && notGranted.isNotEmpty()
+}

@@ -4,6 +4,7 @@ import io.consentgate.CollectionRow
 import io.consentgate.ComplianceLists
 import io.consentgate.HistoryEntry
 import io.consentgate.InternalErrorException
+import io.consentgate.OsGrant
 import io.consentgate.PermissionInfo
 import io.consentgate.PolicyText
 import io.consentgate.PurposeSetting
@@ -30,6 +31,18 @@ internal object Json {
                 permissions = permissions(o.getJSONArray("permissions")),
                 recipients = recipients(o.getJSONArray("recipients")),
                 policyVersion = o.getString("policy_version"),
+                guardianRequired = o.optBoolean("guardian_required", false),
+            )
+        }
+
+    fun osGrant(text: String): OsGrant =
+        parse(text) {
+            val o = JSONObject(text)
+            val names = o.getJSONArray("not_granted")
+            OsGrant(
+                satisfied = o.getBoolean("satisfied"),
+                notGranted = List(names.length()) { names.getString(it) },
+                askOsAgain = o.getBoolean("ask_os_again"),
             )
         }
 

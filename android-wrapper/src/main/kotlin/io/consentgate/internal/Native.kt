@@ -103,6 +103,46 @@ internal object Native {
         actor: Int,
     )
 
+    /** One system dialog's answers (`results[i]` is the OsResult wire code of `permissions[i]`); true: a refusal. */
+    @JvmStatic external fun recordOsResults(
+        handle: Long,
+        purposeId: String?,
+        permissions: Array<String?>?,
+        results: IntArray?,
+        surface: Int,
+        locale: String?,
+        actor: Int,
+    ): Boolean
+
+    /** The purposes found revoked in Android's settings (each recorded once). */
+    @JvmStatic external fun recordRevocations(
+        handle: Long,
+        apiLevel: Int,
+        osGranted: Array<String?>?,
+        surface: Int,
+        locale: String?,
+        actor: Int,
+    ): Array<String>
+
+    @JvmStatic external fun setManifestPermissions(
+        handle: Long,
+        names: Array<String?>?,
+    )
+
+    /** JSON of the core's `OsGrant`. */
+    @JvmStatic external fun osGrant(
+        handle: Long,
+        index: Int,
+        apiLevel: Int,
+        osGranted: Array<String?>?,
+    ): String
+
+    /** The OsResult wire code of the journal's last OS answer for [permission], -1 if none. */
+    @JvmStatic external fun lastOsResult(
+        handle: Long,
+        permission: String?,
+    ): Int
+
     @JvmStatic external fun setAgeBracket(
         handle: Long,
         age: Int,

@@ -48,6 +48,22 @@ internal class OsPermissions(
         }
     }
 
+    /**
+     * The permissions the app's manifest requests on this device (`PackageInfo.requestedPermissions`:
+     * entries above their `maxSdkVersion` are already left out), or null if the package manager
+     * cannot say.
+     */
+    fun requestedByManifest(): List<String>? {
+        guard("package query")
+        return try {
+            @Suppress("DEPRECATION")
+            val info = context.packageManager.getPackageInfo(context.packageName, PackageManager.GET_PERMISSIONS)
+            info.requestedPermissions?.toList() ?: emptyList()
+        } catch (e: PackageManager.NameNotFoundException) {
+            null
+        }
+    }
+
     /** Asks the OS (system dialog) for [permissions] from [activity]. */
     fun request(
         activity: Activity,

@@ -41,6 +41,11 @@ internal class UiStrings(
     val systemSettingsMessage: String,
     val openSystemSettings: String,
     val notNow: String,
+    val bannerTitle: String,
+    val guardianTitle: String,
+    val guardianIntro: String,
+    val guardianAgree: String,
+    val guardianDisagree: String,
 ) {
     fun recipient(
         name: String,
@@ -88,6 +93,11 @@ internal object Strings {
                     "permission granted until you switch it off on the app's system settings page.",
             openSystemSettings = "Open settings",
             notNow = "Not now",
+            bannerTitle = "Why the app is asking for this permission",
+            guardianTitle = "A parent or guardian must agree",
+            guardianIntro = "Please hand the device to your parent or guardian. They decide for you:",
+            guardianAgree = "Guardian agrees",
+            guardianDisagree = "Guardian doesn't agree",
         )
 
     val ZH =
@@ -119,6 +129,11 @@ internal object Strings {
             systemSettingsMessage = "授权已撤回，应用将不再使用此权限。系统仍保留该权限，您可以在应用的系统设置页中将其关闭。",
             openSystemSettings = "打开设置",
             notNow = "暂不",
+            bannerTitle = "申请此权限的用途",
+            guardianTitle = "需要监护人同意",
+            guardianIntro = "请将设备交给您的父母或其他监护人，由其代为决定：",
+            guardianAgree = "监护人同意",
+            guardianDisagree = "监护人不同意",
         )
 
     fun forLocale(locale: Locale): UiStrings = if (locale.language == "zh") ZH else EN

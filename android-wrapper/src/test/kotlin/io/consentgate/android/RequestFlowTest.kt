@@ -23,7 +23,7 @@ import kotlin.coroutines.startCoroutine
 
 /** The request flow end to end: real activities and dialogs (Robolectric), the real core through JNI. */
 @RunWith(RobolectricTestRunner::class)
-@Config(sdk = [23, 29, 33, 34, 35], qualifiers = "en-rUS")
+@Config(sdk = [23, 29, 30, 31, 33, 34, 35], qualifiers = "en-rUS")
 class RequestFlowTest : GateTest() {
     @Test
     fun beforeThePrivacyPolicyIsAcceptedNothingIsShownAskedOrQueried() {
@@ -131,21 +131,33 @@ class RequestFlowTest : GateTest() {
 
         assertEquals(RequestResult.OsDenied("feedback_photo", permanently = false, deniedPermissions = listOf(CAMERA)), first.single())
         assertFalse("consent alone is not enough", gate.isAllowed("feedback_photo"))
-        assertEquals(Decision.Allowed, gate.decide("feedback_photo"))
         assertEquals("denied", events(gate, "os_result", "feedback_photo").single().getString("os_result"))
+        // A "no" in the system dialog is the user's refusal of the purpose (issue 14).
+        val refusal = events(gate, "consent_denied", "feedback_photo").single()
+        assertEquals("system_dialog", refusal.getString("surface"))
+        val until = refusal.getLong("ts") + 48L * 3600 * 1000
+        assertEquals(Decision.Blocked(BlockReason.COOLDOWN, until), gate.decide("feedback_photo"))
 
-        // Consent is on record: the next request goes straight to the OS, no rationale again.
+        // The next tap on the feature: nothing shown, nothing asked.
         clearDialogs()
         val second = Results()
         gate.request(caller, "feedback_photo", second)
         idle()
-        val request2 = launch(startedRequest(caller)!!).get()
-        assertNull("no second rationale", latestDialog())
-        assertEquals(listOf(CAMERA), requested(request2))
-        answerOs(request2, request2, grant = emptySet(), canAskAgain = emptySet())
-        assertEquals(RequestResult.OsDenied("feedback_photo", permanently = true, deniedPermissions = listOf(CAMERA)), second.single())
+        assertEquals(RequestResult.Blocked("feedback_photo", BlockReason.COOLDOWN, until), second.single())
+        assertNull(startedRequest(caller))
+
+        // After the cooldown: asked again (rationale first), and "don't ask again" is reported.
+        gate.engineForSdk.setClockFixed(until + 1)
+        val third = Results()
+        gate.request(caller, "feedback_photo", third)
+        idle()
+        val request3 = launch(startedRequest(caller)!!).get()
+        clickAgree(latestDialog()!!)
+        assertEquals(listOf(CAMERA), requested(request3))
+        answerOs(request3, request3, grant = emptySet(), canAskAgain = emptySet())
+        assertEquals(RequestResult.OsDenied("feedback_photo", permanently = true, deniedPermissions = listOf(CAMERA)), third.single())
         assertEquals(listOf("denied", "denied_permanently"), events(gate, "os_result", "feedback_photo").map { it.getString("os_result") })
-        assertEquals("still one consent record", 1, events(gate, "consent_granted").size)
+        assertEquals(2, events(gate, "consent_denied", "feedback_photo").size)
     }
 
     @Test
