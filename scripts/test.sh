@@ -3,7 +3,7 @@
 #   1. Rust: core, journal, crash/corruption/concurrency, CLI + lint, walkthrough, fuzz-corpus replay.
 #   2. The release .so with the test hooks (cargo feature test-hooks: the benchmark floor and the
 #      panic self-tests), which the JVM tests load through real JNI.
-#   3. Kotlin wrapper on the host JVM (Maven): ktlint, JNI tests and Robolectric at API 23, 29, 33, 34, 35,
+#   3. Kotlin wrapper on the host JVM (Maven): ktlint, JNI tests and Robolectric at API 23, 29, 30, 31, 33, 34, 35,
 #      including the screenshot tests (every screen drawn and compared with docs/screenshots/;
 #      scripts/screenshots.sh runs them alone, "scripts/screenshots.sh accept" keeps an intended change).
 # Style checks come first: cargo fmt, clippy with warnings as errors, ktlint (in the Maven build).
