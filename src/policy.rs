@@ -128,7 +128,7 @@ impl Purpose {
     }
 
     /// The description locale a reader of `locale` is shown (the same choice as `description_for`).
-    pub fn description_locale_for<'a>(&'a self, locale: &'a str, default_locale: &'a str) -> &'a str {
+    pub(crate) fn description_locale_for<'a>(&'a self, locale: &'a str, default_locale: &'a str) -> &'a str {
         if self.description.contains_key(locale) {
             return locale;
         }
@@ -137,19 +137,19 @@ impl Purpose {
     }
 
     /// The fingerprint of what a reader of `locale` is shown.
-    pub fn seen_fingerprint_for(&self, locale: &str, default_locale: &str) -> &str {
+    pub(crate) fn seen_fingerprint_for(&self, locale: &str, default_locale: &str) -> &str {
         self.seen_fingerprints.get(self.description_locale_for(locale, default_locale)).map_or("", String::as_str)
     }
 
     /// Whether a consent recorded with `fp` (whole purpose) and `seen_fp` (the translation
     /// read) covers the purpose as declared now.
-    pub fn consent_is_current(&self, fp: &str, seen_fp: Option<&str>) -> bool {
+    pub(crate) fn consent_is_current(&self, fp: &str, seen_fp: Option<&str>) -> bool {
         fp == self.fingerprint
             || seen_fp.is_some_and(|s| !s.is_empty() && self.seen_fingerprints.values().any(|v| v == s))
     }
 
     /// Whether `permission` is in one of the purpose's needs (not optional).
-    pub fn needs_permission(&self, permission: Permission) -> bool {
+    pub(crate) fn needs_permission(&self, permission: Permission) -> bool {
         self.needs.iter().any(|group| group.contains(&permission))
     }
 }
@@ -158,7 +158,7 @@ impl Purpose {
 /// a background step (background location, background body sensors) is optional, coarse or
 /// fine location satisfies foreground location, and user-selected photos and videos (API
 /// 34+) satisfy full photo or video access.
-pub fn default_needs(permissions: &[Permission]) -> Vec<Vec<Permission>> {
+pub(crate) fn default_needs(permissions: &[Permission]) -> Vec<Vec<Permission>> {
     use Permission::*;
     let mut needs: Vec<Vec<Permission>> = Vec::new();
     for &p in permissions {

@@ -122,7 +122,7 @@ impl ConsentState {
 
 impl PurposeRecord {
     /// Consent on record for the purpose as declared now (see `Purpose::consent_is_current`).
-    pub fn is_current_grant(&self, purpose: &crate::policy::Purpose) -> bool {
+    pub(crate) fn is_current_grant(&self, purpose: &crate::policy::Purpose) -> bool {
         self.status == ConsentStatus::Granted && purpose.consent_is_current(&self.fp, self.seen_fp.as_deref())
     }
 }

@@ -89,7 +89,7 @@ pub enum Surface {
 
 impl Surface {
     /// The journal format version that introduced this surface.
-    pub fn since_version(self) -> u32 {
+    pub(crate) fn since_version(self) -> u32 {
         match self {
             Surface::SystemSettings => 3,
             _ => 1,
@@ -438,7 +438,7 @@ pub fn line_hash(line: &[u8]) -> String {
 impl Record {
     /// The format version this line is written with: the newest of its kind's and its
     /// surface's, so every line an older SDK can read stays readable by it.
-    pub fn needed_version(&self) -> u32 {
+    pub(crate) fn needed_version(&self) -> u32 {
         self.event.kind().since_version().max(self.surface.since_version())
     }
 

@@ -199,9 +199,10 @@ public class ConsentEngine private constructor(
         locale: String,
         actor: Actor = Actor.USER,
     ): List<String> =
-        Native
-            .recordRevocations(live(), apiLevel, osGranted.toTypedArray(), Surface.SYSTEM_SETTINGS.wire, locale, actor.wire)
-            .toList()
+        // java.util, not Kotlin's toList(): this runs at app start (see ConsentGate's lists).
+        java.util.Arrays.asList(
+            *Native.recordRevocations(live(), apiLevel, osGranted.toTypedArray(), Surface.SYSTEM_SETTINGS.wire, locale, actor.wire),
+        )
 
     /**
      * The permissions the app's manifest requests on this device (Android's

@@ -567,7 +567,7 @@ public class ConsentGate private constructor(
      * for permissions around the SDK.
      */
     public fun refresh() {
-        var revoked: List<String> = emptyList()
+        var revoked: List<String> = java.util.Collections.emptyList()
         synchronized(refreshLock) {
             if (closed.get()) return
             val accepted = computePolicyAccepted()
@@ -605,7 +605,7 @@ public class ConsentGate private constructor(
         } catch (e: ConsentGateException) {
             // Not recorded: the purpose is still not allowed (the OS grant is missing); retried at the next refresh.
             Log.w(TAG, "revocation not recorded: ${e.javaClass.simpleName}")
-            emptyList()
+            java.util.Collections.emptyList()
         }
 
     /** How far the OS grants go for the purpose at [index] now (asks the OS; after acceptance only). */

@@ -58,7 +58,8 @@ internal class OsPermissions(
         return try {
             @Suppress("DEPRECATION")
             val info = context.packageManager.getPackageInfo(context.packageName, PackageManager.GET_PERMISSIONS)
-            info.requestedPermissions?.toList() ?: emptyList()
+            // java.util, not Kotlin's toList(): this runs at app start (see ConsentGate's lists).
+            info.requestedPermissions?.let { java.util.Arrays.asList(*it) } ?: java.util.Collections.emptyList()
         } catch (e: PackageManager.NameNotFoundException) {
             null
         }
