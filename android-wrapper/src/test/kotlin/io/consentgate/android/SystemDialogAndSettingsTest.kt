@@ -72,7 +72,7 @@ class SystemDialogAndSettingsTest : GateTest() {
         val text = bannerText(request)
         assertTrue(text, text.contains("Find stores near you"))
         assertTrue(text, text.contains("approximate location") && text.contains("precise location"))
-        assertTrue(text, text.contains("Amap (高德地图): GPS location"))
+        assertTrue(text, text.contains("Amap: GPS location"))
 
         answerOs(request, request, grant = emptySet(), canAskAgain = setOf(COARSE, FINE))
         assertNull("gone once Android answered", banner(request))
