@@ -23,10 +23,31 @@ use state::ConsentState;
 /// Longest locale tag a record accepts (BCP 47 asks implementations to handle 35).
 const MAX_LOCALE_LEN: usize = 64;
 
+/// Whether a record accepts `locale`: a language tag ("zh-CN", "en", "und") of at most
+/// `MAX_LOCALE_LEN` characters.
+fn is_recordable_locale(locale: &str) -> bool {
+    locale.len() <= MAX_LOCALE_LEN && crate::policy::is_valid_locale(locale)
+}
+
+/// The locale to record for a user reading in `tag` (a BCP 47 tag as the platform writes it,
+/// e.g. Java's `Locale.toLanguageTag()`): the tag when a record accepts it, else its
+/// `language` (lowercased), else "und" (undetermined). The wrapper asks this (JNI
+/// `localeTag`) rather than keeping a copy of the grammar.
+pub(crate) fn recordable_locale(tag: &str, language: &str) -> String {
+    let language = language.to_ascii_lowercase();
+    if is_recordable_locale(tag) {
+        tag.to_string()
+    } else if is_recordable_locale(&language) {
+        language
+    } else {
+        "und".to_string()
+    }
+}
+
 /// A record's locale must be a language tag ("zh-CN", "en", "und"): it is proof of the
 /// language the user read, and it goes into the journal verbatim.
 fn check_locale(locale: &str) -> Result<()> {
-    if locale.len() <= MAX_LOCALE_LEN && crate::policy::is_valid_locale(locale) {
+    if is_recordable_locale(locale) {
         return Ok(());
     }
     let shown: String = locale.chars().take(40).collect();
@@ -743,6 +764,20 @@ mod locale_tests {
 
     const POLICY: &str = r#"{"schema":1,"policy_version":"v1","default_locale":"en","purposes":[
         {"id":"feedback_photo","permissions":["android.permission.CAMERA"],"description":{"en":"Photo"}}]}"#;
+
+    #[test]
+    fn the_recordable_locale_is_the_tag_else_its_language_else_und() {
+        assert_eq!(recordable_locale("zh-CN", "zh"), "zh-CN");
+        assert_eq!(recordable_locale("zh-Hans-CN", "zh"), "zh-Hans-CN");
+        assert_eq!(recordable_locale("und", ""), "und");
+        // Longer than a record keeps (Unicode extensions): the language alone.
+        let long = "en-US-u-ca-gregory-co-phonebk-cu-usd-fw-mon-hc-h23-ms-metric-mu-celsius-nu-latn";
+        assert!(long.len() > MAX_LOCALE_LEN);
+        assert_eq!(recordable_locale(long, "en"), "en");
+        assert_eq!(recordable_locale("en_US", "EN"), "en");
+        assert_eq!(recordable_locale("", ""), "und");
+        assert_eq!(recordable_locale("x", "\u{fffd}"), "und");
+    }
 
     #[test]
     fn records_refuse_a_locale_that_is_not_a_language_tag() {

@@ -39,7 +39,7 @@ use ::jni::{Env, EnvUnowned};
 
 use crate::clock::AdjustableClock;
 use crate::engine::shared::SharedEngine;
-use crate::engine::{Context, Engine};
+use crate::engine::{recordable_locale, Context, Engine};
 use crate::error::CoreError;
 use crate::journal::JournalOptions;
 use crate::policy::Policy;
@@ -182,6 +182,15 @@ native! {
         let handle = handles::register(EngineHandle { shared: SharedEngine::new(engine), clock })?;
         log::info!("consent engine opened: policy version {version}, {purposes} purposes");
         Ok(handle)
+    }
+
+    /// `localeTag(tag, language): String`: the locale records keep for a user reading in `tag`
+    /// (`Locale.toLanguageTag()`): the tag, else `language`, else "und"
+    /// (`engine::recordable_locale`). No handle: the wrapper asks before it records anything.
+    fn localeTag(env, tag: JString<'local>, language: JString<'local>) -> JString<'local> {
+        let tag = read_string(env, &tag, "tag")?;
+        let language = read_string(env, &language, "language")?;
+        new_string(env, &recordable_locale(&tag, &language))
     }
 
     /// `close(handle)`: idempotent; the handle stays safe to use and answers "closed".

@@ -29,6 +29,12 @@ internal object Native {
         journalDir: String?,
     ): Long
 
+    /** The locale records keep for a user reading in [tag]: [tag], else [language], else "und". */
+    @JvmStatic external fun localeTag(
+        tag: String?,
+        language: String?,
+    ): String
+
     @JvmStatic external fun close(handle: Long)
 
     @JvmStatic external fun isAllowed(

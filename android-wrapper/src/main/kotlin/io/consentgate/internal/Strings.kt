@@ -140,8 +140,6 @@ internal object Strings {
 }
 
 internal object Locales {
-    private val TAG = Regex("[a-z]{2,3}(-[A-Za-z0-9]{1,8})*")
-
     /** The locale the user reads [context] in (the first of the configuration's list). */
     fun of(context: Context): Locale {
         val config = context.resources.configuration
@@ -153,11 +151,9 @@ internal object Locales {
         }
     }
 
-    /** A language tag the core accepts ("zh-CN", "en-US", "und"), recorded as proof of the language shown. */
-    fun tag(locale: Locale): String {
-        val full = locale.toLanguageTag()
-        if (TAG.matches(full)) return full
-        val lang = locale.language.lowercase(Locale.ROOT)
-        return if (TAG.matches(lang)) lang else "und"
-    }
+    /**
+     * A language tag the core records ("zh-CN", "en-US", "und") as proof of the language shown:
+     * the core decides (its grammar and length limit live there), from the full tag and the language.
+     */
+    fun tag(locale: Locale): String = Native.localeTag(locale.toLanguageTag(), locale.language)
 }
