@@ -10,9 +10,10 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 
 use crate::permission::{Permission, PermissionError};
+
+mod fingerprint;
 
 /// Allowed range of `denial_cooldown_hours` (one hour to one year).
 pub const COOLDOWN_HOURS_RANGE: std::ops::RangeInclusive<u64> = 1..=8760;
@@ -299,64 +300,6 @@ impl Policy {
     }
 }
 
-/// The canonical content hashed into a fingerprint: order-independent where order
-/// carries no meaning (permissions, description locales). Schema-2 parts are added only
-/// when present, so a purpose written the schema-1 way keeps its schema-1 fingerprint.
-fn canonical(purpose: &Purpose, sdks: &[Sdk]) -> Value {
-    let mut names: Vec<&str> = purpose.permissions.iter().map(|p| p.name()).collect();
-    names.sort_unstable();
-    let mut canonical = serde_json::json!({
-        "id": purpose.id,
-        "permissions": names,
-        "description": purpose.description,
-        "recipients": purpose.recipients,
-    });
-    let extra = canonical.as_object_mut().expect("an object");
-    if let Some(data) = &purpose.data {
-        extra.insert("data".into(), serde_json::json!(data));
-    }
-    if let Some(when) = &purpose.when {
-        extra.insert("when".into(), serde_json::json!(when));
-    }
-    if !purpose.sdks.is_empty() {
-        // What the user is told about each SDK; its code packages are not part of it.
-        let told: Vec<_> = purpose
-            .sdks
-            .iter()
-            .map(|&i| {
-                let s = &sdks[i];
-                serde_json::json!({ "id": s.id, "name": s.name, "company": s.company, "data": s.data, "privacy_url": s.privacy_url })
-            })
-            .collect();
-        extra.insert("sdks".into(), serde_json::Value::Array(told));
-    }
-    canonical
-}
-
-fn hash_of(canonical: &Value) -> String {
-    let digest = Sha256::digest(canonical.to_string().as_bytes());
-    hex::encode(&digest[..16])
-}
-
-/// The whole purpose's fingerprint, and per description locale the fingerprint of what a
-/// reader of that translation saw: the same content with only that translation, under the
-/// key `seen` (so the two kinds never collide). Other texts (recipients, SDKs) stay whole.
-fn fingerprints(purpose: &Purpose, sdks: &[Sdk]) -> (String, BTreeMap<String, String>) {
-    let canonical = canonical(purpose, sdks);
-    let seen = purpose
-        .description
-        .iter()
-        .map(|(tag, text)| {
-            let mut one = canonical.clone();
-            let map = one.as_object_mut().expect("the canonical content is an object");
-            map.remove("description");
-            map.insert("seen".into(), serde_json::json!({ tag: text }));
-            (tag.clone(), hash_of(&one))
-        })
-        .collect();
-    (hash_of(&canonical), seen)
-}
-
 fn is_valid_purpose_id(id: &str) -> bool {
     let bytes = id.as_bytes();
     !bytes.is_empty()
@@ -550,7 +493,7 @@ impl Validator {
         let (sdks, mut purposes) = (sdks?, purposes?);
         for purpose in &mut purposes {
             purpose.sdks = (0..sdks.len()).filter(|&i| sdks[i].purposes.contains(&purpose.id)).collect();
-            (purpose.fingerprint, purpose.seen_fingerprints) = fingerprints(purpose, &sdks);
+            (purpose.fingerprint, purpose.seen_fingerprints) = fingerprint::fingerprints(purpose, &sdks);
         }
         Some(Policy {
             schema: self.schema,

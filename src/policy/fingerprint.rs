@@ -1,0 +1,159 @@
+//! Purpose fingerprints: SHA-256 (first 16 bytes, hex) of the purpose's canonical content.
+//!
+//! The bytes hashed are serde_json's compact form of a JSON object with its keys in sorted
+//! order, as the first versions built it through a `serde_json::Value` (a `BTreeMap` sorts
+//! keys). They are written here directly, piece by piece, so no copy of every text is made;
+//! `tests/fingerprints_pinned.rs` pins the result for every committed policy fixture.
+//!
+//! The canonical object is order-independent where order carries no meaning (permissions,
+//! description locales). Schema-2 parts are added only when present, so a purpose written
+//! the schema-1 way keeps its schema-1 fingerprint. Its keys, sorted: `data`, `description`,
+//! `id`, `permissions`, `recipients`, `sdks`, `when`. The fingerprint of what a reader of one
+//! translation saw has `seen: {tag: text}` instead of `description` (so the two kinds never
+//! collide); other texts (recipients, SDKs) stay whole.
+
+use std::collections::BTreeMap;
+
+use sha2::{Digest, Sha256};
+
+use super::{Purpose, Sdk, Text};
+
+/// The whole purpose's fingerprint, and per description locale the fingerprint of what a
+/// reader of that translation saw.
+pub(super) fn fingerprints(purpose: &Purpose, sdks: &[Sdk]) -> (String, BTreeMap<String, String>) {
+    // {"data":..,  "description":{..},  "id":..,"permissions":[..],"recipients":[..],"sdks":[..]  "seen":{..}  ,"when":..}
+    let mut head = Canonical(Vec::with_capacity(64));
+    head.0.push(b'{');
+    if let Some(data) = &purpose.data {
+        head.key("data");
+        head.text(data);
+        head.0.push(b',');
+    }
+    let mut mid = Canonical(Vec::with_capacity(256));
+    mid.key("id");
+    mid.str(&purpose.id);
+    mid.0.push(b',');
+    mid.key("permissions");
+    let mut names: Vec<&str> = purpose.permissions.iter().map(|p| p.name()).collect();
+    names.sort_unstable();
+    mid.list(&names, |c, name| c.str(name));
+    mid.0.push(b',');
+    mid.key("recipients");
+    mid.list(&purpose.recipients, |c, r| {
+        c.0.push(b'{');
+        c.key("data");
+        c.text(&r.data);
+        c.0.push(b',');
+        c.key("name");
+        c.text(&r.name);
+        c.0.push(b'}');
+    });
+    if !purpose.sdks.is_empty() {
+        // What the user is told about each SDK; its code packages are not part of it.
+        mid.0.push(b',');
+        mid.key("sdks");
+        mid.list(&purpose.sdks, |c, &i| {
+            let s = &sdks[i];
+            c.0.push(b'{');
+            c.key("company");
+            c.text(&s.company);
+            c.0.push(b',');
+            c.key("data");
+            c.text(&s.data);
+            c.0.push(b',');
+            c.key("id");
+            c.str(&s.id);
+            c.0.push(b',');
+            c.key("name");
+            c.text(&s.name);
+            c.0.push(b',');
+            c.key("privacy_url");
+            c.text(&s.privacy_url);
+            c.0.push(b'}');
+        });
+    }
+    let mut tail = Canonical(Vec::new());
+    if let Some(when) = &purpose.when {
+        tail.0.push(b',');
+        tail.key("when");
+        tail.text(when);
+    }
+    tail.0.push(b'}');
+
+    let mut description = Canonical(Vec::with_capacity(256));
+    description.key("description");
+    description.locales(&purpose.description);
+    description.0.push(b',');
+    let whole = Sha256::new().chain_update(&head.0).chain_update(&description.0).chain_update(&mid.0);
+    let whole = whole.chain_update(&tail.0).finalize();
+
+    // Every translation's hash starts with the same bytes: hash them once.
+    let shared = Sha256::new().chain_update(&head.0).chain_update(&mid.0);
+    let mut seen_one = Canonical(Vec::with_capacity(128));
+    let seen = purpose
+        .description
+        .iter()
+        .map(|(tag, text)| {
+            seen_one.0.clear();
+            seen_one.0.push(b',');
+            seen_one.key("seen");
+            seen_one.0.push(b'{');
+            seen_one.key(tag);
+            seen_one.str(text);
+            seen_one.0.push(b'}');
+            let digest = shared.clone().chain_update(&seen_one.0).chain_update(&tail.0).finalize();
+            (tag.clone(), short_hex(&digest))
+        })
+        .collect();
+    (short_hex(&whole), seen)
+}
+
+fn short_hex(digest: &[u8]) -> String {
+    hex::encode(&digest[..16])
+}
+
+/// serde_json's compact JSON, written piece by piece (keys in sorted order by the caller).
+struct Canonical(Vec<u8>);
+
+impl Canonical {
+    fn str(&mut self, s: &str) {
+        // The same escaping as every other string serde_json writes.
+        serde_json::to_writer(&mut self.0, s).expect("a Vec takes every write");
+    }
+
+    /// `"key":`
+    fn key(&mut self, key: &str) {
+        self.str(key);
+        self.0.push(b':');
+    }
+
+    fn locales(&mut self, map: &BTreeMap<String, String>) {
+        self.0.push(b'{');
+        for (i, (tag, text)) in map.iter().enumerate() {
+            if i > 0 {
+                self.0.push(b',');
+            }
+            self.key(tag);
+            self.str(text);
+        }
+        self.0.push(b'}');
+    }
+
+    fn text(&mut self, text: &Text) {
+        match text {
+            Text::Plain(s) => self.str(s),
+            Text::PerLocale(map) => self.locales(map),
+        }
+    }
+
+    fn list<T>(&mut self, items: &[T], mut item: impl FnMut(&mut Self, &T)) {
+        self.0.push(b'[');
+        for (i, x) in items.iter().enumerate() {
+            if i > 0 {
+                self.0.push(b',');
+            }
+            item(self, x);
+        }
+        self.0.push(b']');
+    }
+}
