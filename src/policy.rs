@@ -336,6 +336,35 @@ fn is_package_prefix(name: &str) -> bool {
     })
 }
 
+/// Where the validator is in the document, e.g. `$.purposes[2].id`: formatted only when an
+/// issue is reported, so a valid file (every app start) builds no path strings.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    Root,
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl<'a> Path<'a> {
+    fn key(&'a self, key: &'a str) -> Path<'a> {
+        Path::Key(self, key)
+    }
+
+    fn index(&'a self, i: usize) -> Path<'a> {
+        Path::Index(self, i)
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Root => f.write_str("$"),
+            Path::Key(parent, key) => write!(f, "{parent}.{key}"),
+            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
 const SCHEMA_2: &str = "needs \"schema\": 2";
 
 struct Validator {
@@ -346,12 +375,12 @@ struct Validator {
 }
 
 impl Validator {
-    fn issue(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.issues.push(PolicyIssue { path: path.into(), line: None, message: message.into() });
+    fn issue(&mut self, path: impl fmt::Display, message: impl Into<String>) {
+        self.issues.push(PolicyIssue { path: path.to_string(), line: None, message: message.into() });
     }
 
     /// True if the file may use a schema-2 addition; otherwise reports it at `path`.
-    fn allows_schema_2(&mut self, path: &str, what: &str) -> bool {
+    fn allows_schema_2(&mut self, path: &Path<'_>, what: &str) -> bool {
         if self.schema >= 2 {
             return true;
         }
@@ -359,7 +388,7 @@ impl Validator {
         false
     }
 
-    fn object<'a>(&mut self, value: &'a Value, path: &str) -> Option<&'a Map<String, Value>> {
+    fn object<'a>(&mut self, value: &'a Value, path: &Path<'_>) -> Option<&'a Map<String, Value>> {
         match value {
             Value::Object(map) => Some(map),
             other => {
@@ -370,23 +399,22 @@ impl Validator {
     }
 
     /// Unknown fields are errors; `schema_2` fields are errors in a schema-1 file.
-    fn only_fields(&mut self, map: &Map<String, Value>, path: &str, allowed: &[&str], schema_2: &[&str]) {
+    fn only_fields(&mut self, map: &Map<String, Value>, path: &Path<'_>, allowed: &[&str], schema_2: &[&str]) {
         for key in map.keys() {
             if schema_2.contains(&key.as_str()) {
-                self.allows_schema_2(&format!("{path}.{key}"), &format!("the field \"{key}\""));
+                if self.schema < 2 {
+                    self.issue(path.key(key), format!("the field \"{key}\" {SCHEMA_2}"));
+                }
             } else if !allowed.contains(&key.as_str()) {
                 let known: Vec<&str> =
                     allowed.iter().chain(if self.schema >= 2 { schema_2 } else { &[] }).copied().collect();
-                self.issue(
-                    format!("{path}.{key}"),
-                    format!("unknown field \"{key}\" (expected one of: {})", known.join(", ")),
-                );
+                self.issue(path.key(key), format!("unknown field \"{key}\" (expected one of: {})", known.join(", ")));
             }
         }
     }
 
-    fn string(&mut self, map: &Map<String, Value>, path: &str, field: &str) -> Option<String> {
-        let p = format!("{path}.{field}");
+    fn string(&mut self, map: &Map<String, Value>, path: &Path<'_>, field: &str) -> Option<String> {
+        let p = path.key(field);
         match map.get(field) {
             None => {
                 self.issue(p, "missing required field");
@@ -396,7 +424,7 @@ impl Validator {
         }
     }
 
-    fn string_value(&mut self, value: &Value, path: &str) -> Option<String> {
+    fn string_value(&mut self, value: &Value, path: &Path<'_>) -> Option<String> {
         match value {
             Value::String(s) if s.trim().is_empty() => {
                 self.issue(path, "must not be empty");
@@ -411,7 +439,7 @@ impl Validator {
     }
 
     fn policy(&mut self, value: &Value) -> Option<Policy> {
-        let map = self.object(value, "$")?;
+        let map = self.object(value, &Path::Root)?;
         match map.get("schema") {
             None => self.issue("$.schema", "missing required field (this SDK reads schema 1 and 2)"),
             Some(v) => match v.as_u64() {
@@ -421,12 +449,12 @@ impl Validator {
         }
         self.only_fields(
             map,
-            "$",
+            &Path::Root,
             &["schema", "policy_version", "default_locale", "denial_cooldown_hours", "purposes"],
             &["sdks", "privacy_policy"],
         );
-        let policy_version = self.string(map, "$", "policy_version");
-        let default_locale = self.string(map, "$", "default_locale");
+        let policy_version = self.string(map, &Path::Root, "policy_version");
+        let default_locale = self.string(map, &Path::Root, "default_locale");
         if let Some(tag) = &default_locale {
             if !is_valid_locale(tag) {
                 self.issue("$.default_locale", format!("\"{tag}\" is not a locale tag like \"zh-CN\" or \"en\""));
@@ -467,7 +495,8 @@ impl Validator {
                 let mut seen = HashSet::new();
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    let path = format!("$.purposes[{i}]");
+                    let purposes = Path::Root.key("purposes");
+                    let path = purposes.index(i);
                     if let Some(p) = self.purpose(item, &path) {
                         if !seen.insert(p.id.clone()) {
                             self.issue(format!("{path}.id"), format!("duplicate purpose id \"{}\"", p.id));
@@ -487,7 +516,7 @@ impl Validator {
             _ => Some(Vec::new()),
         };
         let privacy_policy = match map.get("privacy_policy") {
-            Some(v) if self.schema >= 2 => self.policy_text(v, "$.privacy_policy").map(Some),
+            Some(v) if self.schema >= 2 => self.policy_text(v, &Path::Root.key("privacy_policy")).map(Some),
             _ => Some(None),
         };
         let (sdks, mut purposes) = (sdks?, purposes?);
@@ -506,7 +535,7 @@ impl Validator {
         })
     }
 
-    fn purpose(&mut self, value: &Value, path: &str) -> Option<Purpose> {
+    fn purpose(&mut self, value: &Value, path: &Path<'_>) -> Option<Purpose> {
         let map = self.object(value, path)?;
         self.only_fields(map, path, &["id", "permissions", "description", "recipients"], &["data", "when", "needs"]);
         let id = self.string(map, path, "id");
@@ -520,14 +549,14 @@ impl Validator {
                 );
             }
         }
-        let permissions = self.permissions(map.get("permissions"), &format!("{path}.permissions"));
-        let description = self.description(map.get("description"), &format!("{path}.description"));
-        let recipients = self.recipients(map.get("recipients"), &format!("{path}.recipients"));
+        let permissions = self.permissions(map.get("permissions"), &path.key("permissions"));
+        let description = self.description(map.get("description"), &path.key("description"));
+        let recipients = self.recipients(map.get("recipients"), &path.key("recipients"));
         let data = self.optional_text(map, path, "data");
         let when = self.optional_text(map, path, "when");
         let permissions = permissions?;
         let needs = match map.get("needs") {
-            Some(value) if self.schema >= 2 => self.needs(value, &format!("{path}.needs"), &permissions)?,
+            Some(value) if self.schema >= 2 => self.needs(value, &path.key("needs"), &permissions)?,
             _ => default_needs(&permissions),
         };
         Some(Purpose {
@@ -547,7 +576,7 @@ impl Validator {
 
     /// Schema 2 `needs`: each item a permission name or an array of alternatives, all of them
     /// declared by the purpose, none listed twice.
-    fn needs(&mut self, value: &Value, path: &str, declared: &[Permission]) -> Option<Vec<Vec<Permission>>> {
+    fn needs(&mut self, value: &Value, path: &Path<'_>, declared: &[Permission]) -> Option<Vec<Vec<Permission>>> {
         let Value::Array(items) = value else {
             self.issue(
                 path,
@@ -559,20 +588,23 @@ impl Validator {
         let mut seen = Vec::new();
         let mut ok = true;
         for (i, item) in items.iter().enumerate() {
-            let p = format!("{path}[{i}]");
-            let names: Vec<(String, &Value)> = match item {
-                Value::Array(alts) if !alts.is_empty() => {
-                    alts.iter().enumerate().map(|(j, v)| (format!("{p}[{j}]"), v)).collect()
-                }
+            let p = path.index(i);
+            // (index among the alternatives, name)
+            let names: Vec<(Option<usize>, &Value)> = match item {
+                Value::Array(alts) if !alts.is_empty() => alts.iter().enumerate().map(|(j, v)| (Some(j), v)).collect(),
                 Value::Array(_) => {
                     self.issue(p, "an empty list of alternatives");
                     ok = false;
                     continue;
                 }
-                other => vec![(p, other)],
+                other => vec![(None, other)],
             };
             let mut group = Vec::with_capacity(names.len());
-            for (at, v) in names {
+            for (j, v) in names {
+                let at = match j {
+                    Some(j) => p.index(j),
+                    None => p,
+                };
                 let Value::String(name) = v else {
                     self.issue(at, format!("expected a permission name, found {}", kind_of(v)));
                     ok = false;
@@ -602,7 +634,7 @@ impl Validator {
         ok.then_some(out)
     }
 
-    fn permissions(&mut self, value: Option<&Value>, path: &str) -> Option<Vec<Permission>> {
+    fn permissions(&mut self, value: Option<&Value>, path: &Path<'_>) -> Option<Vec<Permission>> {
         let items = match value {
             None => {
                 self.issue(path, "missing required field");
@@ -627,7 +659,7 @@ impl Validator {
         let mut out = Vec::with_capacity(items.len());
         let mut ok = true;
         for (i, item) in items.iter().enumerate() {
-            let p = format!("{path}[{i}]");
+            let p = path.index(i);
             match item {
                 Value::String(name) => match Permission::parse(name) {
                     Ok(perm) if out.contains(&perm) => {
@@ -674,7 +706,7 @@ impl Validator {
         ok.then_some(out)
     }
 
-    fn description(&mut self, value: Option<&Value>, path: &str) -> Option<BTreeMap<String, String>> {
+    fn description(&mut self, value: Option<&Value>, path: &Path<'_>) -> Option<BTreeMap<String, String>> {
         let map = match value {
             None => {
                 self.issue(path, "missing required field");
@@ -686,11 +718,16 @@ impl Validator {
     }
 
     /// `{ "zh-CN": "...", "en": "..." }`: valid tags, non-empty texts, the default locale present.
-    fn locale_map(&mut self, map: &Map<String, Value>, path: &str, what: &str) -> Option<BTreeMap<String, String>> {
+    fn locale_map(
+        &mut self,
+        map: &Map<String, Value>,
+        path: &Path<'_>,
+        what: &str,
+    ) -> Option<BTreeMap<String, String>> {
         let mut out = BTreeMap::new();
         let mut ok = true;
         for (tag, text) in map {
-            let p = format!("{path}.{tag}");
+            let p = path.key(tag);
             if !is_valid_locale(tag) {
                 self.issue(p.clone(), format!("\"{tag}\" is not a locale tag like \"zh-CN\" or \"en\""));
                 ok = false;
@@ -709,18 +746,17 @@ impl Validator {
                 }
             }
         }
-        if let Some(default) = self.default_locale.clone() {
-            if ok && !out.contains_key(&default) {
-                let what = what.strip_suffix(" text").unwrap_or(what);
-                self.issue(path, format!("no {what} in the default locale \"{default}\""));
-                ok = false;
-            }
+        let missing_default = self.default_locale.as_ref().filter(|tag| ok && !out.contains_key(*tag)).cloned();
+        if let Some(default) = missing_default {
+            let what = what.strip_suffix(" text").unwrap_or(what);
+            self.issue(path, format!("no {what} in the default locale \"{default}\""));
+            ok = false;
         }
         ok.then_some(out)
     }
 
     /// A string, or (schema 2) an object of locale tag -> string.
-    fn text(&mut self, value: &Value, path: &str) -> Option<Text> {
+    fn text(&mut self, value: &Value, path: &Path<'_>) -> Option<Text> {
         match value {
             Value::Object(map) => {
                 if !self.allows_schema_2(path, "text per locale") {
@@ -733,25 +769,25 @@ impl Validator {
     }
 
     /// An optional schema-2 text field: `Some(None)` when absent.
-    fn optional_text(&mut self, map: &Map<String, Value>, path: &str, field: &str) -> Option<Option<Text>> {
+    fn optional_text(&mut self, map: &Map<String, Value>, path: &Path<'_>, field: &str) -> Option<Option<Text>> {
         match map.get(field) {
             None => Some(None),
             Some(_) if self.schema < 2 => None,
-            Some(v) => self.text(v, &format!("{path}.{field}")).map(Some),
+            Some(v) => self.text(v, &path.key(field)).map(Some),
         }
     }
 
-    fn required_text(&mut self, map: &Map<String, Value>, path: &str, field: &str) -> Option<Text> {
+    fn required_text(&mut self, map: &Map<String, Value>, path: &Path<'_>, field: &str) -> Option<Text> {
         match map.get(field) {
             None => {
                 self.issue(format!("{path}.{field}"), "missing required field");
                 None
             }
-            Some(v) => self.text(v, &format!("{path}.{field}")),
+            Some(v) => self.text(v, &path.key(field)),
         }
     }
 
-    fn recipients(&mut self, value: Option<&Value>, path: &str) -> Option<Vec<Recipient>> {
+    fn recipients(&mut self, value: Option<&Value>, path: &Path<'_>) -> Option<Vec<Recipient>> {
         let items = match value {
             None => return Some(Vec::new()),
             Some(Value::Array(items)) => items,
@@ -763,7 +799,7 @@ impl Validator {
         let mut out = Vec::with_capacity(items.len());
         let mut ok = true;
         for (i, item) in items.iter().enumerate() {
-            let p = format!("{path}[{i}]");
+            let p = path.index(i);
             let Some(map) = self.object(item, &p) else {
                 ok = false;
                 continue;
@@ -785,7 +821,8 @@ impl Validator {
         let mut out = Vec::with_capacity(items.len());
         let mut ok = true;
         for (i, item) in items.iter().enumerate() {
-            let path = format!("$.sdks[{i}]");
+            let sdks = Path::Root.key("sdks");
+            let path = sdks.index(i);
             match self.sdk(item, &path, purposes) {
                 Some(sdk) if out.iter().any(|s: &Sdk| s.id == sdk.id) => {
                     self.issue(format!("{path}.id"), format!("duplicate SDK id \"{}\"", sdk.id));
@@ -798,7 +835,7 @@ impl Validator {
         ok.then_some(out)
     }
 
-    fn sdk(&mut self, value: &Value, path: &str, purposes: Option<&[Purpose]>) -> Option<Sdk> {
+    fn sdk(&mut self, value: &Value, path: &Path<'_>, purposes: Option<&[Purpose]>) -> Option<Sdk> {
         let map = self.object(value, path)?;
         self.only_fields(map, path, &["id", "name", "company", "data", "purposes", "privacy_url", "packages"], &[]);
         let id = self.string(map, path, "id");
@@ -818,9 +855,9 @@ impl Validator {
         let data = self.required_text(map, path, "data");
         let privacy_url = self.required_text(map, path, "privacy_url");
         if let Some(url) = &privacy_url {
-            self.check_each(url, &format!("{path}.privacy_url"), is_web_url, "is not an http(s) URL");
+            self.check_each(url, &path.key("privacy_url"), is_web_url, "is not an http(s) URL");
         }
-        let served = self.string_list(map.get("purposes"), &format!("{path}.purposes"), "a purpose id", true);
+        let served = self.string_list(map.get("purposes"), &path.key("purposes"), "a purpose id", true);
         if let (Some(served), Some(purposes)) = (&served, purposes) {
             for (i, id) in served.iter().enumerate() {
                 if !purposes.iter().any(|p| &p.id == id) {
@@ -828,7 +865,7 @@ impl Validator {
                 }
             }
         }
-        let packages = self.string_list(map.get("packages"), &format!("{path}.packages"), "a package prefix", false);
+        let packages = self.string_list(map.get("packages"), &path.key("packages"), "a package prefix", false);
         if let Some(packages) = &packages {
             for (i, name) in packages.iter().enumerate() {
                 if !is_package_prefix(name) {
@@ -851,7 +888,13 @@ impl Validator {
     }
 
     /// An array of distinct non-empty strings; `required` means present and non-empty.
-    fn string_list(&mut self, value: Option<&Value>, path: &str, what: &str, required: bool) -> Option<Vec<String>> {
+    fn string_list(
+        &mut self,
+        value: Option<&Value>,
+        path: &Path<'_>,
+        what: &str,
+        required: bool,
+    ) -> Option<Vec<String>> {
         let items = match value {
             None if required => {
                 self.issue(path, "missing required field");
@@ -871,7 +914,7 @@ impl Validator {
         let mut out: Vec<String> = Vec::with_capacity(items.len());
         let mut ok = true;
         for (i, item) in items.iter().enumerate() {
-            let p = format!("{path}[{i}]");
+            let p = path.index(i);
             match self.string_value(item, &p) {
                 Some(s) if out.contains(&s) => {
                     self.issue(p, format!("\"{s}\" is listed twice"));
@@ -885,7 +928,7 @@ impl Validator {
     }
 
     /// Reports every string of `text` that fails `valid`.
-    fn check_each(&mut self, text: &Text, path: &str, valid: fn(&str) -> bool, problem: &str) -> bool {
+    fn check_each(&mut self, text: &Text, path: &Path<'_>, valid: fn(&str) -> bool, problem: &str) -> bool {
         let bad: Vec<(String, String)> = match text {
             Text::Plain(s) => (!valid(s)).then(|| (path.to_string(), s.clone())).into_iter().collect(),
             Text::PerLocale(map) => {
@@ -898,19 +941,19 @@ impl Validator {
         bad.is_empty()
     }
 
-    fn policy_text(&mut self, value: &Value, path: &str) -> Option<PolicyText> {
+    fn policy_text(&mut self, value: &Value, path: &Path<'_>) -> Option<PolicyText> {
         let map = self.object(value, path)?;
         self.only_fields(map, path, &["url", "asset"], &[]);
         let url = self.optional_text(map, path, "url")?;
         let asset = self.optional_text(map, path, "asset")?;
         let mut ok = true;
         if let Some(url) = &url {
-            ok &= self.check_each(url, &format!("{path}.url"), is_web_url, "is not an http(s) URL");
+            ok &= self.check_each(url, &path.key("url"), is_web_url, "is not an http(s) URL");
         }
         if let Some(asset) = &asset {
             ok &= self.check_each(
                 asset,
-                &format!("{path}.asset"),
+                &path.key("asset"),
                 is_asset_path,
                 "is not a path inside the app's assets folder (like \"privacy/zh-CN.html\")",
             );

@@ -108,8 +108,15 @@ pub(super) fn fingerprints(purpose: &Purpose, sdks: &[Sdk]) -> (String, BTreeMap
     (short_hex(&whole), seen)
 }
 
+/// Lowercase hex of the first 16 bytes (`hex::encode` collects char by char: 5% of a parse).
 fn short_hex(digest: &[u8]) -> String {
-    hex::encode(&digest[..16])
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(32);
+    for &b in &digest[..16] {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 /// serde_json's compact JSON, written piece by piece (keys in sorted order by the caller).
