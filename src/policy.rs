@@ -729,7 +729,7 @@ impl Validator {
         for (tag, text) in map {
             let p = path.key(tag);
             if !is_valid_locale(tag) {
-                self.issue(p.clone(), format!("\"{tag}\" is not a locale tag like \"zh-CN\" or \"en\""));
+                self.issue(p, format!("\"{tag}\" is not a locale tag like \"zh-CN\" or \"en\""));
                 ok = false;
             }
             match text {
