@@ -113,6 +113,23 @@ impl Story<'_> {
         self.print(&format!("     {label:<42} -> {}  [ok]", describe(got)))
     }
 
+    /// Asks the core `decide(purpose, source)` and [`Self::expect`]s `want`; the answer for what follows.
+    fn decides(
+        &mut self,
+        engine: &mut Engine,
+        purpose: &str,
+        source: Source,
+        want: Decision,
+    ) -> Result<Decision, String> {
+        let d = core("decide", engine.decide(purpose, source))?;
+        let source = match source {
+            Source::Feature => "feature",
+            Source::Settings => "settings",
+        };
+        self.expect(&format!("decide({purpose}, {source})"), d, want)?;
+        Ok(d)
+    }
+
     fn check(&mut self, what: &str, ok: bool) -> Result<(), String> {
         if !ok {
             return Err(format!("chapter {}: {what}: not so", self.chapter));
@@ -135,6 +152,11 @@ fn user(surface: Surface) -> Context {
 
 fn guardian(surface: Surface) -> Context {
     Context::new(surface, "zh-CN", Actor::Guardian)
+}
+
+/// The user allows `permission` in Android's dialog; the answer is journaled for `purpose`.
+fn android_grants(engine: &mut Engine, purpose: &str, permission: &str) -> Result<(), String> {
+    core("os result", engine.record_os_result(purpose, permission, OsResult::Granted, &user(Surface::SystemDialog)))
 }
 
 fn open(policy: Policy, dir: &Path, clock: &Arc<ManualClock>) -> Result<Engine, String> {
@@ -237,8 +259,7 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
     story.advance(4 * MINUTE_MS);
     story.chapter("Feedback with a photo: the camera")?;
     story.say("The user taps \"attach a photo\" in the feedback form. The app asks the SDK first:")?;
-    let d = core("decide", engine.decide("feedback_photo", Source::Feature))?;
-    story.expect("decide(feedback_photo, feature)", d, NEVER_ASKED)?;
+    story.decides(&mut engine, "feedback_photo", Source::Feature, NEVER_ASKED)?;
     story.say("So the SDK shows its rationale dialog, in the user's language and in English:")?;
     show_rationale(&mut story, &engine, "feedback_photo", &["zh-CN", "en"])?;
     core("grant", engine.grant("feedback_photo", &user(Surface::RationaleDialog)))?;
@@ -250,18 +271,9 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
         asked.join(", ")
     ))?;
     story.check("the system dialog asks for the camera and nothing else", asked == ["android.permission.CAMERA"])?;
-    core(
-        "os result",
-        engine.record_os_result(
-            "feedback_photo",
-            "android.permission.CAMERA",
-            OsResult::Granted,
-            &user(Surface::SystemDialog),
-        ),
-    )?;
+    android_grants(&mut engine, "feedback_photo", "android.permission.CAMERA")?;
     story.say("The user allows it; the OS answer is journaled too (os_result CAMERA granted).")?;
-    let d = core("decide", engine.decide("feedback_photo", Source::Feature))?;
-    story.expect("decide(feedback_photo, feature)", d, Decision::Allowed)?;
+    let d = story.decides(&mut engine, "feedback_photo", Source::Feature, Decision::Allowed)?;
     let index = engine.policy().index_of("feedback_photo").ok_or("feedback_photo is not declared")?;
     story.check(
         "at the point of use: SDK consent AND the OS grant -> the camera may open",
@@ -276,8 +288,7 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
     story.advance(5 * MINUTE_MS);
     story.chapter("Importing contacts: the user says no")?;
     story.say("The user opens \"import contacts to dial\". The SDK explains before Android is asked:")?;
-    let d = core("decide", engine.decide("import_contacts_to_dial", Source::Feature))?;
-    story.expect("decide(import_contacts_to_dial, feature)", d, NEVER_ASKED)?;
+    story.decides(&mut engine, "import_contacts_to_dial", Source::Feature, NEVER_ASKED)?;
     show_rationale(&mut story, &engine, "import_contacts_to_dial", &["zh-CN", "en"])?;
     let refused_at = clock.now_ms();
     core("deny", engine.deny("import_contacts_to_dial", &user(Surface::RationaleDialog)))?;
@@ -287,37 +298,24 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
     )?;
     let until = refused_at + COOLDOWN_HOURS * HOUR_MS;
     let cooldown = Decision::Blocked { reason: BlockReason::Cooldown { until_ms: until } };
-    let d = core("decide", engine.decide("import_contacts_to_dial", Source::Feature))?;
-    story.expect("decide(import_contacts_to_dial, feature)", d, cooldown)?;
+    story.decides(&mut engine, "import_contacts_to_dial", Source::Feature, cooldown)?;
     story.say(&format!("That is {COOLDOWN_HOURS} hours after the refusal at {}.", utc(refused_at)))?;
     let d = core("decide", engine.decide("import_contacts_to_dial", Source::Settings))?;
     story.say("The user can still change their mind in the consent settings screen at any time:")?;
     story.expect("decide(import_contacts_to_dial, settings)", d, ASK_AGAIN)?;
-    let d = core("decide", engine.decide("feedback_photo", Source::Feature))?;
-    story.expect("decide(feedback_photo, feature)", d, Decision::Allowed)?;
+    story.decides(&mut engine, "feedback_photo", Source::Feature, Decision::Allowed)?;
 
     // 5 ---------------------------------------------------------------------------------
     story.advance(COOLDOWN_HOURS * HOUR_MS - 60 * MINUTE_MS);
     story.chapter("One hour before the cooldown ends, and after it")?;
-    let d = core("decide", engine.decide("import_contacts_to_dial", Source::Feature))?;
-    story.expect("decide(import_contacts_to_dial, feature)", d, cooldown)?;
+    story.decides(&mut engine, "import_contacts_to_dial", Source::Feature, cooldown)?;
     story.advance(61 * MINUTE_MS);
     story.say(&format!("{}: the cooldown is over, so the app may ask again.", utc(clock.now_ms())))?;
-    let d = core("decide", engine.decide("import_contacts_to_dial", Source::Feature))?;
-    story.expect("decide(import_contacts_to_dial, feature)", d, ASK_AGAIN)?;
+    story.decides(&mut engine, "import_contacts_to_dial", Source::Feature, ASK_AGAIN)?;
     core("grant", engine.grant("import_contacts_to_dial", &user(Surface::RationaleDialog)))?;
-    core(
-        "os result",
-        engine.record_os_result(
-            "import_contacts_to_dial",
-            "android.permission.READ_CONTACTS",
-            OsResult::Granted,
-            &user(Surface::SystemDialog),
-        ),
-    )?;
+    android_grants(&mut engine, "import_contacts_to_dial", "android.permission.READ_CONTACTS")?;
     story.say("This time the user agrees, and Android grants READ_CONTACTS.")?;
-    let d = core("decide", engine.decide("import_contacts_to_dial", Source::Feature))?;
-    story.expect("decide(import_contacts_to_dial, feature)", d, Decision::Allowed)?;
+    story.decides(&mut engine, "import_contacts_to_dial", Source::Feature, Decision::Allowed)?;
     let d = core("decide", engine.decide("sync_customers_to_contacts", Source::Feature))?;
     story.say("Writing contacts is a different purpose, with its own consent (seed 004: written, never read):")?;
     story.expect("decide(sync_customers_to_contacts, feature)", d, NEVER_ASKED)?;
@@ -346,10 +344,8 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
     story.check("the system dialog's \"no\" was recorded as a refusal", refused)?;
     let after_os_no =
         Decision::Blocked { reason: BlockReason::Cooldown { until_ms: os_refused_at + COOLDOWN_HOURS * HOUR_MS } };
-    let d = core("decide", engine.decide("call_quality_recording", Source::Feature))?;
-    story.expect("decide(call_quality_recording, feature)", d, after_os_no)?;
-    let d = core("decide", engine.decide("call_quality_recording", Source::Settings))?;
-    story.expect("decide(call_quality_recording, settings)", d, ASK_AGAIN)?;
+    story.decides(&mut engine, "call_quality_recording", Source::Feature, after_os_no)?;
+    story.decides(&mut engine, "call_quality_recording", Source::Settings, ASK_AGAIN)?;
 
     // 6 ---------------------------------------------------------------------------------
     story.advance(24 * HOUR_MS);
@@ -371,16 +367,13 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
         old_fp.as_deref().unwrap_or("?"),
         new_fp.as_deref().unwrap_or("?")
     ))?;
-    let d = core("decide", engine.decide("feedback_photo", Source::Feature))?;
-    story.expect("decide(feedback_photo, feature)", d, STALE)?;
-    let d = core("decide", engine.decide("import_contacts_to_dial", Source::Feature))?;
-    story.expect("decide(import_contacts_to_dial, feature)", d, Decision::Allowed)?;
+    story.decides(&mut engine, "feedback_photo", Source::Feature, STALE)?;
+    story.decides(&mut engine, "import_contacts_to_dial", Source::Feature, Decision::Allowed)?;
     story.say("The next time the user attaches a photo, the SDK shows the new text:")?;
     show_rationale(&mut story, &engine, "feedback_photo", &["zh-CN"])?;
     core("grant", engine.grant("feedback_photo", &user(Surface::RationaleDialog)))?;
     story.say("The user agrees to the new text.")?;
-    let d = core("decide", engine.decide("feedback_photo", Source::Feature))?;
-    story.expect("decide(feedback_photo, feature)", d, Decision::Allowed)?;
+    story.decides(&mut engine, "feedback_photo", Source::Feature, Decision::Allowed)?;
 
     // 7 ---------------------------------------------------------------------------------
     story.advance(2 * HOUR_MS);
@@ -459,8 +452,7 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
     let after_withdrawal =
         Decision::Blocked { reason: BlockReason::Cooldown { until_ms: withdrawn_at + COOLDOWN_HOURS * HOUR_MS } };
     story.expect("decide(import_contacts_to_dial, feature)", d, after_withdrawal)?;
-    let d = core("decide", engine.decide("feedback_photo", Source::Feature))?;
-    story.expect("decide(feedback_photo, feature)", d, Decision::Allowed)?;
+    story.decides(&mut engine, "feedback_photo", Source::Feature, Decision::Allowed)?;
 
     // 8b --------------------------------------------------------------------------------
     story.advance(HOUR_MS);
@@ -484,10 +476,8 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
     let after_revocation =
         Decision::Blocked { reason: BlockReason::Cooldown { until_ms: revoked_at + COOLDOWN_HOURS * HOUR_MS } };
     story.expect("decide(feedback_photo, feature)", d, after_revocation)?;
-    let d = core("decide", engine.decide("feedback_photo", Source::Settings))?;
-    story.expect("decide(feedback_photo, settings)", d, ASK_AGAIN)?;
-    let d = core("decide", engine.decide("location_service", Source::Feature))?;
-    story.expect("decide(location_service, feature)", d, Decision::Allowed)?;
+    story.decides(&mut engine, "feedback_photo", Source::Settings, ASK_AGAIN)?;
+    story.decides(&mut engine, "location_service", Source::Feature, Decision::Allowed)?;
 
     // 9 ---------------------------------------------------------------------------------
     story.advance(MINUTE_MS);
@@ -501,8 +491,7 @@ pub fn run(policy_source: &str, dir: &Path, out: &mut dyn Write) -> Result<Outco
     let plan = core("plan", engine.request_plan("one_key_login", 34, &[]))?;
     story.check("nothing to ask Android for", plan.is_empty())?;
     core("grant", engine.grant("one_key_login", &user(Surface::RationaleDialog)))?;
-    let d = core("decide", engine.decide("one_key_login", Source::Feature))?;
-    story.expect("decide(one_key_login, feature)", d, Decision::Allowed)?;
+    story.decides(&mut engine, "one_key_login", Source::Feature, Decision::Allowed)?;
     let login = engine.policy().index_of("one_key_login").unwrap_or(usize::MAX);
     story.check("allowed is the consent alone (no OS grant needed)", engine.os_grants_satisfy(login, 34, &[]))?;
     story.say("The compliance lists come from the same policy (consentgate lists; the settings screen shows them):")?;

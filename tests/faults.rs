@@ -463,6 +463,12 @@ impl Scenario {
         assert_no_acknowledged_event_lost(self.dir.path(), &self.acked, &self.failed);
         println!("faults injected and survived: {}", injected(&self.stdout));
     }
+
+    /// The writes reported failed are exactly `failed` (by tag), and nothing acknowledged is lost.
+    fn assert_failed_exactly(&self, failed: &[&str]) {
+        assert_eq!(self.failed, failed);
+        self.assert_nothing_acknowledged_lost();
+    }
 }
 
 fn run_scenario(scenario: &str, env: &[(&str, &str)]) -> Scenario {
@@ -489,9 +495,7 @@ fn injected(stdout: &str) -> usize {
 
 #[test]
 fn disk_full_mid_append_via_file_size_limit() {
-    let run = run_scenario("file_size_limit", &[]);
-    assert_eq!(run.failed, ["en-t10", "en-t11"]);
-    run.assert_nothing_acknowledged_lost();
+    run_scenario("file_size_limit", &[]).assert_failed_exactly(&["en-t10", "en-t11"]);
 }
 
 #[test]
@@ -527,9 +531,7 @@ fn build_shim(out: &Path) -> PathBuf {
 
 #[test]
 fn fsync_failures_acknowledge_nothing_and_keep_everything_acknowledged() {
-    let run = run_scenario_with_shim("fsync_fails");
-    assert_eq!(run.failed, ["en-t20", "en-t21"]);
-    run.assert_nothing_acknowledged_lost();
+    run_scenario_with_shim("fsync_fails").assert_failed_exactly(&["en-t20", "en-t21"]);
 }
 
 #[test]
@@ -539,9 +541,7 @@ fn a_rename_failure_during_compaction_leaves_the_journal_as_it_was() {
 
 #[test]
 fn a_journal_folder_that_turns_read_only() {
-    let run = run_scenario("read_only", &[]);
-    assert_eq!(run.failed, ["en-t40", "en-t41"]);
-    run.assert_nothing_acknowledged_lost();
+    run_scenario("read_only", &[]).assert_failed_exactly(&["en-t40", "en-t41"]);
 }
 
 /// A directory squats on the name compaction needs (the archive, the temporary file):

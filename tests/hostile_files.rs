@@ -251,11 +251,17 @@ fn withdraw_in_another_process(dir: &Path) {
     );
 }
 
-fn granted_folder(clock: &Arc<ManualClock>) -> tempfile::TempDir {
+/// A folder where feedback_photo and scan_receipt were granted, and an engine shared (as
+/// through JNI) that was opened on it after those writes and answers `true` for both.
+fn granted_shared_engine() -> (tempfile::TempDir, SharedEngine) {
+    let clock = Arc::new(ManualClock::new(T0));
     let dir = tempfile::tempdir().unwrap();
-    let mut e = open(small_policy(), dir.path(), clock);
+    let mut e = open(small_policy(), dir.path(), &clock);
     accept_and_grant(&mut e, &["feedback_photo", "scan_receipt"]);
-    dir
+    drop(e);
+    let shared = SharedEngine::new(open(small_policy(), dir.path(), &clock));
+    assert!(shared.is_allowed(FP));
+    (dir, shared)
 }
 
 /// Defect 3: the mapped change counter truncated under an open engine. The hot path must
@@ -263,10 +269,7 @@ fn granted_folder(clock: &Arc<ManualClock>) -> tempfile::TempDir {
 /// answers from the journal, and other processes' writes are seen again.
 #[test]
 fn a_truncated_change_counter_does_not_kill_the_process() {
-    let clock = Arc::new(ManualClock::new(T0));
-    let dir = granted_folder(&clock);
-    let shared = SharedEngine::new(open(small_policy(), dir.path(), &clock));
-    assert!(shared.is_allowed(FP));
+    let (dir, shared) = granted_shared_engine();
     let gen = dir.path().join("consent.gen");
     std::fs::OpenOptions::new().write(true).open(&gen).unwrap().set_len(0).unwrap();
 
@@ -282,10 +285,7 @@ fn a_truncated_change_counter_does_not_kill_the_process() {
 /// new one, so it sees the other process's withdrawal, and its hot path follows.
 #[test]
 fn a_replaced_change_counter_does_not_split_processes() {
-    let clock = Arc::new(ManualClock::new(T0));
-    let dir = granted_folder(&clock);
-    let shared = SharedEngine::new(open(small_policy(), dir.path(), &clock));
-    assert!(shared.is_allowed(FP));
+    let (dir, shared) = granted_shared_engine();
     std::fs::remove_file(dir.path().join("consent.gen")).unwrap();
     withdraw_in_another_process(dir.path());
 

@@ -61,6 +61,18 @@ fn log_line(out: &mut Vec<u8>, kind: char, purpose: usize, start: u64, end: u64,
     writeln!(out, "{kind} {purpose} {start} {end} {rest}").unwrap();
 }
 
+/// Runs `f` on the thread's own engine if it has one, else on the process's shared engine.
+fn on_engine<R>(
+    own: &mut Option<Engine>,
+    shared: &SharedEngine,
+    f: impl FnOnce(&mut Engine) -> consentgate::Result<R>,
+) -> consentgate::Result<R> {
+    match own {
+        Some(e) => f(e),
+        None => shared.with(f),
+    }
+}
+
 #[test]
 fn soak_child() {
     let (Ok(p), Ok(dir), Ok(log)) =
@@ -107,30 +119,20 @@ fn soak_child() {
                         let roll = rng.next() % 100;
                         let start = mono_ns();
                         if roll < 35 {
-                            match own.as_mut() {
-                                Some(e) => e.grant(id, &ctx),
-                                None => shared.with(|e| e.grant(id, &ctx)),
-                            }
-                            .unwrap_or_else(|e| panic!("grant failed: {e}"));
+                            on_engine(&mut own, &shared, |e| e.grant(id, &ctx))
+                                .unwrap_or_else(|e| panic!("grant failed: {e}"));
                             log_line(&mut out, 'G', purpose, start, mono_ns(), &ctx.locale);
                             counters[0].fetch_add(1, Ordering::Relaxed);
                         } else if roll < 70 {
-                            match own.as_mut() {
-                                Some(e) => e.withdraw(id, &ctx),
-                                None => shared.with(|e| e.withdraw(id, &ctx)),
-                            }
-                            .unwrap_or_else(|e| panic!("withdraw failed: {e}"));
+                            on_engine(&mut own, &shared, |e| e.withdraw(id, &ctx))
+                                .unwrap_or_else(|e| panic!("withdraw failed: {e}"));
                             log_line(&mut out, 'W', purpose, start, mono_ns(), &ctx.locale);
                             counters[1].fetch_add(1, Ordering::Relaxed);
                         } else if p == 0 && t == 0 && roll == 99 {
                             // Now and then, compaction under everyone's feet.
                             shared.with(|e| e.compact()).unwrap_or_else(|e| panic!("compaction failed: {e}"));
                         } else {
-                            let d = match own.as_mut() {
-                                Some(e) => e.decide(id, Source::Feature),
-                                None => shared.with(|e| e.decide(id, Source::Feature)),
-                            }
-                            .unwrap();
+                            let d = on_engine(&mut own, &shared, |e| e.decide(id, Source::Feature)).unwrap();
                             assert_ne!(
                                 d,
                                 Decision::Blocked { reason: BlockReason::Storage },

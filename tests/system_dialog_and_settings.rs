@@ -19,27 +19,27 @@ const IMAGES: &str = "android.permission.READ_MEDIA_IMAGES";
 const SELECTED: &str = "android.permission.READ_MEDIA_VISUAL_USER_SELECTED";
 const READ_STORAGE: &str = "android.permission.READ_EXTERNAL_STORAGE";
 
-const POLICY: &str = r#"{
-  "schema": 1,
-  "policy_version": "2024-01-01",
-  "default_locale": "zh-CN",
-  "denial_cooldown_hours": 48,
-  "purposes": [
-    { "id": "feedback_photo", "permissions": ["android.permission.CAMERA"],
-      "description": { "zh-CN": "用户问题反馈拍照上传照片", "en": "Take a photo to attach to your feedback" } },
-    { "id": "nearby_stores",
-      "permissions": ["android.permission.ACCESS_COARSE_LOCATION", "android.permission.ACCESS_FINE_LOCATION",
-                      "android.permission.ACCESS_BACKGROUND_LOCATION"],
-      "description": { "zh-CN": "查找附近门店", "en": "Find stores near you" },
-      "recipients": [{ "name": "Amap (高德地图)", "data": "GPS location" }] },
-    { "id": "pick_photos",
+/// The suite's small policy with background location for nearby_stores and a photo picker purpose.
+fn policy_text() -> String {
+    let fine = r#""android.permission.ACCESS_FINE_LOCATION"]"#;
+    let scan = r#"    { "id": "scan_receipt""#;
+    assert!(SMALL_POLICY.contains(fine) && SMALL_POLICY.contains(scan), "the small policy changed");
+    SMALL_POLICY
+        .replacen(
+            fine,
+            r#""android.permission.ACCESS_FINE_LOCATION", "android.permission.ACCESS_BACKGROUND_LOCATION"]"#,
+            1,
+        )
+        .replacen(
+            scan,
+            r#"    { "id": "pick_photos",
       "permissions": ["android.permission.READ_EXTERNAL_STORAGE", "android.permission.READ_MEDIA_IMAGES",
                       "android.permission.READ_MEDIA_VISUAL_USER_SELECTED"],
       "description": { "zh-CN": "选择照片", "en": "Pick photos" } },
-    { "id": "scan_receipt", "permissions": ["android.permission.CAMERA"],
-      "description": { "zh-CN": "扫描收据", "en": "Scan a receipt" } }
-  ]
-}"#;
+    { "id": "scan_receipt""#,
+            1,
+        )
+}
 
 const COOLDOWN: Decision = Decision::Blocked { reason: BlockReason::Cooldown { until_ms: T0 + 48 * HOUR_MS } };
 const ASK_AGAIN: Decision = Decision::NeedsConsent { reason: ConsentReason::AskAgain };
@@ -47,7 +47,7 @@ const ASK_AGAIN: Decision = Decision::NeedsConsent { reason: ConsentReason::AskA
 fn setup() -> (tempfile::TempDir, Arc<ManualClock>, Engine) {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(T0));
-    let mut engine = open(Policy::parse(POLICY).unwrap(), dir.path(), &clock);
+    let mut engine = open(Policy::parse(&policy_text()).unwrap(), dir.path(), &clock);
     engine.accept_policy(&user(Surface::App)).unwrap();
     (dir, clock, engine)
 }
@@ -58,6 +58,12 @@ fn dialog() -> Context {
 
 fn settings_page() -> Context {
     user(Surface::SystemSettings)
+}
+
+/// The user agrees in the rationale dialog, then answers Android's dialog: whether that amounts to a "no".
+fn agree_then_answer(e: &mut Engine, purpose: &str, answers: &[(&str, OsResult)]) -> bool {
+    e.grant(purpose, &user(Surface::RationaleDialog)).unwrap();
+    e.record_os_results(purpose, answers, &dialog()).unwrap()
 }
 
 fn events(e: &mut Engine) -> Vec<serde_json::Value> {
@@ -92,50 +98,33 @@ fn a_denial_in_the_system_dialog_is_a_refusal_with_the_cooldown() {
 #[test]
 fn a_grant_in_the_system_dialog_is_no_refusal() {
     let (_d, _c, mut e) = setup();
-    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
-    let refused = e.record_os_results("feedback_photo", &[(CAMERA, OsResult::Granted)], &dialog()).unwrap();
-    assert!(!refused);
+    assert!(!agree_then_answer(&mut e, "feedback_photo", &[(CAMERA, OsResult::Granted)]));
     assert!(e.decide("feedback_photo", Source::Feature).unwrap().is_allowed());
 }
 
 #[test]
 fn a_denied_alternative_or_optional_permission_is_no_refusal() {
     let (_d, _c, mut e) = setup();
-    e.grant("nearby_stores", &user(Surface::RationaleDialog)).unwrap();
     // Approximate location chosen over precise: the need "location" is met.
-    let refused = e
-        .record_os_results("nearby_stores", &[(COARSE, OsResult::Granted), (FINE, OsResult::Denied)], &dialog())
-        .unwrap();
-    assert!(!refused);
+    assert!(!agree_then_answer(&mut e, "nearby_stores", &[(COARSE, OsResult::Granted), (FINE, OsResult::Denied)]));
     // Background location is optional.
     let refused = e.record_os_results("nearby_stores", &[(BACKGROUND, OsResult::Denied)], &dialog()).unwrap();
     assert!(!refused);
     assert!(e.decide("nearby_stores", Source::Feature).unwrap().is_allowed());
     // Both foreground location permissions denied: that is a "no".
     let (_d, _c, mut e) = setup();
-    e.grant("nearby_stores", &user(Surface::RationaleDialog)).unwrap();
-    let refused = e
-        .record_os_results(
-            "nearby_stores",
-            &[(COARSE, OsResult::Denied), (FINE, OsResult::DeniedPermanently)],
-            &dialog(),
-        )
-        .unwrap();
-    assert!(refused);
-    assert_eq!(
-        e.decide("nearby_stores", Source::Feature).unwrap(),
-        Decision::Blocked { reason: BlockReason::Cooldown { until_ms: T0 + 48 * HOUR_MS } }
-    );
+    assert!(agree_then_answer(
+        &mut e,
+        "nearby_stores",
+        &[(COARSE, OsResult::Denied), (FINE, OsResult::DeniedPermanently)]
+    ));
+    assert_eq!(e.decide("nearby_stores", Source::Feature).unwrap(), COOLDOWN);
 }
 
 #[test]
 fn selecting_photos_in_the_picker_is_no_refusal() {
     let (_d, _c, mut e) = setup();
-    e.grant("pick_photos", &user(Surface::RationaleDialog)).unwrap();
-    let refused = e
-        .record_os_results("pick_photos", &[(IMAGES, OsResult::Denied), (SELECTED, OsResult::Granted)], &dialog())
-        .unwrap();
-    assert!(!refused);
+    assert!(!agree_then_answer(&mut e, "pick_photos", &[(IMAGES, OsResult::Denied), (SELECTED, OsResult::Granted)]));
     assert!(e.decide("pick_photos", Source::Feature).unwrap().is_allowed());
 }
 
@@ -243,7 +232,7 @@ fn an_sdk_that_knows_format_1_only_fails_closed_on_a_revocation_line() {
     newer.event = Event::PermissionRevoked { purpose: None, permission: CAMERA.into() };
     std::fs::write(&journal, format!("{text}{}\n", newer.encode())).unwrap();
     let clock = Arc::new(ManualClock::new(T0));
-    let mut reader = open(Policy::parse(POLICY).unwrap(), d.path(), &clock);
+    let mut reader = open(Policy::parse(&policy_text()).unwrap(), d.path(), &clock);
     let problem = reader.storage_problem().expect("fails closed").to_string();
     assert!(problem.contains("newer than this SDK reads"), "{problem}");
     assert_eq!(
@@ -342,51 +331,51 @@ fn reopen(dir: &std::path::Path, clock: &Arc<ManualClock>, policy: &str) -> Engi
     open(Policy::parse(policy).unwrap(), dir, clock)
 }
 
+/// A fresh folder where the user accepted the policy, then agreed to feedback_photo reading it in `locale`.
+fn agreed_reading(locale: &str) -> (tempfile::TempDir, Arc<ManualClock>, Engine) {
+    let (dir, clock, mut e) = temp_engine(small_policy());
+    e.accept_policy(&user(Surface::App)).unwrap();
+    e.grant("feedback_photo", &Context::new(Surface::RationaleDialog, locale, Actor::User)).unwrap();
+    (dir, clock, e)
+}
+
 #[test]
 fn a_translation_the_user_did_not_read_does_not_ask_again_what_they_read_does() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(T0));
-    let mut e = reopen(dir.path(), &clock, POLICY);
-    e.accept_policy(&user(Surface::App)).unwrap();
-    e.grant("feedback_photo", &Context::new(Surface::RationaleDialog, "en-GB", Actor::User)).unwrap();
+    let (dir, clock, e) = agreed_reading("en-GB");
     drop(e);
     let allowed = |policy: &str| reopen(dir.path(), &clock, policy).decide("feedback_photo", Source::Feature).unwrap();
     let stale = Decision::NeedsConsent { reason: ConsentReason::Stale };
     // The user read the "en" text (en-GB falls back to it).
-    let added = POLICY.replace(r#""en": "Take a photo"#, r#""zh-TW": "用戶問題反饋拍照", "en": "Take a photo"#);
+    let added = SMALL_POLICY.replace(r#""en": "Take a photo"#, r#""zh-TW": "用戶問題反饋拍照", "en": "Take a photo"#);
     assert!(allowed(&added).is_allowed(), "a translation added");
-    let edited = POLICY.replace("用户问题反馈拍照上传照片", "拍照上传照片用于反馈");
+    let edited = SMALL_POLICY.replace("用户问题反馈拍照上传照片", "拍照上传照片用于反馈");
     assert!(allowed(&edited).is_allowed(), "a translation the user did not read edited");
-    let reworded = POLICY.replace("Take a photo to attach to your feedback", "Take photos for any purpose");
+    let reworded = SMALL_POLICY.replace("Take a photo to attach to your feedback", "Take photos for any purpose");
     assert_eq!(allowed(&reworded), stale, "the text the user read changed");
-    let more_permissions = POLICY.replacen(
+    let more_permissions = SMALL_POLICY.replacen(
         r#"["android.permission.CAMERA"]"#,
         r#"["android.permission.CAMERA", "android.permission.RECORD_AUDIO"]"#,
         1,
     );
     assert_eq!(allowed(&more_permissions), stale, "a permission added");
-    let recipient = POLICY.replacen(
+    let recipient = SMALL_POLICY.replacen(
         r#""en": "Take a photo to attach to your feedback" } }"#,
         r#""en": "Take a photo to attach to your feedback" }, "recipients": [{ "name": "X", "data": "photos" }] }"#,
         1,
     );
     assert_eq!(allowed(&recipient), stale, "a recipient added");
-    assert!(allowed(POLICY).is_allowed());
+    assert!(allowed(SMALL_POLICY).is_allowed());
 }
 
 #[test]
 fn the_translation_read_is_kept_through_a_compaction() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(T0));
-    let mut e = reopen(dir.path(), &clock, POLICY);
-    e.accept_policy(&user(Surface::App)).unwrap();
-    e.grant("feedback_photo", &Context::new(Surface::RationaleDialog, "en", Actor::User)).unwrap();
+    let (dir, clock, mut e) = agreed_reading("en");
     e.compact().unwrap();
     drop(e);
     let live = std::fs::read_to_string(dir.path().join("consent.journal")).unwrap();
     assert!(live.starts_with(r#"{"v":1,"#) && live.contains("seen_fp"), "{live}");
     // Read back from the snapshot alone: a translation added later still asks nobody again.
-    let added = POLICY.replace(r#""en": "Take a photo"#, r#""zh-TW": "用戶問題反饋拍照", "en": "Take a photo"#);
+    let added = SMALL_POLICY.replace(r#""en": "Take a photo"#, r#""zh-TW": "用戶問題反饋拍照", "en": "Take a photo"#);
     assert!(reopen(dir.path(), &clock, &added).decide("feedback_photo", Source::Feature).unwrap().is_allowed());
 }
 

@@ -1,4 +1,5 @@
-//! Strings and string arrays across the boundary (cold paths only).
+//! Arguments and string results across the boundary (cold paths only): strings, string arrays,
+//! the record context (`surface, locale, actor`).
 //!
 //! Java strings are read as UTF-16 (`GetStringRegion`) and decoded strictly: a string with
 //! an unpaired surrogate is an `InvalidArgumentException` naming the argument, not text
@@ -6,13 +7,16 @@
 //! could then be written into the journal as if the user had read it).
 
 use ::jni::objects::{JObjectArray, JString};
-use ::jni::sys::{jsize, JNIEnv};
+use ::jni::sys::{jint, jsize, JNIEnv};
 use ::jni::Env;
 
 use super::errors::{invalid, BridgeError, BridgeResult};
+use super::wire;
+use crate::engine::Context;
+use crate::permission::Permission;
 
 /// Reads a non-null Java string argument called `what`.
-pub fn read_string(env: &Env<'_>, s: &JString<'_>, what: &str) -> BridgeResult<String> {
+pub(super) fn read_string(env: &Env<'_>, s: &JString<'_>, what: &str) -> BridgeResult<String> {
     if s.is_null() {
         return Err(invalid(format!("{what} must not be null")));
     }
@@ -55,7 +59,7 @@ fn first_unpaired_surrogate(units: &[u16]) -> Option<usize> {
 }
 
 /// Reads a non-null `String[]` argument called `what`; a null element is an error.
-pub fn read_string_array(
+pub(super) fn read_string_array(
     env: &mut Env<'_>,
     array: &JObjectArray<'_, JString<'_>>,
     what: &str,
@@ -75,13 +79,34 @@ pub fn read_string_array(
     Ok(out)
 }
 
+/// The record context of a call (`surface, locale, actor`).
+pub(super) fn context(env: &Env<'_>, surface: jint, locale: &JString<'_>, actor: jint) -> BridgeResult<Context> {
+    Ok(Context::new(wire::surface(surface)?, read_string(env, locale, "locale")?, wire::actor(actor)?))
+}
+
+/// The `purposeId` argument and the record context of a call about one purpose.
+pub(super) fn purpose_and_context(
+    env: &Env<'_>,
+    purpose: &JString<'_>,
+    surface: jint,
+    locale: &JString<'_>,
+    actor: jint,
+) -> BridgeResult<(String, Context)> {
+    Ok((read_string(env, purpose, "purposeId")?, context(env, surface, locale, actor)?))
+}
+
+/// Borrows read strings for the core calls that take `&[&str]`.
+pub(super) fn as_strs(values: &[String]) -> Vec<&str> {
+    values.iter().map(String::as_str).collect()
+}
+
 /// A new Java string.
-pub fn new_string<'local>(env: &mut Env<'local>, value: &str) -> BridgeResult<JString<'local>> {
+pub(super) fn new_string<'local>(env: &mut Env<'local>, value: &str) -> BridgeResult<JString<'local>> {
     Ok(JString::from_str(env, value)?)
 }
 
 /// A new `String[]`; `None` elements are null.
-pub fn new_string_array<'local, S: AsRef<str>>(
+pub(super) fn new_string_array<'local, S: AsRef<str>>(
     env: &mut Env<'local>,
     values: &[Option<S>],
 ) -> BridgeResult<JObjectArray<'local, JString<'local>>> {
@@ -94,6 +119,15 @@ pub fn new_string_array<'local, S: AsRef<str>>(
         }
     }
     Ok(array)
+}
+
+/// A new `String[]` of permission names (full `android.permission.*` names).
+pub(super) fn new_permission_array<'local>(
+    env: &mut Env<'local>,
+    permissions: &[Permission],
+) -> BridgeResult<JObjectArray<'local, JString<'local>>> {
+    let names: Vec<Option<&str>> = permissions.iter().map(|p| Some(p.name())).collect();
+    new_string_array(env, &names)
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ use crate::error::CoreError;
 /// What a bridge call can fail with: a core error, or a JNI call that failed (usually
 /// with a Java exception already pending, e.g. an `OutOfMemoryError`).
 #[derive(Debug)]
-pub enum BridgeError {
+pub(crate) enum BridgeError {
     Core(CoreError),
     Jni(::jni::errors::Error),
 }
@@ -46,32 +46,32 @@ impl From<::jni::errors::Error> for BridgeError {
     }
 }
 
-pub type BridgeResult<T> = std::result::Result<T, BridgeError>;
+pub(crate) type BridgeResult<T> = std::result::Result<T, BridgeError>;
 
 /// Shorthand for an `InvalidArgumentException`.
-pub fn invalid(message: impl Into<String>) -> BridgeError {
+pub(crate) fn invalid(message: impl Into<String>) -> BridgeError {
     BridgeError::Core(CoreError::InvalidArgument(message.into()))
 }
 
-pub const INVALID_POLICY: &JNIStr = jni_str!("io/consentgate/InvalidPolicyException");
-pub const UNDECLARED: &JNIStr = jni_str!("io/consentgate/UndeclaredPurposeException");
-pub const INVALID_ARGUMENT: &JNIStr = jni_str!("io/consentgate/InvalidArgumentException");
-pub const STORAGE: &JNIStr = jni_str!("io/consentgate/StorageException");
-pub const CORRUPT: &JNIStr = jni_str!("io/consentgate/CorruptJournalException");
-pub const INTERNAL: &JNIStr = jni_str!("io/consentgate/InternalErrorException");
-pub const CLOSED: &JNIStr = jni_str!("io/consentgate/EngineClosedException");
+pub(crate) const INVALID_POLICY: &JNIStr = jni_str!("io/consentgate/InvalidPolicyException");
+pub(crate) const UNDECLARED: &JNIStr = jni_str!("io/consentgate/UndeclaredPurposeException");
+pub(crate) const INVALID_ARGUMENT: &JNIStr = jni_str!("io/consentgate/InvalidArgumentException");
+pub(crate) const STORAGE: &JNIStr = jni_str!("io/consentgate/StorageException");
+pub(crate) const CORRUPT: &JNIStr = jni_str!("io/consentgate/CorruptJournalException");
+pub(crate) const INTERNAL: &JNIStr = jni_str!("io/consentgate/InternalErrorException");
+pub(crate) const CLOSED: &JNIStr = jni_str!("io/consentgate/EngineClosedException");
 /// Thrown only if the SDK's own exception class cannot be found (e.g. stripped by a
 /// shrinker against the consumer rules): the caller still gets an exception.
 const FALLBACK: &JNIStr = jni_str!("java/lang/IllegalStateException");
 
 /// Longest exception message, in bytes: a megabyte-long argument must not become a
 /// megabyte-long message (or log line).
-pub const MAX_MESSAGE_BYTES: usize = 2048;
+pub(crate) const MAX_MESSAGE_BYTES: usize = 2048;
 /// Policy issues listed in an `InvalidPolicyException` message, beyond the first line.
 const MAX_POLICY_ISSUES: usize = 20;
 
 /// The exception class and message for a core error.
-pub fn exception_for(err: &CoreError) -> (&'static JNIStr, String) {
+pub(crate) fn exception_for(err: &CoreError) -> (&'static JNIStr, String) {
     let class = match err {
         CoreError::InvalidPolicy(_) => INVALID_POLICY,
         CoreError::UndeclaredPurpose { .. } | CoreError::UndeclaredPermission { .. } => UNDECLARED,
@@ -115,7 +115,7 @@ fn exception_for_bridge(err: &BridgeError, exception_pending: bool) -> Option<(&
 }
 
 /// The message for a panic: its text if the payload is a `&str` or `String`.
-pub fn panic_message(payload: &(dyn Any + Send)) -> String {
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
     let text = if let Some(s) = payload.downcast_ref::<&'static str>() {
         Some(*s)
     } else {
@@ -128,7 +128,7 @@ pub fn panic_message(payload: &(dyn Any + Send)) -> String {
 }
 
 /// Cuts `message` to at most [`MAX_MESSAGE_BYTES`] on a character boundary.
-pub fn truncate(mut message: String) -> String {
+pub(crate) fn truncate(mut message: String) -> String {
     if message.len() <= MAX_MESSAGE_BYTES {
         return message;
     }
@@ -167,7 +167,7 @@ fn throw(env: &mut Env<'_>, class: &JNIStr, message: &str) {
 /// The bridge's `ErrorPolicy`: throws the exception for the error (or panic) and returns
 /// the type's default value (0, false, null), which Java never sees because the call
 /// completes abruptly with the exception.
-pub struct ThrowConsentGateException;
+pub(crate) struct ThrowConsentGateException;
 
 impl<T: Default> ErrorPolicy<T, BridgeError> for ThrowConsentGateException {
     type Captures<'unowned_env_local: 'native_method, 'native_method> = ();

@@ -31,17 +31,17 @@ use crate::engine::shared::SharedEngine;
 use crate::error::{CoreError, Result};
 
 /// What one handle reaches.
-pub struct EngineHandle {
-    pub shared: SharedEngine,
+pub(crate) struct EngineHandle {
+    pub(crate) shared: SharedEngine,
     /// The engine's clock, controlled over JNI by tests and the QA hook.
-    pub clock: Arc<AdjustableClock>,
+    pub(crate) clock: Arc<AdjustableClock>,
 }
 
 const CHUNK_BITS: u32 = 10;
 const CHUNK_LEN: usize = 1 << CHUNK_BITS;
 const CHUNKS: usize = 1024;
 /// Engines one process can open over its lifetime.
-pub const MAX_ENGINES: usize = CHUNK_LEN * CHUNKS;
+pub(crate) const MAX_ENGINES: usize = CHUNK_LEN * CHUNKS;
 
 /// High 32 bits of every handle ("CGT1"): 0, small numbers and most garbage are not handles.
 const TAG: u64 = 0x4347_5431;
@@ -53,7 +53,7 @@ static TABLE: [AtomicPtr<Chunk>; CHUNKS] = [const { AtomicPtr::new(ptr::null_mut
 static NEXT_SLOT: Mutex<usize> = Mutex::new(0);
 
 /// Publishes `handle` for the rest of the process's life and returns its number.
-pub fn register(handle: EngineHandle) -> Result<i64> {
+pub(crate) fn register(handle: EngineHandle) -> Result<i64> {
     let mut next = NEXT_SLOT.lock().unwrap_or_else(|p| p.into_inner());
     let slot = *next;
     if slot >= MAX_ENGINES {
@@ -79,7 +79,7 @@ pub fn register(handle: EngineHandle) -> Result<i64> {
 
 /// The engine behind `handle`, open or closed; `None` for anything that is not a handle.
 #[inline]
-pub fn get(handle: i64) -> Option<&'static EngineHandle> {
+pub(crate) fn get(handle: i64) -> Option<&'static EngineHandle> {
     let slot = decode(handle)?;
     let chunk = TABLE[slot >> CHUNK_BITS].load(Ordering::Acquire);
     if chunk.is_null() {

@@ -39,11 +39,14 @@ use ::jni::{Env, EnvUnowned};
 
 use crate::clock::AdjustableClock;
 use crate::engine::shared::SharedEngine;
-use crate::engine::{recordable_locale, Context, Engine};
+use crate::engine::{recordable_locale, Engine};
 use crate::error::CoreError;
 use crate::journal::JournalOptions;
 use crate::policy::Policy;
-use args::{new_string, new_string_array, read_string, read_string_array};
+use args::{
+    as_strs, context, new_permission_array, new_string, new_string_array, purpose_and_context, read_string,
+    read_string_array,
+};
 use errors::{invalid, BridgeResult, ThrowConsentGateException};
 use handles::EngineHandle;
 
@@ -103,10 +106,6 @@ fn engine(handle: jlong) -> BridgeResult<&'static EngineHandle> {
 /// Runs `f` on the open engine behind `handle` (after catching up with the journal).
 fn with_engine<R>(handle: jlong, f: impl FnOnce(&mut Engine) -> crate::Result<R>) -> BridgeResult<R> {
     Ok(engine(handle)?.shared.with(f)?)
-}
-
-fn context(env: &Env<'_>, surface: jint, locale: &JString<'_>, actor: jint) -> BridgeResult<Context> {
-    Ok(Context::new(wire::surface(surface)?, read_string(env, locale, "locale")?, wire::actor(actor)?))
 }
 
 fn api_level(api: jint) -> BridgeResult<u32> {
@@ -273,15 +272,13 @@ native! {
 
     /// `grant(handle, purposeId, surface, locale, actor)`.
     fn grant(env, handle: jlong, purpose: JString<'local>, surface: jint, locale: JString<'local>, actor: jint) {
-        let purpose = read_string(env, &purpose, "purposeId")?;
-        let ctx = context(env, surface, &locale, actor)?;
+        let (purpose, ctx) = purpose_and_context(env, &purpose, surface, &locale, actor)?;
         with_engine(handle, |e| e.grant(&purpose, &ctx))
     }
 
     /// `deny(handle, purposeId, surface, locale, actor)`.
     fn deny(env, handle: jlong, purpose: JString<'local>, surface: jint, locale: JString<'local>, actor: jint) {
-        let purpose = read_string(env, &purpose, "purposeId")?;
-        let ctx = context(env, surface, &locale, actor)?;
+        let (purpose, ctx) = purpose_and_context(env, &purpose, surface, &locale, actor)?;
         with_engine(handle, |e| e.deny(&purpose, &ctx))
     }
 
@@ -295,11 +292,9 @@ native! {
         locale: JString<'local>,
         actor: jint,
     ) -> JObjectArray<'local, JString<'local>> {
-        let purpose = read_string(env, &purpose, "purposeId")?;
-        let ctx = context(env, surface, &locale, actor)?;
+        let (purpose, ctx) = purpose_and_context(env, &purpose, surface, &locale, actor)?;
         let revoke = with_engine(handle, |e| e.withdraw(&purpose, &ctx))?;
-        let names: Vec<Option<&str>> = revoke.iter().map(|p| Some(p.name())).collect();
-        new_string_array(env, &names)
+        new_permission_array(env, &revoke)
     }
 
     /// `recordOsResult(handle, purposeId, permission, result, surface, locale, actor)`.
@@ -368,9 +363,8 @@ native! {
     ) -> JObjectArray<'local, JString<'local>> {
         let api = api_level(api)?;
         let granted = read_string_array(env, &os_granted, "osGranted")?;
-        let granted: Vec<&str> = granted.iter().map(String::as_str).collect();
         let ctx = context(env, surface, &locale, actor)?;
-        let revoked = with_engine(handle, |e| e.record_revocations(api, &granted, &ctx))?;
+        let revoked = with_engine(handle, |e| e.record_revocations(api, &as_strs(&granted), &ctx))?;
         let names: Vec<Option<&str>> = revoked.iter().map(|p| Some(p.as_str())).collect();
         new_string_array(env, &names)
     }
@@ -397,10 +391,8 @@ native! {
         os_granted: JObjectArray<'local, JString<'local>>,
     ) -> JObjectArray<'local, JString<'local>> {
         let granted = read_string_array(env, &os_granted, "osGranted")?;
-        let granted: Vec<&str> = granted.iter().map(String::as_str).collect();
-        let extra = with_engine(handle, |e| Ok(e.reconcile(&granted)))?;
-        let names: Vec<Option<&str>> = extra.iter().map(|p| Some(p.name())).collect();
-        new_string_array(env, &names)
+        let extra = with_engine(handle, |e| Ok(e.reconcile(&as_strs(&granted))))?;
+        new_permission_array(env, &extra)
     }
 
     /// `requestPlan(handle, purposeId, apiLevel, osGranted): Array<String?>`: element 0 is the
@@ -416,8 +408,7 @@ native! {
         let purpose = read_string(env, &purpose, "purposeId")?;
         let api = api_level(api)?;
         let granted = read_string_array(env, &os_granted, "osGranted")?;
-        let granted: Vec<&str> = granted.iter().map(String::as_str).collect();
-        let plan = with_engine(handle, |e| e.request_plan(&purpose, api, &granted))?;
+        let plan = with_engine(handle, |e| e.request_plan(&purpose, api, &as_strs(&granted)))?;
         let mut out: Vec<Option<&str>> = vec![plan.background().map(|p| p.name())];
         out.extend(plan.first.iter().map(|p| Some(p.name())));
         // Special permissions last: the wrapper knows them by name and opens their pages.
@@ -436,20 +427,18 @@ native! {
     ) -> jboolean {
         let api = api_level(api)?;
         let granted = read_string_array(env, &os_granted, "osGranted")?;
-        let granted: Vec<&str> = granted.iter().map(String::as_str).collect();
         let Ok(index) = usize::try_from(index) else {
             // Still fails for a closed engine, like every other call.
             return with_engine(handle, |_| Ok(false));
         };
-        with_engine(handle, |e| Ok(e.os_grants_satisfy(index, api, &granted)))
+        with_engine(handle, |e| Ok(e.os_grants_satisfy(index, api, &as_strs(&granted))))
     }
 
     /// `setManifestPermissions(handle, names)`: what the app's manifest requests on this device.
     fn setManifestPermissions(env, handle: jlong, names: JObjectArray<'local, JString<'local>>) {
         let names = read_string_array(env, &names, "names")?;
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
         with_engine(handle, |e| {
-            e.set_manifest_permissions(&names);
+            e.set_manifest_permissions(&as_strs(&names));
             Ok(())
         })
     }
@@ -464,9 +453,8 @@ native! {
     ) -> JString<'local> {
         let api = api_level(api)?;
         let granted = read_string_array(env, &os_granted, "osGranted")?;
-        let granted: Vec<&str> = granted.iter().map(String::as_str).collect();
         let index = usize::try_from(index).unwrap_or(usize::MAX);
-        let grant = with_engine(handle, |e| Ok(e.os_grant(index, api, &granted)))?;
+        let grant = with_engine(handle, |e| Ok(e.os_grant(index, api, &as_strs(&granted))))?;
         new_string(env, &json(&grant)?)
     }
 

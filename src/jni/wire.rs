@@ -10,7 +10,7 @@ fn unknown(what: &str, code: i32) -> CoreError {
 }
 
 /// `Source.wire`: 0 feature, 1 settings.
-pub fn source(code: i32) -> Result<Source, CoreError> {
+pub(crate) fn source(code: i32) -> Result<Source, CoreError> {
     match code {
         0 => Ok(Source::Feature),
         1 => Ok(Source::Settings),
@@ -20,7 +20,7 @@ pub fn source(code: i32) -> Result<Source, CoreError> {
 
 /// `Surface.wire`: 0 rationale_dialog, 1 settings_screen, 2 system_dialog, 3 app, 4 qa_hook, 5 sdk,
 /// 6 system_settings.
-pub fn surface(code: i32) -> Result<Surface, CoreError> {
+pub(crate) fn surface(code: i32) -> Result<Surface, CoreError> {
     match code {
         0 => Ok(Surface::RationaleDialog),
         1 => Ok(Surface::SettingsScreen),
@@ -34,7 +34,7 @@ pub fn surface(code: i32) -> Result<Surface, CoreError> {
 }
 
 /// `Actor.wire`: 0 user, 1 guardian, 2 system.
-pub fn actor(code: i32) -> Result<Actor, CoreError> {
+pub(crate) fn actor(code: i32) -> Result<Actor, CoreError> {
     match code {
         0 => Ok(Actor::User),
         1 => Ok(Actor::Guardian),
@@ -44,7 +44,7 @@ pub fn actor(code: i32) -> Result<Actor, CoreError> {
 }
 
 /// `OsResult.wire`: 0 granted, 1 denied, 2 denied_permanently.
-pub fn os_result(code: i32) -> Result<OsResult, CoreError> {
+pub(crate) fn os_result(code: i32) -> Result<OsResult, CoreError> {
     match code {
         0 => Ok(OsResult::Granted),
         1 => Ok(OsResult::Denied),
@@ -54,7 +54,7 @@ pub fn os_result(code: i32) -> Result<OsResult, CoreError> {
 }
 
 /// The `OsResult.wire` code of `result` (the inverse of [`os_result`]).
-pub fn os_result_code(result: OsResult) -> i32 {
+pub(crate) fn os_result_code(result: OsResult) -> i32 {
     match result {
         OsResult::Granted => 0,
         OsResult::Denied => 1,
@@ -63,7 +63,7 @@ pub fn os_result_code(result: OsResult) -> i32 {
 }
 
 /// `AgeBracket.wire`: 0 under_14, 1 age_14_to_17, 2 adult, 3 unknown.
-pub fn age_bracket(code: i32) -> Result<AgeBracket, CoreError> {
+pub(crate) fn age_bracket(code: i32) -> Result<AgeBracket, CoreError> {
     match code {
         0 => Ok(AgeBracket::Under14),
         1 => Ok(AgeBracket::Age14To17),
@@ -99,7 +99,7 @@ fn decision_code(decision: Decision) -> (i32, i64) {
 ///
 /// ±2^55 ms is ±1.1 million years: a cooldown end beyond that (a clock set absurdly far
 /// away) is clamped, which still reads as "blocked, for longer than anyone will wait".
-pub fn pack_decision(decision: Decision) -> i64 {
+pub(crate) fn pack_decision(decision: Decision) -> i64 {
     let (code, until_ms) = decision_code(decision);
     debug_assert!((0..=255).contains(&code));
     let until = until_ms.clamp(UNTIL_MIN, UNTIL_MAX);

@@ -23,8 +23,7 @@ import org.json.JSONObject
  */
 internal object Json {
     fun rationale(text: String): Rationale =
-        parse(text) {
-            val o = JSONObject(text)
+        objectOf(text) { o ->
             Rationale(
                 purposeId = o.getString("purpose"),
                 description = o.getString("description"),
@@ -36,8 +35,7 @@ internal object Json {
         }
 
     fun osGrant(text: String): OsGrant =
-        parse(text) {
-            val o = JSONObject(text)
+        objectOf(text) { o ->
             val names = o.getJSONArray("not_granted")
             OsGrant(
                 satisfied = o.getBoolean("satisfied"),
@@ -47,34 +45,26 @@ internal object Json {
         }
 
     fun settings(text: String): List<PurposeSetting> =
-        parse(text) {
-            val rows = JSONArray(text)
-            List(rows.length()) { i ->
-                val o = rows.getJSONObject(i)
-                PurposeSetting(
-                    id = o.getString("id"),
-                    state = SettingState.fromJsonName(o.getString("state")),
-                    allowed = o.getBoolean("allowed"),
-                    description = o.getString("description"),
-                    permissions = permissions(o.getJSONArray("permissions")),
-                    recipients = recipients(o.getJSONArray("recipients")),
-                    lastDecisionMs = optLong(o, "last_decision_ms"),
-                    cooldownUntilMs = optLong(o, "cooldown_until_ms"),
-                )
-            }
+        rowsOf(text) { o ->
+            PurposeSetting(
+                id = o.getString("id"),
+                state = SettingState.fromJsonName(o.getString("state")),
+                allowed = o.getBoolean("allowed"),
+                description = o.getString("description"),
+                permissions = permissions(o.getJSONArray("permissions")),
+                recipients = recipients(o.getJSONArray("recipients")),
+                lastDecisionMs = optLong(o, "last_decision_ms"),
+                cooldownUntilMs = optLong(o, "cooldown_until_ms"),
+            )
         }
 
     fun lists(text: String): ComplianceLists =
-        parse(text) {
-            val o = JSONObject(text)
-            val collection = o.getJSONArray("collection")
-            val sharing = o.getJSONArray("sharing")
+        objectOf(text) { o ->
             ComplianceLists(
                 locale = o.getString("locale"),
                 policyVersion = o.getString("policy_version"),
                 collection =
-                    List(collection.length()) { i ->
-                        val r = collection.getJSONObject(i)
+                    rows(o.getJSONArray("collection")) { r ->
                         CollectionRow(
                             purposeId = r.getString("purpose_id"),
                             purpose = r.getString("purpose"),
@@ -84,8 +74,7 @@ internal object Json {
                         )
                     },
                 sharing =
-                    List(sharing.length()) { i ->
-                        val r = sharing.getJSONObject(i)
+                    rows(o.getJSONArray("sharing")) { r ->
                         SharingRow(
                             isSdk = r.getString("kind") == "sdk",
                             recipient = r.getString("recipient"),
@@ -101,33 +90,28 @@ internal object Json {
         }
 
     fun history(text: String): List<HistoryEntry> =
-        parse(text) {
-            val rows = JSONArray(text)
-            List(rows.length()) { i ->
-                val r = rows.getJSONObject(i)
-                HistoryEntry(
-                    timeMs = r.getLong("ts_ms"),
-                    event = r.getString("event"),
-                    purposeId = optString(r, "purpose_id"),
-                    purpose = optString(r, "purpose"),
-                    policyVersion = r.getString("policy_version"),
-                    surface = r.getString("surface"),
-                )
-            }
+        rowsOf(text) { r ->
+            HistoryEntry(
+                timeMs = r.getLong("ts_ms"),
+                event = r.getString("event"),
+                purposeId = optString(r, "purpose_id"),
+                purpose = optString(r, "purpose"),
+                policyVersion = r.getString("policy_version"),
+                surface = r.getString("surface"),
+            )
         }
 
     fun policyText(text: String): PolicyText? =
-        parse(text) {
-            if (text == "null") return@parse null
-            val o = JSONObject(text)
-            PolicyText(url = optString(o, "url"), asset = optString(o, "asset"))
+        if (text == "null") {
+            null
+        } else {
+            objectOf(text) { o -> PolicyText(url = optString(o, "url"), asset = optString(o, "asset")) }
         }
 
     /** The `sdks` of a rationale or settings row (absent before schema 2: empty). */
     fun sdks(o: JSONObject): List<SdkInfo> {
         val a = o.optJSONArray("sdks") ?: return emptyList()
-        return List(a.length()) { i ->
-            val s = a.getJSONObject(i)
+        return rows(a) { s ->
             SdkInfo(
                 id = s.getString("id"),
                 name = s.getString("name"),
@@ -138,23 +122,39 @@ internal object Json {
         }
     }
 
-    fun rationaleSdks(text: String): List<SdkInfo> = parse(text) { sdks(JSONObject(text)) }
+    fun rationaleSdks(text: String): List<SdkInfo> = objectOf(text) { sdks(it) }
 
     private fun optString(
         o: JSONObject,
         key: String,
     ): String? = if (o.isNull(key)) null else o.getString(key)
 
-    private fun permissions(a: JSONArray): List<PermissionInfo> =
-        List(a.length()) { i -> a.getJSONObject(i).let { PermissionInfo(it.getString("name"), it.getString("label")) } }
+    private fun permissions(a: JSONArray): List<PermissionInfo> = rows(a) { PermissionInfo(it.getString("name"), it.getString("label")) }
 
-    private fun recipients(a: JSONArray): List<Recipient> =
-        List(a.length()) { i -> a.getJSONObject(i).let { Recipient(it.getString("name"), it.getString("data")) } }
+    private fun recipients(a: JSONArray): List<Recipient> = rows(a) { Recipient(it.getString("name"), it.getString("data")) }
+
+    /** One [T] per object of the array [a], in order. */
+    private inline fun <T> rows(
+        a: JSONArray,
+        row: (JSONObject) -> T,
+    ): List<T> = List(a.length()) { row(a.getJSONObject(it)) }
 
     private fun optLong(
         o: JSONObject,
         key: String,
     ): Long? = if (o.isNull(key)) null else o.getLong(key)
+
+    /** [text] as one JSON object, read by [read]. */
+    private inline fun <T> objectOf(
+        text: String,
+        read: (JSONObject) -> T,
+    ): T = parse(text) { read(JSONObject(text)) }
+
+    /** [text] as a JSON array of objects, one [T] per object. */
+    private inline fun <T> rowsOf(
+        text: String,
+        row: (JSONObject) -> T,
+    ): List<T> = parse(text) { rows(JSONArray(text), row) }
 
     private inline fun <T> parse(
         text: String,

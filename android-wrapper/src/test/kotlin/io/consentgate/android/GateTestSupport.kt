@@ -13,6 +13,7 @@ import io.consentgate.ConsentGate
 import io.consentgate.ConsentRequestActivity
 import io.consentgate.ConsentSettingsActivity
 import io.consentgate.RequestResult
+import io.consentgate.Source
 import io.consentgate.testsupport.TestActivity
 import org.json.JSONArray
 import org.json.JSONObject
@@ -129,13 +130,20 @@ abstract class GateTest {
         val caller: TestActivity get() = callerController.get()
     }
 
-    /** [purpose] requested on [gate] (by default a gate whose privacy policy is accepted) from a new caller activity. */
+    /**
+     * [purpose] requested on [gate] (by default a gate whose privacy policy is accepted) from a new
+     * caller activity: by app code, or for [Source.SETTINGS] as the settings screen's switch asks.
+     */
     protected fun request(
         purpose: String,
         gate: ConsentGate = acceptedGate(),
+        source: Source = Source.FEATURE,
     ): Requested {
         val requested = Requested(gate, caller(), Results())
-        gate.request(requested.caller, purpose, requested.results)
+        when (source) {
+            Source.FEATURE -> gate.request(requested.caller, purpose, requested.results)
+            Source.SETTINGS -> gate.startFlow(requested.caller, purpose, source, requested.results)
+        }
         idle()
         return requested
     }
@@ -153,8 +161,9 @@ abstract class GateTest {
     protected fun startRequest(
         purpose: String,
         gate: ConsentGate = acceptedGate(),
+        source: Source = Source.FEATURE,
     ): StartedRequest {
-        val requested = request(purpose, gate)
+        val requested = request(purpose, gate, source)
         val controller = launch(startedRequest(requested.caller)!!)
         return StartedRequest(gate, requested.caller, requested.results, controller, controller.get())
     }

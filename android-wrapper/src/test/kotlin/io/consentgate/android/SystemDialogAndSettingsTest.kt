@@ -8,7 +8,6 @@ import android.widget.TextView
 import io.consentgate.Actor
 import io.consentgate.AgeBracket
 import io.consentgate.BlockReason
-import io.consentgate.ConsentGate
 import io.consentgate.ConsentListener
 import io.consentgate.ConsentRequestActivity
 import io.consentgate.ConsentSettingsActivity
@@ -45,24 +44,9 @@ class SystemDialogAndSettingsTest : GateTest() {
         return (0 until b.childCount).joinToString("\n") { (b.getChildAt(it) as TextView).text }
     }
 
-    /** Starts a feature request for [purpose] and returns the request activity (rationale up or OS asked). */
-    private fun startRequest(
-        gate: ConsentGate,
-        purpose: String,
-        results: Results,
-        source: Source = Source.FEATURE,
-    ): ConsentRequestActivity {
-        val caller = caller().get()
-        gate.startFlow(caller, purpose, source, results)
-        idle()
-        return launch(startedRequest(caller)!!).get()
-    }
-
     @Test
     fun aNoInTheSystemDialogIsARefusalWithTheCooldownAndTheBannerShowsThePurposeMeanwhile() {
-        val gate = acceptedGate()
-        val first = Results()
-        val request = startRequest(gate, "nearby_stores", first)
+        val (gate, _, first, _, request) = startRequest("nearby_stores")
         assertNull("no banner before Android is asked", banner(request))
         clickAgree(latestDialog()!!)
         assertEquals(listOf(COARSE, FINE), requested(request))
@@ -96,8 +80,7 @@ class SystemDialogAndSettingsTest : GateTest() {
     fun theBannerIsShownOnARepeatRequestAndTheBackgroundStepInChinese() {
         val gate = acceptedGate()
         gate.engineForSdk.grant("store_arrival_alerts", io.consentgate.Surface.RATIONALE_DIALOG, "en-US")
-        val results = Results()
-        val request = startRequest(gate, "store_arrival_alerts", results)
+        val (_, _, results, _, request) = startRequest("store_arrival_alerts", gate)
         assertNull("consent on record: no rationale", latestDialog())
         assertEquals(listOf(FINE), requested(request))
         assertTrue("rationale skipped, banner still shown", banner(request)!!.isShown)
@@ -123,8 +106,7 @@ class SystemDialogAndSettingsTest : GateTest() {
     @Test
     @Config(qualifiers = "zh-rCN")
     fun theBannerSpeaksChineseOnAChineseDevice() {
-        val gate = acceptedGate()
-        val request = startRequest(gate, "feedback_photo", Results())
+        val request = startRequest("feedback_photo").request
         clickAgree(latestDialog()!!)
         val text = bannerText(request)
         assertTrue(text, text.startsWith("申请此权限的用途"))
@@ -134,9 +116,7 @@ class SystemDialogAndSettingsTest : GateTest() {
 
     @Test
     fun fromSettingsAfterDontAskAgainTheAppsSystemSettingsPageOpens() {
-        val gate = acceptedGate()
-        val first = Results()
-        val request = startRequest(gate, "feedback_photo", first)
+        val (gate, _, first, _, request) = startRequest("feedback_photo")
         clickAgree(latestDialog()!!)
         answerOs(request, request, grant = emptySet(), canAskAgain = emptySet())
         assertEquals(RequestResult.OsDenied("feedback_photo", true, listOf(CAMERA)), first.single())
@@ -144,8 +124,7 @@ class SystemDialogAndSettingsTest : GateTest() {
         // The user turns the switch on in the SDK's settings screen: Android will not show its
         // dialog any more, so its settings page for the app opens instead.
         clearDialogs()
-        val second = Results()
-        val again = startRequest(gate, "feedback_photo", second, Source.SETTINGS)
+        val (_, _, second, _, again) = startRequest("feedback_photo", gate, Source.SETTINGS)
         clickAgree(latestDialog()!!)
         assertNull("Android is not asked", requested(again))
         val opened: Intent? = shadowOf(again).nextStartedActivity
@@ -155,9 +134,7 @@ class SystemDialogAndSettingsTest : GateTest() {
 
     @Test
     fun aPermissionSwitchedOffInAndroidSettingsIsOneWithdrawal() {
-        val gate = acceptedGate()
-        val results = Results()
-        val request = startRequest(gate, "feedback_photo", results)
+        val (gate, _, results, _, request) = startRequest("feedback_photo")
         clickAgree(latestDialog()!!)
         answerOs(request, request, grant = setOf(CAMERA))
         assertTrue(gate.isAllowed("feedback_photo"))
@@ -195,9 +172,7 @@ class SystemDialogAndSettingsTest : GateTest() {
 
     @Test
     fun onlyWhatTheManifestRequestsHereIsAskedAndANothingToAskPurposeIsAllowed() {
-        val gate = acceptedGate()
-        val results = Results()
-        val request = startRequest(gate, "import_photos", results)
+        val (gate, _, results, _, request) = startRequest("import_photos")
         clickAgree(latestDialog()!!)
         when (Build.VERSION.SDK_INT) {
             in 30..32 -> {
@@ -218,9 +193,7 @@ class SystemDialogAndSettingsTest : GateTest() {
 
     @Test
     fun approximateLocationIsAPartialGrantThatIsAllowed() {
-        val gate = acceptedGate()
-        val results = Results()
-        val request = startRequest(gate, "nearby_stores", results)
+        val (gate, _, results, _, request) = startRequest("nearby_stores")
         clickAgree(latestDialog()!!)
         answerOs(request, request, grant = setOf(COARSE), canAskAgain = setOf(FINE))
         val granted = results.single() as RequestResult.Granted
@@ -250,11 +223,7 @@ class SystemDialogAndSettingsTest : GateTest() {
         grantOs(SELECTED)
         gate.refresh()
         assertTrue("selected photos satisfy the purpose", gate.isAllowed("import_photos"))
-        val results = Results()
-        val caller = caller().get()
-        gate.request(caller, "import_photos", results)
-        idle()
-        val request = launch(startedRequest(caller)!!).get()
+        val (_, _, results, _, request) = startRequest("import_photos", gate)
         assertEquals("the photo picker is shown again", listOf(READ_MEDIA_IMAGES, SELECTED), requested(request))
         assertTrue(banner(request)!!.isShown)
         answerOs(request, request, grant = setOf(SELECTED), canAskAgain = setOf(READ_MEDIA_IMAGES))
@@ -277,8 +246,7 @@ class SystemDialogAndSettingsTest : GateTest() {
             blocked.single(),
         )
         gate.setGuardianConsent(true)
-        val results = Results()
-        val request = startRequest(gate, "feedback_photo", results)
+        val (_, _, results, _, request) = startRequest("feedback_photo", gate)
         val dialog = latestDialog()!!
         assertEquals("A parent or guardian must agree", title(dialog))
         assertTrue(message(dialog).startsWith("Please hand the device to your parent or guardian"))
