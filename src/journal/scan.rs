@@ -43,7 +43,7 @@ pub fn scan(bytes: &[u8], start: Option<&ChainPoint>) -> Result<Scan, Corruption
     };
     let mut pos = 0;
     while pos < bytes.len() {
-        let Some(nl) = bytes[pos..].iter().position(|&b| b == b'\n') else {
+        let Some(nl) = memchr::memchr(b'\n', &bytes[pos..]) else {
             break;
         };
         let line = &bytes[pos..pos + nl];
