@@ -115,83 +115,6 @@ impl JsonIndex {
     }
 }
 
-/// Objects with more keys than this are left to [`JsonIndex`] (a hash map per object):
-/// comparing each key with its siblings is only cheap for the small objects policies have.
-const QUICK_KEYS: usize = 32;
-
-/// Whether some object of `source`, a valid JSON text (serde_json accepted it), may hold a
-/// key twice. A quick pass with no allocation per value, for every policy loaded: only a
-/// text where it says yes (or that has issues to locate) needs the [`JsonIndex`], which
-/// finds the duplicates exactly. Conservative: an escaped key, or an object with more than
-/// `QUICK_KEYS` keys, answers yes.
-pub fn may_repeat_keys(source: &str) -> bool {
-    #[cfg(test)]
-    tests::WALKED.with(|w| w.set(w.get() + source.len()));
-    let bytes = source.as_bytes();
-    // The keys of the open objects, innermost last; `open` holds where each open
-    // container's keys start (`None` for an array).
-    let mut keys: Vec<&[u8]> = Vec::new();
-    let mut open: Vec<Option<usize>> = Vec::new();
-    let mut expect_key = false;
-    let mut pos = 0;
-    while pos < bytes.len() {
-        match bytes[pos] {
-            b'"' => {
-                let start = pos + 1;
-                let mut end = start;
-                let mut escaped = false;
-                loop {
-                    match memchr::memchr2(b'"', b'\\', &bytes[end.min(bytes.len())..]) {
-                        Some(at) if bytes[end + at] == b'\\' => {
-                            escaped = true;
-                            end += at + 2;
-                        }
-                        Some(at) => {
-                            end += at;
-                            break;
-                        }
-                        None => {
-                            end = bytes.len();
-                            break;
-                        }
-                    }
-                }
-                if expect_key {
-                    let Some(&Some(first)) = open.last() else { return true };
-                    let key = &bytes[start..end.min(bytes.len())];
-                    if escaped || keys.len() - first >= QUICK_KEYS || keys[first..].contains(&key) {
-                        return true;
-                    }
-                    keys.push(key);
-                    expect_key = false;
-                }
-                pos = end + 1;
-            }
-            b'{' => {
-                open.push(Some(keys.len()));
-                expect_key = true;
-                pos += 1;
-            }
-            b'[' => {
-                open.push(None);
-                pos += 1;
-            }
-            b'}' | b']' => {
-                if let Some(Some(first)) = open.pop() {
-                    keys.truncate(first);
-                }
-                pos += 1;
-            }
-            b',' => {
-                expect_key = matches!(open.last(), Some(Some(_)));
-                pos += 1;
-            }
-            _ => pos += 1,
-        }
-    }
-    false
-}
-
 struct Walker<'a> {
     bytes: &'a [u8],
     pos: usize,
@@ -366,18 +289,17 @@ mod tests {
     }
 
     /// Issue 11, defect 9: every issue used to rescan the source from the top to find its
-    /// line, so validation grew with issues x size. Now the text is walked twice (the quick
-    /// repeated-key pass, then the index), however many issues: the work per byte stays
-    /// constant as the policy grows 4x and 16x.
+    /// line, so validation grew with issues x size. Now the index walks the text once,
+    /// however many issues: the work per byte stays constant as the policy grows 4x and 16x.
     #[test]
-    fn validation_walks_the_text_twice_however_many_issues() {
+    fn validation_walks_the_text_once_however_many_issues() {
         for n in [250, 1000, 1024] {
             let source = bad_policy(n);
             let before = WALKED.with(|w| w.get());
             let err = crate::policy::Policy::parse(&source).unwrap_err();
             let walked = WALKED.with(|w| w.get()) - before;
             assert!(err.issues.len() >= 2 * n, "{} issues for {n} purposes", err.issues.len());
-            assert_eq!(walked, 2 * source.len(), "{n} purposes: two walks of {} bytes, walked {walked}", source.len());
+            assert_eq!(walked, source.len(), "{n} purposes: one walk of {} bytes, walked {walked}", source.len());
             let last = err.issues.iter().rev().find(|i| i.path.contains("colour")).unwrap();
             assert_eq!(
                 last.line,
@@ -398,7 +320,7 @@ mod tests {
             assert!(report.findings.len() >= 2 * n);
             per_byte.push((WALKED.with(|w| w.get()) - before) / source.len());
         }
-        assert_eq!(per_byte, [3, 3, 3], "the lint's index and the validation's two: three walks, whatever the size");
+        assert_eq!(per_byte, [2, 2, 2], "the lint's index and the validation's: two walks, whatever the size");
     }
 
     const DOC: &str = "{\n  \"schema\": 1,\n  \"purposes\": [\n    {\"id\": \"a\"},\n    {\n      \"id\": \"b\",\n      \"permissions\": [\n        \"x\",\n        \"y\"\n      ]\n    }\n  ]\n}\n";
@@ -434,44 +356,46 @@ mod tests {
         assert_eq!(line_of("{\n\"zh\\u002dCN\":\n1}", "$.zh-CN"), Some(3));
     }
 
-    /// A valid policy is walked once (the quick pass): the index is built only to report.
+    /// A valid policy builds no index: it is built only to report.
     #[test]
-    fn a_valid_policy_is_walked_once() {
+    fn a_valid_policy_builds_no_index() {
         let source = include_str!("../examples/phone-backup/policy.json");
         let before = WALKED.with(|w| w.get());
         crate::policy::Policy::parse(source).unwrap();
-        assert_eq!(WALKED.with(|w| w.get()) - before, source.len());
+        assert_eq!(WALKED.with(|w| w.get()) - before, 0);
     }
 
-    /// The quick pass never misses a repeated key the index finds, and says no for texts
-    /// whose equal keys sit in different objects or are values.
+    /// Reading the JSON notes a repeated key exactly when the index finds one (escaped keys
+    /// compared by their value), and not for equal keys in different objects or as values.
     #[test]
-    fn the_quick_pass_finds_every_repeated_key() {
+    fn reading_notes_every_repeated_key() {
+        let repeats = |doc: &str| crate::policy::json::parse(doc).unwrap().1;
         let repeated = [
             "{\"a\": 1, \"a\": 2}",
             "{\"a\": {\"b\": 1, \"c\": [1, {\"x\": 0}], \"b\": 2}}",
             "[{\"id\": \"x\"}, {\"id\": \"y\", \"n\": {}, \"id\": \"z\"}]",
             "{\"a\": [], \"b\": {\"a\": 1}, \"a\": 3}",
             "{\"k\\\"\": 1, \"k\\\"\": 2}",
+            "{\"\\u0061\": 1, \"a\": 2}",
         ];
         for doc in repeated {
             assert!(!JsonIndex::build(doc).duplicate_keys().is_empty(), "{doc}");
-            assert!(may_repeat_keys(doc), "{doc}");
+            assert!(repeats(doc), "{doc}");
         }
+        let wide: Vec<String> = (0..=40).map(|i| format!("\"k{i}\": {i}")).collect();
+        let wide = format!("{{{}}}", wide.join(", "));
         let distinct = [
             "{\"a\": 1, \"b\": {\"a\": 1}, \"c\": [{\"a\": 1}, {\"a\": 2}]}",
             "{\"a\": \"a\", \"b\": [\"a\", \"b\"], \"c\": \"{\\\"a\\\": 1, \\\"a\\\": 2}\"}",
             "[\"a\", \"a\", {}, []]",
+            "{\"\\u0061\": 1, \"b\": 2}",
+            &wide,
             DOC,
         ];
         for doc in distinct {
             assert!(JsonIndex::build(doc).duplicate_keys().is_empty(), "{doc}");
-            assert!(!may_repeat_keys(doc), "{doc}");
+            assert!(!repeats(doc), "{doc}");
         }
-        // Past its limits it answers yes and leaves the exact answer to the index.
-        assert!(may_repeat_keys("{\"\\u0061\": 1, \"b\": 2}"));
-        let wide: Vec<String> = (0..=QUICK_KEYS).map(|i| format!("\"k{i}\": {i}")).collect();
-        assert!(may_repeat_keys(&format!("{{{}}}", wide.join(", "))));
     }
 
     /// JSON texts whose objects draw keys from a small set (so keys repeat often), some
@@ -493,14 +417,11 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The quick pass says yes whenever the index finds a repeated key (it may say yes
-        /// more often: then the index decides).
+        /// Reading the JSON notes a repeated key exactly when the index finds one.
         #[test]
-        fn the_quick_pass_never_misses_what_the_index_finds(doc in json_text()) {
-            proptest::prop_assume!(serde_json::from_str::<serde_json::Value>(&doc).is_ok());
-            if !JsonIndex::build(&doc).duplicate_keys().is_empty() {
-                proptest::prop_assert!(may_repeat_keys(&doc), "{}", doc);
-            }
+        fn reading_and_the_index_agree_on_repeated_keys(doc in json_text()) {
+            let Ok((_, repeats)) = crate::policy::json::parse(&doc) else { return Ok(()) };
+            proptest::prop_assert_eq!(repeats, !JsonIndex::build(&doc).duplicate_keys().is_empty(), "{}", doc);
         }
     }
 

@@ -9,11 +9,12 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
-use serde_json::{Map, Value};
-
 use crate::permission::{Permission, PermissionError};
 
 mod fingerprint;
+pub(crate) mod json;
+
+use json::{Json, Object};
 
 /// Allowed range of `denial_cooldown_hours` (one hour to one year).
 pub const COOLDOWN_HOURS_RANGE: std::ops::RangeInclusive<u64> = 1..=8760;
@@ -239,19 +240,19 @@ impl Policy {
         // A byte-order mark is allowed (RFC 8259 lets parsers ignore it); editors on
         // Windows add one. Lines are unchanged: it sits before line 1's first character.
         let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-        let value: Value = serde_json::from_str(source).map_err(|e| PolicyError {
+        let (value, repeats_keys) = json::parse(source).map_err(|e| PolicyError {
             issues: vec![PolicyIssue {
                 path: "$".into(),
                 line: Some(e.line()),
                 message: format!("not valid JSON: {e}"),
             }],
         })?;
-        // One index of the whole text serves every issue's line and finds repeated keys.
-        // A valid file (the case at every app start) needs it only if a quick pass says a
-        // key may be repeated.
+        // One index of the whole text serves every issue's line and lists repeated keys with
+        // their lines. A valid file (the case at every app start) does not need it: reading
+        // the JSON said whether a key repeats.
         let mut index = None;
         let mut v = Validator { issues: Vec::new(), schema: 1, default_locale: None };
-        if crate::json_locate::may_repeat_keys(source) {
+        if repeats_keys {
             let built = crate::json_locate::JsonIndex::build(source);
             for dup in built.duplicate_keys() {
                 v.issue(
@@ -388,9 +389,9 @@ impl Validator {
         false
     }
 
-    fn object<'a>(&mut self, value: &'a Value, path: &Path<'_>) -> Option<&'a Map<String, Value>> {
+    fn object<'a, 's>(&mut self, value: &'a Json<'s>, path: &Path<'_>) -> Option<&'a Object<'s>> {
         match value {
-            Value::Object(map) => Some(map),
+            Json::Object(map) => Some(map),
             other => {
                 self.issue(path, format!("expected an object, found {}", kind_of(other)));
                 None
@@ -399,13 +400,13 @@ impl Validator {
     }
 
     /// Unknown fields are errors; `schema_2` fields are errors in a schema-1 file.
-    fn only_fields(&mut self, map: &Map<String, Value>, path: &Path<'_>, allowed: &[&str], schema_2: &[&str]) {
+    fn only_fields(&mut self, map: &Object<'_>, path: &Path<'_>, allowed: &[&str], schema_2: &[&str]) {
         for key in map.keys() {
-            if schema_2.contains(&key.as_str()) {
+            if schema_2.contains(&key) {
                 if self.schema < 2 {
                     self.issue(path.key(key), format!("the field \"{key}\" {SCHEMA_2}"));
                 }
-            } else if !allowed.contains(&key.as_str()) {
+            } else if !allowed.contains(&key) {
                 let known: Vec<&str> =
                     allowed.iter().chain(if self.schema >= 2 { schema_2 } else { &[] }).copied().collect();
                 self.issue(path.key(key), format!("unknown field \"{key}\" (expected one of: {})", known.join(", ")));
@@ -413,7 +414,7 @@ impl Validator {
         }
     }
 
-    fn string(&mut self, map: &Map<String, Value>, path: &Path<'_>, field: &str) -> Option<String> {
+    fn string(&mut self, map: &Object<'_>, path: &Path<'_>, field: &str) -> Option<String> {
         let p = path.key(field);
         match map.get(field) {
             None => {
@@ -424,13 +425,13 @@ impl Validator {
         }
     }
 
-    fn string_value(&mut self, value: &Value, path: &Path<'_>) -> Option<String> {
+    fn string_value(&mut self, value: &Json<'_>, path: &Path<'_>) -> Option<String> {
         match value {
-            Value::String(s) if s.trim().is_empty() => {
+            Json::String(s) if s.trim().is_empty() => {
                 self.issue(path, "must not be empty");
                 None
             }
-            Value::String(s) => Some(s.clone()),
+            Json::String(s) => Some(s.to_string()),
             other => {
                 self.issue(path, format!("expected a string, found {}", kind_of(other)));
                 None
@@ -438,7 +439,7 @@ impl Validator {
         }
     }
 
-    fn policy(&mut self, value: &Value) -> Option<Policy> {
+    fn policy(&mut self, value: &Json<'_>) -> Option<Policy> {
         let map = self.object(value, &Path::Root)?;
         match map.get("schema") {
             None => self.issue("$.schema", "missing required field (this SDK reads schema 1 and 2)"),
@@ -483,15 +484,15 @@ impl Validator {
                 self.issue("$.purposes", "missing required field");
                 None
             }
-            Some(Value::Array(items)) if items.is_empty() => {
+            Some(Json::Array(items)) if items.is_empty() => {
                 self.issue("$.purposes", "declare at least one purpose");
                 None
             }
-            Some(Value::Array(items)) if items.len() > MAX_PURPOSES => {
+            Some(Json::Array(items)) if items.len() > MAX_PURPOSES => {
                 self.issue("$.purposes", format!("{} purposes is more than the limit of {MAX_PURPOSES}", items.len()));
                 None
             }
-            Some(Value::Array(items)) => {
+            Some(Json::Array(items)) => {
                 let mut seen = HashSet::new();
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
@@ -535,7 +536,7 @@ impl Validator {
         })
     }
 
-    fn purpose(&mut self, value: &Value, path: &Path<'_>) -> Option<Purpose> {
+    fn purpose(&mut self, value: &Json<'_>, path: &Path<'_>) -> Option<Purpose> {
         let map = self.object(value, path)?;
         self.only_fields(map, path, &["id", "permissions", "description", "recipients"], &["data", "when", "needs"]);
         let id = self.string(map, path, "id");
@@ -576,8 +577,8 @@ impl Validator {
 
     /// Schema 2 `needs`: each item a permission name or an array of alternatives, all of them
     /// declared by the purpose, none listed twice.
-    fn needs(&mut self, value: &Value, path: &Path<'_>, declared: &[Permission]) -> Option<Vec<Vec<Permission>>> {
-        let Value::Array(items) = value else {
+    fn needs(&mut self, value: &Json<'_>, path: &Path<'_>, declared: &[Permission]) -> Option<Vec<Vec<Permission>>> {
+        let Json::Array(items) = value else {
             self.issue(
                 path,
                 format!("expected an array of permission names (or arrays of alternatives), found {}", kind_of(value)),
@@ -590,9 +591,9 @@ impl Validator {
         for (i, item) in items.iter().enumerate() {
             let p = path.index(i);
             // (index among the alternatives, name)
-            let names: Vec<(Option<usize>, &Value)> = match item {
-                Value::Array(alts) if !alts.is_empty() => alts.iter().enumerate().map(|(j, v)| (Some(j), v)).collect(),
-                Value::Array(_) => {
+            let names: Vec<(Option<usize>, &Json<'_>)> = match item {
+                Json::Array(alts) if !alts.is_empty() => alts.iter().enumerate().map(|(j, v)| (Some(j), v)).collect(),
+                Json::Array(_) => {
                     self.issue(p, "an empty list of alternatives");
                     ok = false;
                     continue;
@@ -605,7 +606,7 @@ impl Validator {
                     Some(j) => p.index(j),
                     None => p,
                 };
-                let Value::String(name) = v else {
+                let Json::String(name) = v else {
                     self.issue(at, format!("expected a permission name, found {}", kind_of(v)));
                     ok = false;
                     continue;
@@ -634,13 +635,13 @@ impl Validator {
         ok.then_some(out)
     }
 
-    fn permissions(&mut self, value: Option<&Value>, path: &Path<'_>) -> Option<Vec<Permission>> {
+    fn permissions(&mut self, value: Option<&Json<'_>>, path: &Path<'_>) -> Option<Vec<Permission>> {
         let items = match value {
             None => {
                 self.issue(path, "missing required field");
                 return None;
             }
-            Some(Value::Array(items)) => items,
+            Some(Json::Array(items)) => items,
             Some(other) => {
                 self.issue(path, format!("expected an array of permission names, found {}", kind_of(other)));
                 return None;
@@ -661,7 +662,7 @@ impl Validator {
         for (i, item) in items.iter().enumerate() {
             let p = path.index(i);
             match item {
-                Value::String(name) => match Permission::parse(name) {
+                Json::String(name) => match Permission::parse(name) {
                     Ok(perm) if out.contains(&perm) => {
                         self.issue(p, format!("{name} is listed twice"));
                         ok = false;
@@ -706,7 +707,7 @@ impl Validator {
         ok.then_some(out)
     }
 
-    fn description(&mut self, value: Option<&Value>, path: &Path<'_>) -> Option<BTreeMap<String, String>> {
+    fn description(&mut self, value: Option<&Json<'_>>, path: &Path<'_>) -> Option<BTreeMap<String, String>> {
         let map = match value {
             None => {
                 self.issue(path, "missing required field");
@@ -718,25 +719,20 @@ impl Validator {
     }
 
     /// `{ "zh-CN": "...", "en": "..." }`: valid tags, non-empty texts, the default locale present.
-    fn locale_map(
-        &mut self,
-        map: &Map<String, Value>,
-        path: &Path<'_>,
-        what: &str,
-    ) -> Option<BTreeMap<String, String>> {
+    fn locale_map(&mut self, map: &Object<'_>, path: &Path<'_>, what: &str) -> Option<BTreeMap<String, String>> {
         let mut out = BTreeMap::new();
         let mut ok = true;
-        for (tag, text) in map {
+        for (tag, text) in map.iter() {
             let p = path.key(tag);
             if !is_valid_locale(tag) {
                 self.issue(p, format!("\"{tag}\" is not a locale tag like \"zh-CN\" or \"en\""));
                 ok = false;
             }
             match text {
-                Value::String(s) if !s.trim().is_empty() => {
-                    out.insert(tag.clone(), s.clone());
+                Json::String(s) if !s.trim().is_empty() => {
+                    out.insert(tag.to_owned(), s.to_string());
                 }
-                Value::String(_) => {
+                Json::String(_) => {
                     self.issue(p, format!("{what} must not be empty"));
                     ok = false;
                 }
@@ -756,9 +752,9 @@ impl Validator {
     }
 
     /// A string, or (schema 2) an object of locale tag -> string.
-    fn text(&mut self, value: &Value, path: &Path<'_>) -> Option<Text> {
+    fn text(&mut self, value: &Json<'_>, path: &Path<'_>) -> Option<Text> {
         match value {
-            Value::Object(map) => {
+            Json::Object(map) => {
                 if !self.allows_schema_2(path, "text per locale") {
                     return None;
                 }
@@ -769,7 +765,7 @@ impl Validator {
     }
 
     /// An optional schema-2 text field: `Some(None)` when absent.
-    fn optional_text(&mut self, map: &Map<String, Value>, path: &Path<'_>, field: &str) -> Option<Option<Text>> {
+    fn optional_text(&mut self, map: &Object<'_>, path: &Path<'_>, field: &str) -> Option<Option<Text>> {
         match map.get(field) {
             None => Some(None),
             Some(_) if self.schema < 2 => None,
@@ -777,7 +773,7 @@ impl Validator {
         }
     }
 
-    fn required_text(&mut self, map: &Map<String, Value>, path: &Path<'_>, field: &str) -> Option<Text> {
+    fn required_text(&mut self, map: &Object<'_>, path: &Path<'_>, field: &str) -> Option<Text> {
         match map.get(field) {
             None => {
                 self.issue(format!("{path}.{field}"), "missing required field");
@@ -787,10 +783,10 @@ impl Validator {
         }
     }
 
-    fn recipients(&mut self, value: Option<&Value>, path: &Path<'_>) -> Option<Vec<Recipient>> {
+    fn recipients(&mut self, value: Option<&Json<'_>>, path: &Path<'_>) -> Option<Vec<Recipient>> {
         let items = match value {
             None => return Some(Vec::new()),
-            Some(Value::Array(items)) => items,
+            Some(Json::Array(items)) => items,
             Some(other) => {
                 self.issue(path, format!("expected an array, found {}", kind_of(other)));
                 return None;
@@ -813,8 +809,8 @@ impl Validator {
         ok.then_some(out)
     }
 
-    fn sdks(&mut self, value: &Value, purposes: Option<&[Purpose]>) -> Option<Vec<Sdk>> {
-        let Value::Array(items) = value else {
+    fn sdks(&mut self, value: &Json<'_>, purposes: Option<&[Purpose]>) -> Option<Vec<Sdk>> {
+        let Json::Array(items) = value else {
             self.issue("$.sdks", format!("expected an array, found {}", kind_of(value)));
             return None;
         };
@@ -835,7 +831,7 @@ impl Validator {
         ok.then_some(out)
     }
 
-    fn sdk(&mut self, value: &Value, path: &Path<'_>, purposes: Option<&[Purpose]>) -> Option<Sdk> {
+    fn sdk(&mut self, value: &Json<'_>, path: &Path<'_>, purposes: Option<&[Purpose]>) -> Option<Sdk> {
         let map = self.object(value, path)?;
         self.only_fields(map, path, &["id", "name", "company", "data", "purposes", "privacy_url", "packages"], &[]);
         let id = self.string(map, path, "id");
@@ -890,7 +886,7 @@ impl Validator {
     /// An array of distinct non-empty strings; `required` means present and non-empty.
     fn string_list(
         &mut self,
-        value: Option<&Value>,
+        value: Option<&Json<'_>>,
         path: &Path<'_>,
         what: &str,
         required: bool,
@@ -901,7 +897,7 @@ impl Validator {
                 return None;
             }
             None => return Some(Vec::new()),
-            Some(Value::Array(items)) => items,
+            Some(Json::Array(items)) => items,
             Some(other) => {
                 self.issue(path, format!("expected an array, found {}", kind_of(other)));
                 return None;
@@ -941,7 +937,7 @@ impl Validator {
         bad.is_empty()
     }
 
-    fn policy_text(&mut self, value: &Value, path: &Path<'_>) -> Option<PolicyText> {
+    fn policy_text(&mut self, value: &Json<'_>, path: &Path<'_>) -> Option<PolicyText> {
         let map = self.object(value, path)?;
         self.only_fields(map, path, &["url", "asset"], &[]);
         let url = self.optional_text(map, path, "url")?;
@@ -966,13 +962,13 @@ impl Validator {
     }
 }
 
-fn kind_of(value: &Value) -> &'static str {
+fn kind_of(value: &Json<'_>) -> &'static str {
     match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "an array",
+        Json::Object(_) => "an object",
     }
 }

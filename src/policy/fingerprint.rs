@@ -111,12 +111,12 @@ pub(super) fn fingerprints(purpose: &Purpose, sdks: &[Sdk]) -> (String, BTreeMap
 /// Lowercase hex of the first 16 bytes (`hex::encode` collects char by char: 5% of a parse).
 fn short_hex(digest: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(32);
-    for &b in &digest[..16] {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    let mut out = [0u8; 32];
+    for (pair, &b) in out.chunks_exact_mut(2).zip(&digest[..16]) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 0xf)];
     }
-    out
+    String::from_utf8(out.to_vec()).expect("hex digits are ASCII")
 }
 
 /// serde_json's compact JSON, written piece by piece (keys in sorted order by the caller).
@@ -124,8 +124,15 @@ struct Canonical(Vec<u8>);
 
 impl Canonical {
     fn str(&mut self, s: &str) {
-        // The same escaping as every other string serde_json writes.
-        serde_json::to_writer(&mut self.0, s).expect("a Vec takes every write");
+        if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+            // serde_json's escaping, for the strings that need one.
+            serde_json::to_writer(&mut self.0, s).expect("a Vec takes every write");
+        } else {
+            // What serde_json writes for a string with nothing to escape.
+            self.0.push(b'"');
+            self.0.extend_from_slice(s.as_bytes());
+            self.0.push(b'"');
+        }
     }
 
     /// `"key":`
