@@ -96,6 +96,15 @@ mod decide {
         b.bench_local(|| engine.decide(black_box(&last), Source::Feature));
     }
 
+    /// Reference: one `lstat` of the folder's change-counter file, which every `decide`
+    /// makes to notice a replaced counter (`Generation::check`).
+    #[divan::bench]
+    fn ref_lstat_counter_file(b: Bencher) {
+        let (dir, _engine) = granted_engine(common::phone_backup_policy());
+        let path = dir.path().join("consent.gen");
+        b.bench_local(|| std::fs::symlink_metadata(black_box(&path)).map(|m| m.len()));
+    }
+
     /// Reference: one read of the device clock (`decide` reads it for cooldowns).
     #[divan::bench]
     fn ref_system_clock_now_ms(b: Bencher) {

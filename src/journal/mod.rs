@@ -38,17 +38,18 @@ pub struct JournalOptions {
 }
 
 /// The largest journal file (live or archive) the SDK reads or writes: 16 MiB. A line is
-/// a few hundred bytes and the live file is compacted past `DEFAULT_COMPACT_AFTER` (500)
+/// a few hundred bytes and the live file is compacted past `DEFAULT_COMPACT_AFTER` (250)
 /// events, so a healthy live file stays well under 1 MiB (a snapshot of the largest
 /// policy, 1024 purposes, is about 200 KB). The cap leaves 16x headroom over that (about
 /// 40,000 ordinary events if compaction kept failing), and anything larger is refused as
 /// a storage error (fail closed) instead of being read into memory.
 pub const MAX_JOURNAL_BYTES: u64 = 16 << 20;
 
-/// Default `compact_after`. Loading costs about 2 µs an event on the benchmark machine, so
-/// 500 keeps a cold start (load the library, parse the policy, replay) under 2 ms; a
-/// compaction (a few fsyncs) then happens once every 500 consent decisions.
-pub(crate) const DEFAULT_COMPACT_AFTER: usize = 500;
+/// Default `compact_after`. Opening a compacted journal reads the live lines and the last
+/// archive (to check the snapshot against it: up to twice this many lines), at about 1-2 µs
+/// a line on the benchmark machine; 250 bounds that to ~500 lines (BENCHMARKS.md, cold
+/// start). A compaction (a few fsyncs) then happens once every 250 consent decisions.
+pub(crate) const DEFAULT_COMPACT_AFTER: usize = 250;
 
 impl Default for JournalOptions {
     fn default() -> Self {

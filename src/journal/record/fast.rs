@@ -94,14 +94,15 @@ impl<'a> Reader<'a> {
         &self.text.as_bytes()[self.at..]
     }
 
-    /// Consumes `lit` if the bytes continue with it.
-    fn literal(&mut self, lit: &[u8]) -> Option<()> {
-        self.rest().starts_with(lit).then(|| self.at += lit.len())
+    /// Consumes `lit` if the bytes continue with it (a fixed-size comparison the compiler
+    /// inlines, rather than a call to `memcmp` per field).
+    fn literal<const N: usize>(&mut self, lit: &[u8; N]) -> Option<()> {
+        (self.rest().first_chunk::<N>() == Some(lit)).then(|| self.at += N)
     }
 
     /// A string field that may be absent: `Some(None)` when `key` does not follow,
     /// `None` (decline) when it does but its value is not a plain string.
-    fn optional(&mut self, key: &[u8]) -> Option<Option<Cow<'a, str>>> {
+    fn optional<const N: usize>(&mut self, key: &[u8; N]) -> Option<Option<Cow<'a, str>>> {
         if self.literal(key).is_none() {
             return Some(None);
         }
