@@ -8,7 +8,7 @@ use std::fmt;
 /// information under PIPL art. 28 and GDPR art. 9-adjacent guidance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Group {
+pub(crate) enum Group {
     Camera,
     Contacts,
     Microphone,
@@ -94,7 +94,7 @@ pub enum Permission {
 /// Second steps: each permission on the left is asked only after one on the right is granted.
 /// The one statement of the rule: validation, the request plan, the OS-grant check and the
 /// lint all read it.
-pub const BACKGROUND_STEPS: &[(Permission, &[Permission])] = &[
+pub(crate) const BACKGROUND_STEPS: &[(Permission, &[Permission])] = &[
     (Permission::AccessBackgroundLocation, &[Permission::AccessCoarseLocation, Permission::AccessFineLocation]),
     (Permission::BodySensorsBackground, &[Permission::BodySensors]),
 ];
@@ -103,6 +103,8 @@ pub const BACKGROUND_STEPS: &[(Permission, &[Permission])] = &[
 struct Info {
     perm: Permission,
     name: &'static str,
+    // Read only by `consentgate scan` (feature "cli").
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
     group: Group,
     /// First API level at which the OS knows this as a runtime permission.
     min_api: u32,
@@ -215,7 +217,7 @@ pub enum PermissionError {
 
 impl Permission {
     /// Every permission in scope, in declaration order.
-    pub fn all() -> impl Iterator<Item = Permission> {
+    pub(crate) fn all() -> impl Iterator<Item = Permission> {
         TABLE.iter().map(|i| i.perm)
     }
 
@@ -236,7 +238,8 @@ impl Permission {
     }
 
     /// True when `name` is a known install-time or special permission.
-    pub fn is_known_non_runtime(name: &str) -> bool {
+    #[cfg(feature = "cli")] // the manifest lint
+    pub(crate) fn is_known_non_runtime(name: &str) -> bool {
         NON_RUNTIME.contains(&name)
     }
 
@@ -244,12 +247,13 @@ impl Permission {
         self.info().name
     }
 
-    pub fn group(self) -> Group {
+    #[cfg(feature = "cli")]
+    pub(crate) fn group(self) -> Group {
         self.info().group
     }
 
     /// The name without its `android.permission.` prefix, for messages.
-    pub fn short_name(self) -> &'static str {
+    pub(crate) fn short_name(self) -> &'static str {
         let name = self.name();
         name.rsplit('.').next().unwrap_or(name)
     }
@@ -259,27 +263,29 @@ impl Permission {
         self.info().kind
     }
 
-    pub fn is_special(self) -> bool {
+    pub(crate) fn is_special(self) -> bool {
         self.kind() == Kind::Special
     }
 
     /// The policy schema a file must declare to use it.
-    pub fn since_schema(self) -> u32 {
+    pub(crate) fn since_schema(self) -> u32 {
         self.info().schema
     }
 
     /// First API level where this is a runtime permission.
-    pub fn min_api(self) -> u32 {
+    #[cfg(feature = "cli")] // the manifest lint
+    pub(crate) fn min_api(self) -> u32 {
         self.info().min_api
     }
 
     /// Last API level where requesting this has any effect (`u32::MAX` if none).
-    pub fn max_api(self) -> u32 {
+    #[cfg(feature = "cli")] // the manifest lint
+    pub(crate) fn max_api(self) -> u32 {
         self.info().max_api
     }
 
     /// The permission in plain words, for `locale` ("zh*" gets Chinese, anything else English).
-    pub fn label(self, locale: &str) -> &'static str {
+    pub(crate) fn label(self, locale: &str) -> &'static str {
         if locale.starts_with("zh") {
             self.info().label_zh
         } else {
@@ -293,7 +299,7 @@ impl Permission {
 
     /// For a second step (background location, background body sensors): the permissions one
     /// of which must be granted first. Empty for every other permission.
-    pub fn needs_first(self) -> &'static [Permission] {
+    pub(crate) fn needs_first(self) -> &'static [Permission] {
         BACKGROUND_STEPS.iter().find(|(p, _)| *p == self).map_or(&[], |(_, first)| first)
     }
 
@@ -328,9 +334,9 @@ pub struct RequestPlan {
     /// Asked together in the first system dialog.
     pub first: Vec<Permission>,
     /// Asked afterwards, only if a foreground location permission was granted.
-    pub background_location: Option<Permission>,
+    pub(crate) background_location: Option<Permission>,
     /// `BODY_SENSORS_BACKGROUND`: asked afterwards, only if `BODY_SENSORS` was granted.
-    pub background_sensors: Option<Permission>,
+    pub(crate) background_sensors: Option<Permission>,
     /// Special permissions: one settings page each, after the dialogs.
     pub special: Vec<Permission>,
 }

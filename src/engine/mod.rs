@@ -752,7 +752,7 @@ impl Engine {
     }
 
     /// The last answer the OS gave for `permission` as the journal has it, if any.
-    pub fn last_os_result(&self, permission: &str) -> Option<OsResult> {
+    pub(crate) fn last_os_result(&self, permission: &str) -> Option<OsResult> {
         self.state.os.get(permission).map(|r| r.result)
     }
 }

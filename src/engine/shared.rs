@@ -97,11 +97,12 @@ impl SharedEngine {
         guard.take();
     }
 
-    pub fn is_closed(&self) -> bool {
+    pub(crate) fn is_closed(&self) -> bool {
         self.closed.load(Ordering::SeqCst)
     }
 
-    pub fn purpose_count(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn purpose_count(&self) -> usize {
         self.allowed.len()
     }
 }

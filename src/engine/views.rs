@@ -41,7 +41,7 @@ pub struct SdkView {
 }
 
 impl SdkView {
-    pub fn of(sdk: &Sdk, locale: &str, default_locale: &str) -> SdkView {
+    pub(crate) fn of(sdk: &Sdk, locale: &str, default_locale: &str) -> SdkView {
         SdkView {
             id: sdk.id.clone(),
             name: sdk.name.for_locale(locale, default_locale).to_string(),
@@ -294,7 +294,7 @@ impl Engine {
 }
 
 /// Builds the proof document from its parts (shared with the CLI's `journal export`).
-pub fn proof_document(
+pub(crate) fn proof_document(
     policy: &Policy,
     state: &ConsentState,
     history: &[Record],
@@ -338,7 +338,7 @@ pub fn proof_document(
 }
 
 /// The proof document without a policy (the CLI exports a pulled journal on its own).
-pub fn history_document(
+pub(crate) fn history_document(
     history: &[Record],
     head_hash: Option<&str>,
     now_ms: i64,

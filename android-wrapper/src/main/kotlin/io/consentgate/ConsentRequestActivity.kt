@@ -220,7 +220,7 @@ public class ConsentRequestActivity : Activity() {
     /** Consent is on record: ask the OS for what the purpose needs and it has not granted. */
     private fun askOs() {
         val gate = gate ?: return
-        try {
+        failClosed {
             gate.refresh()
             val granted = gate.os.grantedAmong(gate.declaredPermissions[index])
             val plan = gate.engineForSdk.requestPlan(purposeId, Build.VERSION.SDK_INT, granted)
@@ -238,6 +238,16 @@ public class ConsentRequestActivity : Activity() {
             } else {
                 afterFirstStep()
             }
+        }
+    }
+
+    /**
+     * Runs one step of the flow; if the core fails (or an engine is closed under it) the flow
+     * ends with [RequestResult.Error]: fail closed, nothing assumed granted.
+     */
+    private inline fun failClosed(step: () -> Unit) {
+        try {
+            step()
         } catch (e: ConsentGateException) {
             done(RequestResult.Error(purposeId, e))
         } catch (e: IllegalStateException) {
@@ -319,17 +329,13 @@ public class ConsentRequestActivity : Activity() {
         val gate = gate ?: return
         if (requestCode != REQUEST_SPECIAL || step != STEP_OS_SPECIAL || specialPending.isEmpty()) return
         val permission = specialPending.removeAt(0)
-        try {
+        failClosed {
             // Settings pages answer RESULT_CANCELED whatever the user did: ask the grant's own API.
             val granted = gate.os.grantedAmong(listOf(permission)).isNotEmpty()
             if (!granted) denied.add(permission)
             val result = if (granted) OsResult.GRANTED else OsResult.DENIED
             gate.engineForSdk.recordOsResult(purposeId, permission, result, Surface.SYSTEM_DIALOG, Locales.tag(Locales.of(this)))
             nextSpecial()
-        } catch (e: ConsentGateException) {
-            done(RequestResult.Error(purposeId, e))
-        } catch (e: IllegalStateException) {
-            done(RequestResult.Error(purposeId, InternalErrorException(e.message ?: "internal error")))
         }
     }
 
@@ -353,7 +359,7 @@ public class ConsentRequestActivity : Activity() {
             return done(RequestResult.Cancelled(purposeId))
         }
         val tag = Locales.tag(Locales.of(this))
-        try {
+        failClosed {
             val answers = LinkedHashMap<String, OsResult>()
             for (i in permissions.indices) {
                 val permission = permissions[i]
@@ -372,10 +378,6 @@ public class ConsentRequestActivity : Activity() {
             // One write; a "no" to what the purpose needs is recorded as its refusal too.
             gate.engineForSdk.recordOsResults(purposeId, answers, Surface.SYSTEM_DIALOG, tag)
             if (step == STEP_OS_FIRST) afterFirstStep() else nextSpecial()
-        } catch (e: ConsentGateException) {
-            done(RequestResult.Error(purposeId, e))
-        } catch (e: IllegalStateException) {
-            done(RequestResult.Error(purposeId, InternalErrorException(e.message ?: "internal error")))
         }
     }
 

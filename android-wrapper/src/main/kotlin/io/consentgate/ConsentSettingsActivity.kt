@@ -44,7 +44,9 @@ public class ConsentSettingsActivity : Activity() {
     private lateinit var banner: TextView
     private var withdrawPolicyLink: View? = null
     private val busy = HashSet<String>()
-    private var systemSettingsDialog: AlertDialog? = null
+
+    /** The confirmation dialog on screen (withdraw the privacy policy, or open the system settings). */
+    private var confirmation: AlertDialog? = null
     private val listener = ConsentListener { render() }
 
     override fun onCreate(savedInstanceState: Bundle?) {
@@ -92,8 +94,8 @@ public class ConsentSettingsActivity : Activity() {
     }
 
     override fun onDestroy() {
-        systemSettingsDialog?.dismiss()
-        systemSettingsDialog = null
+        confirmation?.dismiss()
+        confirmation = null
         super.onDestroy()
     }
 
@@ -136,25 +138,14 @@ public class ConsentSettingsActivity : Activity() {
     private fun confirmWithdrawPolicy(d: DocumentStrings) {
         val gate = gate ?: return
         if (!gate.isPrivacyPolicyAccepted) return
-        systemSettingsDialog?.dismiss()
-        val dialog =
-            AlertDialog
-                .Builder(this, Themes.dialog(this))
-                .setTitle(d.withdrawPolicyTitle)
-                .setMessage(d.withdrawPolicyMessage)
-                .setPositiveButton(d.withdrawPolicyConfirm) { _, _ ->
-                    try {
-                        gate.withdrawPrivacyPolicy(Surface.SETTINGS_SCREEN)
-                    } catch (e: ConsentGateException) {
-                        // Not recorded: nothing changed; the screen shows the state as it is.
-                    }
-                    render()
-                }.setNegativeButton(d.cancel, null)
-                .create()
-        systemSettingsDialog = dialog
-        dialog.show()
-        DialogButtons.describe(dialog) { label -> if (label == d.withdrawPolicyConfirm) d.withdrawPolicy else d.cancel }
-        DialogButtons.keepAllVisible(dialog)
+        confirm(d.withdrawPolicyTitle, d.withdrawPolicyMessage, d.withdrawPolicyConfirm to d.withdrawPolicy, d.cancel to d.cancel) {
+            try {
+                gate.withdrawPrivacyPolicy(Surface.SETTINGS_SCREEN)
+            } catch (e: ConsentGateException) {
+                // Not recorded: nothing changed; the screen shows the state as it is.
+            }
+            render()
+        }
     }
 
     /** Rebuilds the rows from the journal's state (cheap: one native call). */
@@ -307,19 +298,34 @@ public class ConsentSettingsActivity : Activity() {
     private fun offerSystemSettings() {
         val gate = gate ?: return
         val s = strings()
-        systemSettingsDialog?.dismiss()
-        val d =
+        val open = s.openSystemSettings to s.openSystemSettingsDescription
+        confirm(s.systemSettingsTitle, s.systemSettingsMessage, open, s.notNow to s.notNowDescription) { gate.openAppSettings(this) }
+    }
+
+    /**
+     * Shows a confirmation in the system theme, in place of the one on screen. [yes] and [no]
+     * are each a button's label and what TalkBack says for it.
+     */
+    private fun confirm(
+        title: String,
+        message: String,
+        yes: Pair<String, String>,
+        no: Pair<String, String>,
+        onYes: () -> Unit,
+    ) {
+        confirmation?.dismiss()
+        val dialog =
             AlertDialog
                 .Builder(this, Themes.dialog(this))
-                .setTitle(s.systemSettingsTitle)
-                .setMessage(s.systemSettingsMessage)
-                .setPositiveButton(s.openSystemSettings) { _, _ -> gate.openAppSettings(this) }
-                .setNegativeButton(s.notNow, null)
+                .setTitle(title)
+                .setMessage(message)
+                .setPositiveButton(yes.first) { _, _ -> onYes() }
+                .setNegativeButton(no.first, null)
                 .create()
-        systemSettingsDialog = d
-        d.show()
-        DialogButtons.describe(d) { label -> if (label == s.openSystemSettings) s.openSystemSettingsDescription else s.notNowDescription }
-        DialogButtons.keepAllVisible(d)
+        confirmation = dialog
+        dialog.show()
+        DialogButtons.describe(dialog) { label -> if (label == yes.first) yes.second else no.second }
+        DialogButtons.keepAllVisible(dialog)
     }
 
     private fun dp(v: Int): Int = (v * resources.displayMetrics.density).toInt()
