@@ -19,7 +19,7 @@ use json::{Json, Object};
 /// Allowed range of `denial_cooldown_hours` (one hour to one year).
 pub const COOLDOWN_HOURS_RANGE: std::ops::RangeInclusive<u64> = 1..=8760;
 /// Used when a policy does not set `denial_cooldown_hours`.
-pub const DEFAULT_COOLDOWN_HOURS: u32 = 48;
+pub(crate) const DEFAULT_COOLDOWN_HOURS: u32 = 48;
 /// More purposes than this is a generated file gone wrong, not a real app.
 pub const MAX_PURPOSES: usize = 1024;
 

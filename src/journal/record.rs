@@ -69,7 +69,7 @@ pub enum EventKind {
 
 impl EventKind {
     /// The journal format version that introduced this kind (written as the line's `v`).
-    pub fn since_version(self) -> u32 {
+    pub(crate) fn since_version(self) -> u32 {
         match self {
             EventKind::PolicyWithdrawn => 2,
             EventKind::PermissionRevoked => 3,
@@ -142,7 +142,7 @@ pub enum AgeBracket {
 
 impl AgeBracket {
     /// Seed 004: under-18s need a guardian's consent for sensitive information.
-    pub fn is_minor(self) -> bool {
+    pub(crate) fn is_minor(self) -> bool {
         matches!(self, AgeBracket::Under14 | AgeBracket::Age14To17)
     }
 }
@@ -228,7 +228,7 @@ impl PurposeRef {
 }
 
 impl Event {
-    pub fn kind(&self) -> EventKind {
+    pub(crate) fn kind(&self) -> EventKind {
         match self {
             Event::PolicyAccepted => EventKind::PolicyAccepted,
             Event::ConsentGranted(_) => EventKind::ConsentGranted,
@@ -245,7 +245,7 @@ impl Event {
     }
 
     /// The purpose of a consent decision (granted, denied, withdrawn).
-    pub fn consent(&self) -> Option<&PurposeRef> {
+    pub(crate) fn consent(&self) -> Option<&PurposeRef> {
         match self {
             Event::ConsentGranted(p) | Event::ConsentDenied(p) | Event::ConsentWithdrawn(p) => Some(p),
             _ => None,
@@ -422,7 +422,7 @@ pub enum LineError {
 }
 
 /// The on-disk name of an event kind (`consent_granted`, ...).
-pub fn wire_name(kind: &EventKind) -> String {
+pub(crate) fn wire_name(kind: &EventKind) -> String {
     match serde_json::to_value(kind) {
         Ok(serde_json::Value::String(s)) => s,
         _ => format!("{kind:?}"),
@@ -460,7 +460,7 @@ impl Record {
     }
 
     /// The line for this record and its chain hash (the next line's `prev`).
-    pub fn encode_hashed(&self) -> (String, String) {
+    pub(crate) fn encode_hashed(&self) -> (String, String) {
         let mut line = serde_json::to_string(self).expect("a record always serializes");
         let digest: [u8; 32] = Sha256::digest(line.as_bytes()).into();
         line.pop(); // the closing brace
@@ -476,7 +476,7 @@ impl Record {
     }
 
     /// Parses and checks one line, and returns its chain hash too (one SHA-256 for both).
-    pub fn decode_hashed(line: &[u8]) -> Result<(Record, String), LineError> {
+    pub(crate) fn decode_hashed(line: &[u8]) -> Result<(Record, String), LineError> {
         if !Record::looks_complete(line) {
             return Err(LineError::NoChecksum);
         }
@@ -501,7 +501,7 @@ impl Record {
     }
 
     /// Whether `line` ends like a complete record (whatever its checksum says).
-    pub fn looks_complete(line: &[u8]) -> bool {
+    pub(crate) fn looks_complete(line: &[u8]) -> bool {
         line.len() >= SUM_SUFFIX_LEN + 2
             && line.ends_with(b"\"}")
             && &line[line.len() - SUM_SUFFIX_LEN..line.len() - SUM_SUFFIX_LEN + SUM_PREFIX.len()] == SUM_PREFIX
@@ -509,7 +509,7 @@ impl Record {
 
     /// Whether `tail` (bytes after the last newline) contains a checksum suffix in
     /// its middle, which no torn write of a single line can produce.
-    pub fn has_inner_checksum(tail: &[u8]) -> bool {
+    pub(crate) fn has_inner_checksum(tail: &[u8]) -> bool {
         tail.windows(SUM_PREFIX.len()).enumerate().any(|(i, w)| w == SUM_PREFIX && i + SUM_SUFFIX_LEN < tail.len())
     }
 }
