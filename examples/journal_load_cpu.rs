@@ -1,0 +1,106 @@
+//! Journal load per event in CPU time (this thread's), for A/B comparisons on a busy machine
+//! where divan's wall-clock medians swing with other processes (BENCHMARKS.md, "Journal load").
+//!
+//!     cargo run --profile bench --example journal_load_cpu -- DIR MODE [ROUNDS]
+//!
+//! DIR gets a 1,000-event journal written through the engine (the benches' shape: the
+//! phone-backup policy, grant / OS result / withdraw / deny cycling) unless it holds one.
+//! MODE: `decode` (`Record::decode` of every line), `scan` (verify the file in memory),
+//! `open` (`Engine::open`: read, verify, fold), `alt` (the app's JSON-lines alternative of
+//! `benches/journal.rs`: read, parse each line into a small struct, fold into a map).
+//! Build the same file on two trees and run them interleaved: the ratio is what counts.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use consentgate::journal::record::Record;
+use consentgate::journal::scan::scan;
+use consentgate::{Actor, Context, Engine, JournalOptions, OsResult, Policy, Surface, SystemClock};
+
+const POLICY: &str = include_str!("phone-backup/policy.json");
+
+fn open(dir: &Path) -> Engine {
+    let options = JournalOptions { fsync: false, compact_after: usize::MAX };
+    Engine::open(Policy::parse(POLICY).expect("valid policy"), dir, Arc::new(SystemClock), options).expect("opens")
+}
+
+fn fill(dir: &Path, events: usize) {
+    let mut engine = open(dir);
+    let ctx = Context::new(Surface::RationaleDialog, "zh-CN", Actor::User);
+    let purposes: Vec<(String, Option<String>)> = engine
+        .policy()
+        .purposes
+        .iter()
+        .map(|p| (p.id.clone(), p.permissions.first().map(|perm| perm.name().to_string())))
+        .collect();
+    engine.accept_policy(&ctx).expect("accept");
+    for i in 1..events {
+        let (id, permission) = &purposes[i % purposes.len()];
+        match ((i / purposes.len()) % 4, permission) {
+            (0, _) | (1, None) => engine.grant(id, &ctx).expect("grant"),
+            (1, Some(p)) => engine.record_os_result(id, p, OsResult::Granted, &ctx).expect("os result"),
+            (2, _) => engine.withdraw(id, &ctx).map(drop).expect("withdraw"),
+            _ => engine.deny(id, &ctx).expect("deny"),
+        }
+    }
+}
+
+/// What an app team writes instead of a journal (as in `benches/journal.rs`).
+#[derive(serde::Deserialize)]
+struct PlainEvent {
+    ts: i64,
+    event: String,
+    #[serde(default)]
+    purpose: Option<String>,
+}
+
+fn thread_cpu_ns() -> f64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: a valid pointer to a timespec for the duration of the call.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as f64 * 1e9 + ts.tv_nsec as f64
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() < 3 {
+        eprintln!("usage: journal_load_cpu DIR decode|scan|open|alt [ROUNDS]");
+        std::process::exit(2);
+    }
+    let dir = Path::new(&args[1]);
+    let mode = args[2].as_str();
+    let rounds: usize = args.get(3).map_or(300, |r| r.parse().expect("ROUNDS is a number"));
+    let path = dir.join("consent.journal");
+    if !path.exists() {
+        std::fs::create_dir_all(dir).expect("folder");
+        fill(dir, 1_000);
+    }
+    let bytes = std::fs::read(&path).expect("journal");
+    let lines: Vec<&[u8]> = bytes.split(|&c| c == b'\n').filter(|l| !l.is_empty()).collect();
+    let start = thread_cpu_ns();
+    let mut seen = 0;
+    for _ in 0..rounds {
+        seen += match mode {
+            "decode" => lines.iter().filter(|l| Record::decode(l).is_ok()).count(),
+            "scan" => scan(&bytes, None).expect("verifies").records.len(),
+            "open" => open(dir).state().purposes.len(),
+            "alt" => {
+                let bytes = std::fs::read(&path).expect("journal");
+                let mut allowed: HashMap<String, bool> = HashMap::new();
+                let mut latest = 0;
+                for line in bytes.split(|&c| c == b'\n').filter(|l| !l.is_empty()) {
+                    let event: PlainEvent = serde_json::from_slice(line).expect("a JSON line");
+                    latest = latest.max(event.ts);
+                    if let Some(purpose) = event.purpose {
+                        allowed.insert(purpose, event.event == "consent_granted");
+                    }
+                }
+                allowed.len() + usize::from(latest > 0)
+            }
+            other => panic!("unknown mode {other}"),
+        };
+    }
+    let per_line = (thread_cpu_ns() - start) / (rounds * lines.len()) as f64;
+    println!("{mode}: {per_line:.0} ns CPU per line ({} lines x {rounds} rounds; {seen})", lines.len());
+}
