@@ -6,7 +6,6 @@ import io.consentgate.internal.SpecialPermissions
 import java.io.File
 import java.util.Arrays
 import java.util.Collections
-import java.util.concurrent.atomic.AtomicBoolean
 
 /**
  * One consent engine: an app's declared purposes (the policy JSON), the consent journal in
@@ -32,7 +31,10 @@ import java.util.concurrent.atomic.AtomicBoolean
 public class ConsentEngine private constructor(
     private val handle: Long,
 ) : AutoCloseable {
-    private val closed = AtomicBoolean(false)
+    // A volatile field rather than an AtomicBoolean: the hot path reads it on every call, one
+    // load fewer (close() takes the lock to release the native engine exactly once).
+    @Volatile private var closed = false
+    private val closeLock = Any()
 
     /** The `policy_version` of the policy this engine was opened with. */
     public val policyVersion: String = Native.policyVersion(handle)
@@ -51,16 +53,20 @@ public class ConsentEngine private constructor(
         }
 
     /** Whether [close] was called. */
-    public val isClosed: Boolean get() = closed.get()
+    public val isClosed: Boolean get() = closed
 
     private fun live(): Long {
-        if (closed.get()) throw EngineClosedException()
+        if (closed) throw EngineClosedException()
         return handle
     }
 
     /** Closes the engine and releases its journal. Idempotent. */
     override fun close() {
-        if (closed.compareAndSet(false, true)) Native.close(handle)
+        synchronized(closeLock) {
+            if (closed) return
+            closed = true
+        }
+        Native.close(handle)
     }
 
     // ---- purposes ---------------------------------------------------------------------

@@ -75,9 +75,6 @@ public class ConsentGate private constructor(
 
     @Volatile private var policyAccepted: Boolean = false
 
-    /** Per purpose index: the OS grants satisfy it. Replaced as a whole (copy on write). */
-    @Volatile private var osGrants: BooleanArray = BooleanArray(engine.purposeIds.size)
-
     @get:JvmSynthetic internal val os = OsPermissions(appContext) { policyAccepted }
 
     // Built with java.util, not Kotlin's collection helpers: at app start those would load the
@@ -325,15 +322,7 @@ public class ConsentGate private constructor(
      */
     public fun isAllowed(purposeId: String): Boolean = purpose(purposeId).isAllowed()
 
-    @JvmSynthetic internal fun isAllowedAt(index: Int): Boolean {
-        val grants = osGrants
-        if (index < 0 || index >= grants.size || !grants[index]) return false
-        return try {
-            engine.isAllowed(index)
-        } catch (e: EngineClosedException) {
-            false
-        }
-    }
+    @JvmSynthetic internal fun isAllowedAt(index: Int): Boolean = index >= 0 && index < handles.size && handles[index].isAllowed()
 
     /** The core's decision for [purposeId] (consent only; the OS grant is not part of it). */
     public fun decide(purposeId: String): Decision = engine.decide(purposeId, Source.FEATURE)
@@ -572,17 +561,16 @@ public class ConsentGate private constructor(
             if (closed.get()) return
             val accepted = computePolicyAccepted()
             policyAccepted = accepted
-            osGrants =
-                if (!accepted) {
-                    BooleanArray(handles.size)
-                } else {
-                    tellManifestOnce()
-                    val granted = os.grantedAmong(allDeclared)
-                    val api = Build.VERSION.SDK_INT
-                    if (api < AUDITING_API) reconcile(granted)
-                    revoked = recordRevocations(api, granted)
-                    BooleanArray(handles.size) { engine.osGrantsSatisfy(it, api, granted) }
-                }
+            if (!accepted) {
+                for (h in handles) h.osGranted = false
+            } else {
+                tellManifestOnce()
+                val granted = os.grantedAmong(allDeclared)
+                val api = Build.VERSION.SDK_INT
+                if (api < AUDITING_API) reconcile(granted)
+                revoked = recordRevocations(api, granted)
+                for (i in 0 until handles.size) handles[i].osGranted = engine.osGrantsSatisfy(i, api, granted)
+            }
         }
         if (revoked.isNotEmpty()) mainHandler.post { for (id in revoked) notifyListeners(id) }
     }
@@ -617,7 +605,7 @@ public class ConsentGate private constructor(
         )
 
     /** Whether the OS grants satisfy the purpose at [index] (cached; no query). */
-    @JvmSynthetic internal fun osSatisfied(index: Int): Boolean = osGrants.getOrElse(index) { false }
+    @JvmSynthetic internal fun osSatisfied(index: Int): Boolean = index >= 0 && index < handles.size && handles[index].osGranted
 
     @get:JvmSynthetic internal val engineForSdk: ConsentEngine get() = engine
 

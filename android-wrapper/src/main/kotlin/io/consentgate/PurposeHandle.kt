@@ -16,11 +16,30 @@ public class PurposeHandle internal constructor(
     /** Its position in the policy. */
     public val index: Int,
 ) {
+    private val engine: ConsentEngine = gate.engineForSdk
+
+    /**
+     * Whether the OS grants satisfy this purpose, as the gate's last [ConsentGate.refresh] found
+     * them (false until then, and while the privacy policy is not accepted). Kept here, next to
+     * the index, so the hot path reads one field of the handle instead of the gate's array.
+     */
+    @Volatile
+    @get:JvmSynthetic
+    @set:JvmSynthetic
+    internal var osGranted: Boolean = false
+
     /**
      * May the app use this purpose now: consent on record for its current wording AND the OS
      * grants it needs. False for anything else, including a closed gate and an unreadable journal.
      */
-    public fun isAllowed(): Boolean = gate.isAllowedAt(index)
+    public fun isAllowed(): Boolean {
+        if (!osGranted) return false
+        return try {
+            engine.isAllowed(index)
+        } catch (e: EngineClosedException) {
+            false
+        }
+    }
 
     /** [ConsentGate.request] for this purpose. */
     public fun request(

@@ -106,10 +106,10 @@ final class Fixtures {
 
     /**
      * The facade's hot path without an Android Context: a ConsentGate allocated without running
-     * its constructor (which needs a Context and a main Looper), given the two fields that
-     * PurposeHandle.isAllowed() reads (the engine and the cached OS grants, all true), and a real
-     * PurposeHandle on it. What runs is the library's own compiled code: PurposeHandle.isAllowed()
-     * -> ConsentGate.isAllowedAt() -> ConsentEngine.isAllowed() -> Native.isAllowed().
+     * its constructor (which needs a Context and a main Looper), given the engine, and a real
+     * PurposeHandle on it with its cached OS grant set as a refresh sets it. What runs is the
+     * library's own compiled code: PurposeHandle.isAllowed() (the cached OS grant) ->
+     * ConsentEngine.isAllowed() -> Native.isAllowed().
      */
     static PurposeHandle facadeHandle(ConsentEngine engine, String id, int index) {
         try {
@@ -119,12 +119,12 @@ final class Fixtures {
             ConsentGate gate = (ConsentGate) unsafe.getClass().getMethod("allocateInstance", Class.class)
                 .invoke(unsafe, ConsentGate.class);
             set(gate, "engine", engine);
-            boolean[] grants = new boolean[engine.getPurposeIds().size()];
-            java.util.Arrays.fill(grants, true);
-            set(gate, "osGrants", grants);
             Constructor<PurposeHandle> c = PurposeHandle.class.getDeclaredConstructor(ConsentGate.class, String.class, int.class);
             c.setAccessible(true);
-            return c.newInstance(gate, id, index);
+            PurposeHandle purpose = c.newInstance(gate, id, index);
+            // As a refresh leaves it when the OS grants the purpose's permissions.
+            set(purpose, "osGranted", true);
+            return purpose;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot build the facade hot path (ConsentGate fields changed?): update the benchmark", e);
         }
