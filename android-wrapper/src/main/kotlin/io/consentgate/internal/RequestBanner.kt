@@ -18,7 +18,8 @@ import io.consentgate.Rationale
  * `requestPermissions` call until Android answers. App stores in China reject apps whose
  * permission purpose disappears when the system dialog appears.
  *
- * Text sizes are in sp and the panel wraps its content, so it grows with the user's font size.
+ * Text sizes are in sp and the panel wraps its content, so it grows with the user's font size;
+ * its colours follow the system's light or dark theme, like the SDK's other screens.
  */
 internal object RequestBanner {
     /** The banner view's tag (tests and screenshots find it by this). */
@@ -32,6 +33,8 @@ internal object RequestBanner {
     ) {
         hide(activity)
         val density = activity.resources.displayMetrics.density
+        val night = Themes.isNight(activity)
+        val foreground = if (night) Color.rgb(0xE8, 0xEA, 0xED) else Color.rgb(0x20, 0x21, 0x24)
 
         fun dp(v: Int) = (v * density).toInt()
 
@@ -42,7 +45,7 @@ internal object RequestBanner {
         ) = TextView(activity).apply {
             this.text = value
             setTextSize(TypedValue.COMPLEX_UNIT_SP, sp)
-            setTextColor(Color.rgb(0x20, 0x21, 0x24))
+            setTextColor(foreground)
             if (bold) setTypeface(typeface, Typeface.BOLD)
             setPadding(0, dp(2), 0, dp(2))
         }
@@ -50,7 +53,7 @@ internal object RequestBanner {
             LinearLayout(activity).apply {
                 tag = TAG
                 orientation = LinearLayout.VERTICAL
-                setBackgroundColor(Color.WHITE)
+                setBackgroundColor(if (night) Color.rgb(0x20, 0x21, 0x24) else Color.WHITE)
                 elevation = dp(6).toFloat()
                 setPadding(dp(20), dp(32), dp(20), dp(16))
                 // Read out by TalkBack as one piece while the system dialog has the focus.

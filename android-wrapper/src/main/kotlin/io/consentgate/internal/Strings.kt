@@ -94,7 +94,7 @@ internal object Strings {
             openSystemSettings = "Open settings",
             notNow = "Not now",
             bannerTitle = "Why the app is asking for this permission",
-            guardianTitle = "A parent or guardian must agree",
+            guardianTitle = "Ask a parent or guardian",
             guardianIntro = "Please hand the device to your parent or guardian. They decide for you:",
             guardianAgree = "Guardian agrees",
             guardianDisagree = "Guardian doesn't agree",

@@ -248,7 +248,7 @@ class SystemDialogAndSettingsTest : GateTest() {
         gate.setGuardianConsent(true)
         val (_, _, results, _, request) = startRequest("feedback_photo", gate)
         val dialog = latestDialog()!!
-        assertEquals("A parent or guardian must agree", title(dialog))
+        assertEquals("Ask a parent or guardian", title(dialog))
         assertTrue(message(dialog).startsWith("Please hand the device to your parent or guardian"))
         assertEquals("Guardian agrees", dialog.getButton(android.app.AlertDialog.BUTTON_POSITIVE).text.toString())
         clickAgree(dialog)

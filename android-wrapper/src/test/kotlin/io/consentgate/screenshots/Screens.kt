@@ -4,6 +4,7 @@ import android.app.Activity
 import io.consentgate.ConsentDocumentActivity
 import io.consentgate.ConsentGate
 import io.consentgate.ConsentSettingsActivity
+import io.consentgate.OsResult
 import io.consentgate.Surface
 import io.consentgate.android.GateTest.Companion.CAMERA
 
@@ -23,6 +24,17 @@ val SCREENS: List<Screen> =
             gate()
             rationale("nearby_stores")
         },
+        Screen("rationale-guardian", "The rationale dialog for a minor: it asks the parent or guardian to decide") {
+            gate().apply {
+                setAgeBracket(io.consentgate.AgeBracket.UNDER_14)
+                setGuardianConsent(true)
+            }
+            rationale("feedback_photo")
+        },
+        Screen("request-banner", "Android's permission dialog is up: the purpose, permissions and recipients stay on screen") {
+            gate()
+            systemRequest("nearby_stores")
+        },
         Screen("rationale-stale", "The rationale dialog asking again: the purpose changed since the user agreed") {
             staleConsent("feedback_photo")
             rationale("feedback_photo")
@@ -40,8 +52,23 @@ val SCREENS: List<Screen> =
             gate().engineForSdk.deny("feedback_photo", Surface.RATIONALE_DIALOG, "zh-CN")
             settings()
         },
-        Screen("settings-revoked", "The settings screen: consent on record, the permission turned off in Android's settings") {
+        Screen("settings-revoked", "The settings screen: consent on record, Android's permission not granted") {
             gate().engineForSdk.grant("feedback_photo", Surface.RATIONALE_DIALOG, "zh-CN")
+            settings()
+        },
+        Screen(
+            "settings-revoked-in-system-settings",
+            "The settings screen: the user switched the permission off in Android's settings (a withdrawal)",
+        ) {
+            gate().engineForSdk.grant("feedback_photo", Surface.RATIONALE_DIALOG, "zh-CN")
+            ConsentGate.get().engineForSdk.recordOsResults(
+                "feedback_photo",
+                mapOf(CAMERA to OsResult.GRANTED),
+                Surface.SYSTEM_DIALOG,
+                "zh-CN",
+            )
+            grantPermissions(CAMERA)
+            revokePermissions(CAMERA)
             settings()
         },
         Screen("settings-stale", "The settings screen: a purpose changed since the user agreed") {
@@ -92,12 +119,22 @@ val SCREENS: List<Screen> =
             breakJournal()
             document(ConsentDocumentActivity.MODE_HISTORY)
         },
+        Screen(
+            "settings-withdrawn-system-settings-dialog",
+            "Switching a purpose off below Android 13: the dialog offering Android's settings page",
+            apis = setOf(29),
+        ) {
+            gate().engineForSdk.grant("feedback_photo", Surface.RATIONALE_DIALOG, "zh-CN")
+            grantPermissions(CAMERA)
+            settings { switchOf(it, "feedback_photo").performClick() }
+        },
     )
 
 /** The pictures the README shows, at full resolution. */
 val README_SHOTS: Map<String, List<Variant>> =
     mapOf(
         "rationale-recipients" to listOf(Variant.readme(Language.ZH_CN, Theme.LIGHT), Variant.readme(Language.EN, Theme.DARK)),
+        "request-banner" to listOf(Variant.readme(Language.ZH_CN, Theme.LIGHT), Variant.readme(Language.EN, Theme.DARK)),
         "settings-on" to listOf(Variant.readme(Language.ZH_CN, Theme.LIGHT), Variant.readme(Language.EN, Theme.DARK)),
         "document-lists" to listOf(Variant.readme(Language.ZH_CN, Theme.LIGHT)),
         "document-history" to listOf(Variant.readme(Language.EN, Theme.DARK)),
@@ -119,6 +156,9 @@ interface Stage {
     fun gate(accepted: Boolean = true): ConsentGate
 
     fun grantPermissions(vararg permissions: String)
+
+    /** Android no longer grants [permissions] (switched off in its settings); the SDK refreshes. */
+    fun revokePermissions(vararg permissions: String)
 
     /** A gate on which [purposeId] was consented to with an older wording. */
     fun staleConsent(purposeId: String): ConsentGate
@@ -152,6 +192,12 @@ interface Stage {
         screen: Activity,
         tag: String,
     )
+
+    /**
+     * A feature request for [purposeId] after the user agreed in the rationale: Android's permission
+     * dialog is up (another app's window, not drawn here) and the request activity shows the purpose.
+     */
+    fun systemRequest(purposeId: String): Capture
 
     fun switchOf(
         screen: Activity,

@@ -173,6 +173,11 @@ class ScreenshotTest(
         ConsentGate.getOrNull()?.refresh()
     }
 
+    override fun revokePermissions(vararg permissions: String) {
+        shadowOf(app).denyPermissions(*permissions)
+        ConsentGate.getOrNull()?.refresh()
+    }
+
     override fun staleConsent(purposeId: String): ConsentGate {
         val dir = gate().journalDir
         ConsentGate.get().engineForSdk.grant(purposeId, io.consentgate.Surface.RATIONALE_DIALOG, "zh-CN")
@@ -203,7 +208,15 @@ class ScreenshotTest(
         return Capture(listOf(Shown(activity.window.decorView.rootView, ours = true)) + dialogs)
     }
 
-    override fun rationale(purposeId: String): Capture {
+    override fun rationale(purposeId: String): Capture = requestScreen(purposeId, agree = false)
+
+    override fun systemRequest(purposeId: String): Capture = requestScreen(purposeId, agree = true)
+
+    /** A feature request for [purposeId] over the app's screen: the rationale, or after [agree] what is shown while Android asks. */
+    private fun requestScreen(
+        purposeId: String,
+        agree: Boolean,
+    ): Capture {
         val gate = ConsentGate.get()
         val hostController = Robolectric.buildActivity(HostActivity::class.java).setup()
         controllers.add(hostController)
@@ -217,7 +230,7 @@ class ScreenshotTest(
         idle()
         val dialog = latestDialog()
         assertNotNull("the rationale dialog is shown for $purposeId", dialog)
-        return Capture(
+        val below =
             listOf(
                 Shown(host.window.decorView.rootView, ours = false),
                 Shown(
@@ -226,9 +239,11 @@ class ScreenshotTest(
                         .window.decorView.rootView,
                     ours = true,
                 ),
-                Shown(dialog!!.window!!.decorView.rootView, ours = true),
-            ),
-        )
+            )
+        if (!agree) return Capture(below + Shown(dialog!!.window!!.decorView.rootView, ours = true))
+        clickAgree(dialog!!)
+        assertNotNull("Android is asked for $purposeId", requested(request.get()))
+        return Capture(below)
     }
 
     override fun history(): ConsentGate {
