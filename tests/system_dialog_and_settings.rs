@@ -153,6 +153,7 @@ fn a_permission_switched_off_in_settings_is_one_revocation_event() {
     // Off in the settings view, and the cooldown of any refusal.
     let view = e.settings("en");
     assert_eq!((view[0].state, view[0].allowed), (SettingsState::Withdrawn, false));
+    assert!(view[0].revoked_in_system_settings, "the row names Android's settings, not a refusal");
     assert_eq!(
         e.decide("feedback_photo", Source::Feature).unwrap(),
         Decision::Blocked { reason: BlockReason::Cooldown { until_ms: revoked_at + 48 * HOUR_MS } }
@@ -166,8 +167,35 @@ fn a_permission_switched_off_in_settings_is_one_revocation_event() {
     );
     // Given again from the settings screen and granted by the OS: revocable again, once.
     e.grant("feedback_photo", &user(Surface::SettingsScreen)).unwrap();
+    assert!(!e.settings("en")[0].revoked_in_system_settings, "given again");
     e.record_os_result("feedback_photo", CAMERA, OsResult::Granted, &dialog()).unwrap();
     assert_eq!(e.record_revocations(34, &[], &settings_page()).unwrap(), ["feedback_photo"]);
+}
+
+#[test]
+fn a_withdrawal_in_the_app_is_not_shown_as_made_in_androids_settings() {
+    let (_d, _clock, mut e) = setup();
+    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+    e.withdraw("feedback_photo", &user(Surface::SettingsScreen)).unwrap();
+    e.grant("scan_receipt", &user(Surface::RationaleDialog)).unwrap();
+    e.deny("nearby_stores", &user(Surface::RationaleDialog)).unwrap();
+    let view = e.settings("en");
+    assert_eq!(view[0].state, SettingsState::Withdrawn);
+    assert!(view.iter().all(|row| !row.revoked_in_system_settings), "{view:?}");
+}
+
+#[test]
+fn a_revocation_in_androids_settings_is_kept_through_a_compaction() {
+    let (dir, clock, mut e) = setup();
+    e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
+    e.record_os_result("feedback_photo", CAMERA, OsResult::Granted, &dialog()).unwrap();
+    e.record_revocations(34, &[], &settings_page()).unwrap();
+    e.compact().unwrap();
+    drop(e);
+    let mut e = reopen(dir.path(), &clock, &policy_text());
+    assert!(e.settings("en")[0].revoked_in_system_settings, "read back from the snapshot");
+    // The snapshot still equals the events it summarises (the proof export checks it).
+    assert_eq!(e.export_proof().unwrap()["journal"]["snapshots"].as_array().map(Vec::len), Some(1));
 }
 
 #[test]

@@ -27,6 +27,11 @@ pub struct PurposeRecord {
     pub seen_fp: Option<String>,
     pub ts: i64,
     pub actor: Actor,
+    /// Withdrawn by switching a permission off in Android's settings (`permission_revoked`),
+    /// not in the app. Only the wording depends on it: a reader that ignores it still sees a
+    /// withdrawal, so it needs no new format version (like `seen_fp`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub revoked_in_system_settings: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,6 +100,7 @@ impl ConsentState {
                             seen_fp: None,
                             ts,
                             actor: record.actor,
+                            revoked_in_system_settings: false,
                         };
                     }
                 }
@@ -105,6 +111,9 @@ impl ConsentState {
                 self.os_answer(permission, OsResult::Denied, ts);
                 if let Some(p) = purpose {
                     self.decided(p, ConsentStatus::Withdrawn, record);
+                    if let Some(r) = self.purposes.get_mut(&p.purpose) {
+                        r.revoked_in_system_settings = true;
+                    }
                 }
             }
         }
@@ -126,6 +135,7 @@ impl ConsentState {
                 }
                 entry.ts = record.ts;
                 entry.actor = record.actor;
+                entry.revoked_in_system_settings = false;
             }
             None => {
                 let entry = PurposeRecord {
@@ -134,6 +144,7 @@ impl ConsentState {
                     seen_fp: seen_fp.cloned(),
                     ts: record.ts,
                     actor: record.actor,
+                    revoked_in_system_settings: false,
                 };
                 self.purposes.insert(p.purpose.clone(), entry);
             }

@@ -111,6 +111,9 @@ pub struct PurposeView {
     pub last_decision_ms: Option<i64>,
     /// While set, the app may not ask on its own before this time.
     pub cooldown_until_ms: Option<i64>,
+    /// `Withdrawn` because the user switched a permission off in Android's settings (the
+    /// row says so, instead of the refusal's wording).
+    pub revoked_in_system_settings: bool,
 }
 
 fn settings_state(state: &ConsentState, purpose: &Purpose) -> SettingsState {
@@ -164,6 +167,7 @@ impl Engine {
                     sdks: sdk_views(policy, p, locale),
                     last_decision_ms: record.map(|r| r.ts),
                     cooldown_until_ms,
+                    revoked_in_system_settings: record.is_some_and(|r| r.revoked_in_system_settings),
                 }
             })
             .collect()
@@ -337,6 +341,19 @@ pub(crate) fn proof_document(
     history_document(history, head_hash, now_ms, Some(declared), state)
 }
 
+/// The state as the proof shows it: without `revoked_in_system_settings`, which only words the
+/// settings row (the history carries the `permission_revoked` line it comes from), so that a
+/// journal exports the same as before the field existed (tests/fixtures/journals/format-3).
+fn proof_state(state: &ConsentState) -> serde_json::Value {
+    let mut value = serde_json::json!(state);
+    if let Some(purposes) = value.get_mut("purposes").and_then(serde_json::Value::as_object_mut) {
+        for record in purposes.values_mut().filter_map(serde_json::Value::as_object_mut) {
+            record.remove("revoked_in_system_settings");
+        }
+    }
+    value
+}
+
 /// The proof document without a policy (the CLI exports a pulled journal on its own).
 pub(crate) fn history_document(
     history: &[Record],
@@ -350,7 +367,7 @@ pub(crate) fn history_document(
         "version": 1,
         "generated_at_ms": now_ms,
         "policy": policy,
-        "state": state,
+        "state": proof_state(state),
         "journal": {
             "events": history.len(),
             "first_seq": history.first().map(|r| r.seq),

@@ -250,6 +250,10 @@ public class ConsentSettingsActivity : Activity() {
         when {
             row.state == SettingState.STALE -> box.addView(detail(s.settingsStale))
             row.allowed && !gate.osSatisfied(index) -> box.addView(detail(s.settingsOsOff))
+            // Withdrawn in Android's settings, not refused here: the row says where.
+            row.revokedInSystemSettings && cooldownUntil != null ->
+                box.addView(detail(s.settingsRevokedCooldown.format(dateTime(cooldownUntil))))
+            row.revokedInSystemSettings -> box.addView(detail(s.settingsRevoked))
             cooldownUntil != null -> box.addView(detail(s.settingsCooldown.format(dateTime(cooldownUntil))))
         }
         return box

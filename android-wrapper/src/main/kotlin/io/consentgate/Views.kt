@@ -42,19 +42,46 @@ public data class Rationale
     }
 
 /** One row of the consent settings screen, in policy order. */
-public data class PurposeSetting(
-    val id: String,
-    val state: SettingState,
-    /** Whether the app may use the purpose now: the switch's position. */
-    val allowed: Boolean,
-    val description: String,
-    val permissions: List<PermissionInfo>,
-    val recipients: List<Recipient>,
-    /** UTC ms of the user's last decision on it, or null if never asked. */
-    val lastDecisionMs: Long?,
-    /** While set, the app may not ask on its own before this time (UTC ms). */
-    val cooldownUntilMs: Long?,
-)
+public data class PurposeSetting
+    @JvmOverloads
+    constructor(
+        val id: String,
+        val state: SettingState,
+        /** Whether the app may use the purpose now: the switch's position. */
+        val allowed: Boolean,
+        val description: String,
+        val permissions: List<PermissionInfo>,
+        val recipients: List<Recipient>,
+        /** UTC ms of the user's last decision on it, or null if never asked. */
+        val lastDecisionMs: Long?,
+        /** While set, the app may not ask on its own before this time (UTC ms). */
+        val cooldownUntilMs: Long?,
+        /** [SettingState.WITHDRAWN] because the user switched a permission off in Android's settings. */
+        val revokedInSystemSettings: Boolean = false,
+    ) {
+        /** The eight-argument copy of earlier versions (Java sees no default arguments): keeps [revokedInSystemSettings]. */
+        public fun copy(
+            id: String,
+            state: SettingState,
+            allowed: Boolean,
+            description: String,
+            permissions: List<PermissionInfo>,
+            recipients: List<Recipient>,
+            lastDecisionMs: Long?,
+            cooldownUntilMs: Long?,
+        ): PurposeSetting =
+            PurposeSetting(
+                id,
+                state,
+                allowed,
+                description,
+                permissions,
+                recipients,
+                lastDecisionMs,
+                cooldownUntilMs,
+                revokedInSystemSettings,
+            )
+    }
 
 /**
  * What to ask the OS for, for one purpose on one API level, leaving out what is granted.

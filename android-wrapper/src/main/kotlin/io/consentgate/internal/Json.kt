@@ -55,6 +55,7 @@ internal object Json {
                 recipients = recipients(o.getJSONArray("recipients")),
                 lastDecisionMs = optLong(o, "last_decision_ms"),
                 cooldownUntilMs = optLong(o, "cooldown_until_ms"),
+                revokedInSystemSettings = o.getBoolean("revoked_in_system_settings"),
             )
         }
 

@@ -61,12 +61,12 @@ internal object RequestBanner {
             }
         panel.addView(text(s.bannerTitle, 14f, bold = true))
         panel.addView(text(r.description, 16f))
-        panel.addView(text(s.rationaleUses + " " + r.permissions.joinToString(s.listSeparator) { it.label }, 14f))
+        panel.addView(text(labelled(s.rationaleUses, r.permissions.joinToString(s.listSeparator) { it.label }), 14f))
         val shared =
             if (r.recipients.isEmpty()) {
                 s.rationaleNotShared
             } else {
-                s.rationaleSharedWith + " " + r.recipients.joinToString(s.listSeparator) { s.recipient(it.name, it.data) }
+                labelled(s.rationaleSharedWith, r.recipients.joinToString(s.listSeparator) { s.recipient(it.name, it.data) })
             }
         panel.addView(text(shared, 14f))
         panel.contentDescription = (0 until panel.childCount).joinToString("\n") { (panel.getChildAt(it) as TextView).text }
@@ -75,6 +75,12 @@ internal object RequestBanner {
             FrameLayout.LayoutParams(ViewGroup.LayoutParams.MATCH_PARENT, ViewGroup.LayoutParams.WRAP_CONTENT, Gravity.TOP),
         )
     }
+
+    /** "Label: value"; a full-width colon (zh-CN "：") carries its own space, so none is added after it. */
+    private fun labelled(
+        label: String,
+        value: String,
+    ): String = if (label.endsWith('：')) label + value else "$label $value"
 
     /** Removes the banner from [activity]'s window, if it is there. */
     fun hide(activity: Activity) {

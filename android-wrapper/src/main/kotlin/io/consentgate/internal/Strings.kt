@@ -32,6 +32,10 @@ internal class UiStrings(
     val settingsStale: String,
     /** The settings row of a purpose refused within its cooldown; %s is when the cooldown ends. */
     val settingsCooldown: String,
+    /** The settings row of a purpose whose permission the user switched off in Android's settings. */
+    val settingsRevoked: String,
+    /** The same within the cooldown; %s is when the cooldown ends. */
+    val settingsRevokedCooldown: String,
     val openSystemSettingsDescription: String,
     val notNowDescription: String,
     val rationaleChanged: String,
@@ -82,6 +86,10 @@ internal object Strings {
             settingsOsOff = "The permission is off in Android settings.",
             settingsStale = "This feature changed since you agreed: you will be asked again.",
             settingsCooldown = "You said no. The app will not ask again before %s; you can turn it on here at any time.",
+            settingsRevoked = "You turned the permission off in Android settings.",
+            settingsRevokedCooldown =
+                "You turned the permission off in Android settings. The app will not ask again before %s; " +
+                    "you can turn it on here at any time.",
             openSystemSettingsDescription = "Open this app's page in Android settings",
             notNowDescription = "Not now: leave Android's settings as they are",
             rationaleChanged = "This feature changed since you agreed to it. Please read it again.",
@@ -120,6 +128,8 @@ internal object Strings {
             settingsOsOff = "该权限已在系统设置中关闭。",
             settingsStale = "此功能的说明已更新，使用前将再次征求您的同意。",
             settingsCooldown = "您已拒绝。应用在 %s 之前不会再次询问；您可以随时在此开启。",
+            settingsRevoked = "您已在系统设置中关闭该权限。",
+            settingsRevokedCooldown = "您已在系统设置中关闭该权限。应用在 %s 之前不会再次询问；您可以随时在此开启。",
             openSystemSettingsDescription = "打开本应用的系统设置页",
             notNowDescription = "暂不：保留系统设置不变",
             rationaleChanged = "此功能在您同意后有所变更，请重新阅读。",

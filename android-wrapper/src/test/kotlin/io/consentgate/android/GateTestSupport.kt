@@ -310,3 +310,21 @@ fun settingsSwitch(
 ): android.widget.Switch =
     screen.window.decorView.findViewWithTag(ConsentSettingsActivity.switchTag(purposeId))
         ?: throw AssertionError("no switch for $purposeId")
+
+/** All the text of [purposeId]'s row on the settings screen [screen] (the switch left out), one view a line. */
+fun settingsRowText(
+    screen: Activity,
+    purposeId: String,
+): String {
+    val row: android.view.View =
+        screen.window.decorView.findViewWithTag(ConsentSettingsActivity.ROW_TAG_PREFIX + purposeId)
+            ?: throw AssertionError("no row for $purposeId")
+    val out = StringBuilder()
+
+    fun walk(v: android.view.View) {
+        if (v is android.widget.TextView && v !is android.widget.Switch) out.append(v.text).append('\n')
+        if (v is android.view.ViewGroup) for (i in 0 until v.childCount) walk(v.getChildAt(i))
+    }
+    walk(row)
+    return out.toString()
+}

@@ -6,8 +6,6 @@ import android.content.Intent
 import android.os.Build
 import android.provider.Settings
 import android.view.View
-import android.view.ViewGroup
-import android.widget.Switch
 import android.widget.TextView
 import io.consentgate.ConsentListener
 import io.consentgate.ConsentSettingsActivity
@@ -30,24 +28,6 @@ import org.robolectric.annotation.Config
 class SettingsScreenTest : GateTest() {
     private fun screen(): Activity = Robolectric.buildActivity(ConsentSettingsActivity::class.java).setup().get()
 
-    /** All the text of one purpose's row. */
-    private fun rowText(
-        screen: Activity,
-        purposeId: String,
-    ): String {
-        val row: View =
-            screen.window.decorView.findViewWithTag("consentgate:row:$purposeId")
-                ?: throw AssertionError("no row for $purposeId")
-        val out = StringBuilder()
-
-        fun walk(v: View) {
-            if (v is TextView && v !is Switch) out.append(v.text).append('\n')
-            if (v is ViewGroup) for (i in 0 until v.childCount) walk(v.getChildAt(i))
-        }
-        walk(row)
-        return out.toString()
-    }
-
     @Test
     fun everyPurposeIsListedWithItsSwitchDescriptionPermissionsAndRecipients() {
         val gate = acceptedGate()
@@ -61,11 +41,11 @@ class SettingsScreenTest : GateTest() {
             assertEquals("$id: on only if allowed", gate.isAllowed(id), sw.isChecked)
         }
         assertTrue(settingsSwitch(screen, "feedback_photo").isChecked)
-        val photo = rowText(screen, "feedback_photo")
+        val photo = settingsRowText(screen, "feedback_photo")
         assertTrue(photo, photo.contains("Take a photo to attach to your feedback"))
         assertTrue(photo, photo.contains("Uses: take photos and videos"))
         assertTrue(photo, photo.contains("Not shared with third parties"))
-        val stores = rowText(screen, "nearby_stores")
+        val stores = settingsRowText(screen, "nearby_stores")
         assertTrue(stores, stores.contains("Find stores near you"))
         assertTrue(stores, stores.contains("Uses: approximate location, precise location"))
         assertTrue(stores, stores.contains("Shared with: Amap: GPS location"))
@@ -80,7 +60,7 @@ class SettingsScreenTest : GateTest() {
     fun theScreenIsInChineseOnAChineseDevice() {
         acceptedGate()
         val screen = screen()
-        val stores = rowText(screen, "nearby_stores")
+        val stores = settingsRowText(screen, "nearby_stores")
         assertTrue(stores, stores.contains("查找附近门店"))
         assertTrue(stores, stores.contains("使用：大致位置、精确位置"))
         // The recipient and the SDK in Chinese too (policy schema 2 gives them per locale).

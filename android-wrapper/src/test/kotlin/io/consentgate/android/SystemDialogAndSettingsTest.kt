@@ -72,8 +72,12 @@ class SystemDialogAndSettingsTest : GateTest() {
         val until = refusal.getLong("ts") + 48L * 3600 * 1000
         assertEquals(RequestResult.Blocked("nearby_stores", BlockReason.COOLDOWN, until), second.single())
         assertNull(startedRequest(caller))
-        // The settings screen still can ask.
+        // The settings screen still can ask, and its row says the user said no.
         assertFalse(gate.engineForSdk.decide("nearby_stores", Source.SETTINGS) is Decision.Blocked)
+        val screen = Robolectric.buildActivity(ConsentSettingsActivity::class.java).setup().get()
+        val row = settingsRowText(screen, "nearby_stores")
+        assertTrue(row, row.contains("You said no. The app will not ask again before"))
+        assertFalse(row, row.contains("Android settings"))
     }
 
     @Test
@@ -111,7 +115,8 @@ class SystemDialogAndSettingsTest : GateTest() {
         val text = bannerText(request)
         assertTrue(text, text.startsWith("申请此权限的用途"))
         assertTrue(text, text.contains("用户问题反馈拍照上传照片"))
-        assertTrue(text, text.contains("拍摄照片和视频"))
+        // No space after the full-width colon (it has its own).
+        assertTrue(text, text.contains("为此需要：拍摄照片和视频"))
     }
 
     @Test
@@ -155,9 +160,15 @@ class SystemDialogAndSettingsTest : GateTest() {
         assertFalse(gate.isAllowed("feedback_photo"))
         val row = gate.settings().first { it.id == "feedback_photo" }
         assertEquals(SettingState.WITHDRAWN, row.state)
+        assertTrue(row.revokedInSystemSettings)
         assertFalse("the settings screen shows it off", row.allowed)
-        Robolectric.buildActivity(ConsentSettingsActivity::class.java).setup() // renders without error
         val until = revoked[0].getLong("ts") + 48L * 3600 * 1000
+        // The row says where the user turned it off, not that they said no to the app.
+        val screen = Robolectric.buildActivity(ConsentSettingsActivity::class.java).setup().get()
+        assertFalse(settingsSwitch(screen, "feedback_photo").isChecked)
+        val text = settingsRowText(screen, "feedback_photo")
+        assertTrue(text, text.contains("You turned the permission off in Android settings. The app will not ask again before"))
+        assertFalse(text, text.contains("You said no"))
         val blocked = Results()
         gate.request(caller().get(), "feedback_photo", blocked)
         idle()
@@ -168,6 +179,28 @@ class SystemDialogAndSettingsTest : GateTest() {
         val reopened = initGate()
         reopened.refresh()
         assertEquals(1, events(reopened, "permission_revoked", "feedback_photo").size)
+    }
+
+    @Test
+    @Config(qualifiers = "zh-rCN")
+    fun theSettingsRowOfAPermissionSwitchedOffInAndroidSettingsSaysSoInChinese() {
+        val gate = acceptedGate()
+        gate.engineForSdk.grant("feedback_photo", io.consentgate.Surface.RATIONALE_DIALOG, "zh-CN")
+        gate.engineForSdk.recordOsResults(
+            "feedback_photo",
+            mapOf(CAMERA to io.consentgate.OsResult.GRANTED),
+            io.consentgate.Surface.SYSTEM_DIALOG,
+            "zh-CN",
+        )
+        grantOs(CAMERA)
+        gate.refresh()
+        shadowOf(app).denyPermissions(CAMERA) // switched off in Android's settings
+        gate.refresh()
+        assertEquals(1, events(gate, "permission_revoked", "feedback_photo").size)
+        val screen = Robolectric.buildActivity(ConsentSettingsActivity::class.java).setup().get()
+        val text = settingsRowText(screen, "feedback_photo")
+        assertTrue(text, text.contains("您已在系统设置中关闭该权限。应用在"))
+        assertFalse(text, text.contains("您已拒绝"))
     }
 
     @Test

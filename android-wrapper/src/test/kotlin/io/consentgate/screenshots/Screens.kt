@@ -58,7 +58,7 @@ val SCREENS: List<Screen> =
         },
         Screen(
             "settings-revoked-in-system-settings",
-            "The settings screen: the user switched the permission off in Android's settings (a withdrawal)",
+            "The settings screen scrolled to a purpose whose permission the user switched off in Android's settings (a withdrawal): its row says so",
         ) {
             gate().engineForSdk.grant("feedback_photo", Surface.RATIONALE_DIALOG, "zh-CN")
             ConsentGate.get().engineForSdk.recordOsResults(
@@ -69,7 +69,7 @@ val SCREENS: List<Screen> =
             )
             grantPermissions(CAMERA)
             revokePermissions(CAMERA)
-            settings()
+            settings { scrollTo(it, ConsentSettingsActivity.ROW_TAG_PREFIX + "feedback_photo") }
         },
         Screen("settings-stale", "The settings screen: a purpose changed since the user agreed") {
             staleConsent("feedback_photo")
