@@ -12,10 +12,6 @@ fn setup() -> (tempfile::TempDir, Arc<ManualClock>, Engine) {
     temp_engine(small_policy())
 }
 
-const BLOCKED_POLICY: Decision = Decision::Blocked { reason: BlockReason::PolicyNotAccepted };
-const NEVER_ASKED: Decision = Decision::NeedsConsent { reason: ConsentReason::NeverAsked };
-const ASK_AGAIN: Decision = Decision::NeedsConsent { reason: ConsentReason::AskAgain };
-
 #[test]
 fn privacy_policy_not_accepted_blocks_everything() {
     let (_d, _c, mut e) = setup();
@@ -51,19 +47,12 @@ fn minor_without_guardian_is_blocked_with_guardian_is_not() {
     e.accept_policy(&user(Surface::App)).unwrap();
     for age in [AgeBracket::Under14, AgeBracket::Age14To17] {
         e.set_age_bracket(age, &user(Surface::App)).unwrap();
-        assert_eq!(
-            e.decide("feedback_photo", Source::Feature).unwrap(),
-            Decision::Blocked { reason: BlockReason::GuardianRequired },
-            "{age:?}"
-        );
+        assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_GUARDIAN, "{age:?}");
     }
     e.set_guardian_consent(true, &Context::new(Surface::App, "zh-CN", Actor::Guardian)).unwrap();
     assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), NEVER_ASKED);
     e.set_guardian_consent(false, &Context::new(Surface::SettingsScreen, "zh-CN", Actor::Guardian)).unwrap();
-    assert_eq!(
-        e.decide("feedback_photo", Source::Feature).unwrap(),
-        Decision::Blocked { reason: BlockReason::GuardianRequired }
-    );
+    assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_GUARDIAN);
     e.set_age_bracket(AgeBracket::Adult, &user(Surface::App)).unwrap();
     assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), NEVER_ASKED);
 }
@@ -112,18 +101,12 @@ fn changed_purpose_text_makes_consent_stale() {
     drop(e);
     let changed = Policy::parse(&SMALL_POLICY.replace("查找附近门店", "查找附近门店并推荐商品")).unwrap();
     let mut e = open(changed, dir.path(), &clock);
-    assert_eq!(
-        e.decide("nearby_stores", Source::Feature).unwrap(),
-        Decision::NeedsConsent { reason: ConsentReason::Stale }
-    );
+    assert_eq!(e.decide("nearby_stores", Source::Feature).unwrap(), STALE);
     assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), Decision::Allowed, "other purposes unaffected");
     drop(e);
     let new_recipient = Policy::parse(&SMALL_POLICY.replace("GPS location", "GPS location and device id")).unwrap();
     let mut e = open(new_recipient, dir.path(), &clock);
-    assert_eq!(
-        e.decide("nearby_stores", Source::Feature).unwrap(),
-        Decision::NeedsConsent { reason: ConsentReason::Stale }
-    );
+    assert_eq!(e.decide("nearby_stores", Source::Feature).unwrap(), STALE);
 }
 
 #[test]
@@ -138,7 +121,7 @@ fn refusal_blocks_feature_requests_for_the_cooldown_but_not_settings() {
             e.withdraw("feedback_photo", &user(Surface::SettingsScreen)).unwrap();
         }
         let until = T0 + 48 * HOUR_MS;
-        let cooldown = Decision::Blocked { reason: BlockReason::Cooldown { until_ms: until } };
+        let cooldown = cooldown_until(until);
         assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), cooldown, "{refuse}");
         assert_eq!(e.decide("feedback_photo", Source::Settings).unwrap(), ASK_AGAIN, "{refuse}");
         clock.set(until - 1);
@@ -169,10 +152,7 @@ fn cooldown_length_comes_from_the_policy() {
     let mut e = open(policy, dir.path(), &clock);
     e.accept_policy(&user(Surface::App)).unwrap();
     e.deny("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
-    assert_eq!(
-        e.decide("feedback_photo", Source::Feature).unwrap(),
-        Decision::Blocked { reason: BlockReason::Cooldown { until_ms: T0 + 2 * HOUR_MS } }
-    );
+    assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), cooldown_until(T0 + 2 * HOUR_MS));
 }
 
 #[test]
@@ -188,9 +168,8 @@ fn corrupt_journal_fails_closed_and_keeps_the_file() {
 
     let clock = Arc::new(ManualClock::new(T0));
     let mut e = open(small_policy(), d.path(), &clock);
-    let storage = Decision::Blocked { reason: BlockReason::Storage };
-    assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), storage);
-    assert_eq!(e.decide("scan_receipt", Source::Settings).unwrap(), storage);
+    assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_STORAGE);
+    assert_eq!(e.decide("scan_receipt", Source::Settings).unwrap(), BLOCKED_STORAGE);
     assert!(!e.policy_accepted(), "accepted on line 1, but a corrupt journal cannot be trusted");
     assert!(e.storage_problem().unwrap().contains("line 2"), "{:?}", e.storage_problem());
     let err = e.grant("nearby_stores", &user(Surface::RationaleDialog)).unwrap_err();
@@ -216,10 +195,7 @@ fn corruption_found_while_writing_names_its_line_once() {
     let problem = e.storage_problem().unwrap();
     assert_eq!(problem, err.to_string());
     assert_eq!(problem.matches("corrupt").count(), 1, "{problem}");
-    assert_eq!(
-        e.decide("feedback_photo", Source::Feature).unwrap(),
-        Decision::Blocked { reason: BlockReason::Storage }
-    );
+    assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_STORAGE);
 }
 
 #[test]
@@ -233,10 +209,7 @@ fn unreadable_journal_fails_closed() {
     std::fs::create_dir(&path).unwrap();
     let clock = Arc::new(ManualClock::new(T0));
     let mut e = open(small_policy(), d.path(), &clock);
-    assert_eq!(
-        e.decide("feedback_photo", Source::Feature).unwrap(),
-        Decision::Blocked { reason: BlockReason::Storage }
-    );
+    assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_STORAGE);
     assert!(!e.policy_accepted());
 }
 
@@ -254,10 +227,7 @@ fn withdraw_returns_only_permissions_no_other_purpose_covers() {
         e.withdraw("nearby_stores", &user(Surface::SettingsScreen)).unwrap(),
         vec![Permission::AccessCoarseLocation, Permission::AccessFineLocation]
     );
-    assert_eq!(
-        e.decide("feedback_photo", Source::Feature).unwrap(),
-        Decision::Blocked { reason: BlockReason::Cooldown { until_ms: T0 + 48 * HOUR_MS } }
-    );
+    assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), cooldown_until(T0 + 48 * HOUR_MS));
 }
 
 #[test]

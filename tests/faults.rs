@@ -210,10 +210,7 @@ fn child_file_size_limit(dir: &Path) {
     assert_eq!(file_len(&path), len, "the partial line was taken back");
     // Fail closed: the user's "no" is honoured in this process although it is not stored.
     assert!(!shared.is_allowed(FP), "hot path: a withdrawal that failed to save still counts");
-    assert_eq!(
-        shared.with(|e| e.decide("feedback_photo", Source::Feature)).unwrap(),
-        Decision::Blocked { reason: BlockReason::Storage }
-    );
+    assert_eq!(shared.with(|e| e.decide("feedback_photo", Source::Feature)).unwrap(), BLOCKED_STORAGE);
     // A grant that cannot be stored grants nothing.
     let err = shared.with(|e| e.grant("scan_receipt", &tag(11))).unwrap_err();
     println!("failed en-t11");
@@ -296,10 +293,7 @@ fn child_tmpfs_full(dir: &Path) {
         assert_storage(&err, &path, "No space left on device");
         assert_eq!(file_len(&path), len, "the partial line was taken back");
         assert!(!shared.is_allowed(NEARBY), "a withdrawal that did not fit on the disk still counts");
-        assert_eq!(
-            shared.with(|e| e.decide("nearby_stores", Source::Feature)).unwrap(),
-            Decision::Blocked { reason: BlockReason::Storage }
-        );
+        assert_eq!(shared.with(|e| e.decide("nearby_stores", Source::Feature)).unwrap(), BLOCKED_STORAGE);
         injected += 1;
         // More room: the engine carries on, on the same journal.
         mount("tmpfs", &mnt, None, libc::MS_REMOUNT, Some(&format!("size={}k", 16 + 16 * round))).unwrap();
@@ -337,10 +331,7 @@ fn child_fsync_fails(dir: &Path) {
     let err = e.accept_policy(&tag(22)).unwrap_err();
     println!("failed-fresh en-t22");
     assert_storage(&err, &journal_path(&fresh), "Input/output error");
-    assert_eq!(
-        e.decide("feedback_photo", Source::Feature).unwrap(),
-        Decision::Blocked { reason: BlockReason::PolicyNotAccepted }
-    );
+    assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_POLICY);
 
     disarm();
     shared.with(|e| e.withdraw("feedback_photo", &tag(23))).unwrap();
@@ -349,10 +340,7 @@ fn child_fsync_fails(dir: &Path) {
     println!("ack en-t24");
     assert!(!shared.is_allowed(FP) && shared.is_allowed(RECEIPT));
     e.accept_policy(&tag(25)).unwrap();
-    assert_eq!(
-        e.decide("feedback_photo", Source::Feature).unwrap(),
-        Decision::NeedsConsent { reason: ConsentReason::NeverAsked }
-    );
+    assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), NEVER_ASKED);
     let injected = std::fs::read(flags.join("injected")).unwrap().len();
     assert!(injected >= 3, "the shim injected {injected} failures");
     println!("injected {injected}");
@@ -606,15 +594,12 @@ fn a_journal_folder_that_disappears() {
         assert!(!shared.is_allowed(i), "purpose {i} still allowed after its journal vanished");
     }
     let d = shared.with(|e| e.decide("feedback_photo", Source::Feature)).unwrap();
-    assert_eq!(d, Decision::Blocked { reason: BlockReason::Storage });
+    assert_eq!(d, BLOCKED_STORAGE);
 
     // A new engine (the app restarted) recreates the folder and starts from nothing; the
     // old one stays closed rather than write beside it without the shared lock.
     let mut fresh = open(small_policy(), &dir, &clock);
-    assert_eq!(
-        fresh.decide("feedback_photo", Source::Feature).unwrap(),
-        Decision::Blocked { reason: BlockReason::PolicyNotAccepted }
-    );
+    assert_eq!(fresh.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_POLICY);
     fresh.accept_policy(&tag(61)).unwrap();
     fresh.grant("feedback_photo", &tag(62)).unwrap();
     let err = shared.with(|e| e.withdraw("feedback_photo", &tag(63))).unwrap_err();
@@ -654,7 +639,7 @@ fn a_journal_replaced_by_a_symlink_is_refused() {
     let problem = e.storage_problem().expect("a symlinked journal is not loaded").to_string();
     assert!(problem.contains("symbolic link"), "{problem}");
     for id in ["feedback_photo", "nearby_stores", "scan_receipt"] {
-        assert_eq!(e.decide(id, Source::Feature).unwrap(), Decision::Blocked { reason: BlockReason::Storage });
+        assert_eq!(e.decide(id, Source::Feature).unwrap(), BLOCKED_STORAGE);
     }
     let err = e.grant("scan_receipt", &tag(72)).unwrap_err();
     assert_storage(&err, &path, "symbolic link");
@@ -710,10 +695,7 @@ fn a_clock_that_jumps_backwards_never_resurrects_a_consent() {
         }
         // When the clock comes back, the purpose may be asked again, not silently allowed.
         clock.set(T0 + 100 * year);
-        assert_eq!(
-            a.decide("feedback_photo", Source::Feature).unwrap(),
-            Decision::NeedsConsent { reason: ConsentReason::AskAgain }
-        );
+        assert_eq!(a.decide("feedback_photo", Source::Feature).unwrap(), ASK_AGAIN);
         assert_eq!(b.storage_problem(), None, "timestamps out of order are not corruption");
     }
     let mut e = open(small_policy(), dir.path(), &Arc::new(ManualClock::new(T0)));

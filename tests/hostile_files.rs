@@ -16,7 +16,6 @@ use consentgate::*;
 use sha2::{Digest, Sha256};
 
 const FP: usize = 0;
-const BLOCKED: Decision = Decision::Blocked { reason: BlockReason::Storage };
 
 fn journal(dir: &Path) -> PathBuf {
     dir.join("consent.journal")
@@ -87,7 +86,7 @@ fn a_forged_snapshot_chained_on_the_real_history_fails_closed() {
     let mut victim = open(small_policy(), dir.path(), &clock);
     let problem = victim.storage_problem().expect("a forged snapshot is not loaded").to_string();
     assert!(problem.contains("snapshot") && problem.contains("archive"), "{problem}");
-    assert_eq!(victim.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED);
+    assert_eq!(victim.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_STORAGE);
     assert!(victim.export_proof().is_err(), "no proof export of a forged history");
     let shared = SharedEngine::new(open(small_policy(), dir.path(), &clock));
     assert!(!shared.is_allowed(FP), "the withdrawn purpose stays withdrawn");
@@ -115,7 +114,7 @@ fn a_zeroed_tail_is_corruption_not_a_torn_write() {
     let mut reopened = open(small_policy(), dir.path(), &clock);
     let problem = reopened.storage_problem().expect("fails closed").to_string();
     assert!(problem.contains("corrupt"), "{problem}");
-    assert_eq!(reopened.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED);
+    assert_eq!(reopened.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_STORAGE);
     assert!(reopened.grant("nearby_stores", &user(Surface::RationaleDialog)).is_err());
     assert_eq!(std::fs::read(&path).unwrap(), bytes, "the damaged file is left as it was");
 
@@ -177,7 +176,7 @@ fn a_fifo_in_place_of_a_journal_file_is_refused_without_blocking() {
     });
     let problem = problem.expect("fails closed");
     assert!(problem.contains("not a regular file"), "{problem}");
-    assert_eq!(decision, BLOCKED);
+    assert_eq!(decision, BLOCKED_STORAGE);
 
     let dir = tempfile::tempdir().unwrap();
     mkfifo(&dir.path().join("consent.lock"));
@@ -204,7 +203,7 @@ fn a_journal_above_the_size_cap_fails_closed_without_being_read() {
     let mut big = open(small_policy(), dir.path(), &clock);
     let problem = big.storage_problem().expect("fails closed").to_string();
     assert!(problem.contains("larger than 16777216 bytes"), "{problem}");
-    assert_eq!(big.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED);
+    assert_eq!(big.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_STORAGE);
     let err = e.grant("scan_receipt", &user(Surface::RationaleDialog)).unwrap_err();
     assert!(err.to_string().contains("larger than"), "{err}");
 }

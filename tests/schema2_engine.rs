@@ -35,19 +35,12 @@ fn withdrawing_the_privacy_policy_blocks_everything_and_revives_nothing() {
     clock.advance(HOUR_MS);
     e.withdraw_policy(&user(Surface::SettingsScreen)).unwrap();
     for id in ["location_service", "one_key_login", "feedback_photo"] {
-        assert_eq!(
-            e.decide(id, Source::Feature).unwrap(),
-            Decision::Blocked { reason: BlockReason::PolicyNotAccepted },
-            "{id}"
-        );
+        assert_eq!(e.decide(id, Source::Feature).unwrap(), BLOCKED_POLICY, "{id}");
     }
     assert!(!e.sdk_allowed("amap_location").unwrap());
     // Durable: another engine on the same folder (a later process) sees the same.
     let mut again = open(phone_backup_policy(), dir.path(), &clock);
-    assert_eq!(
-        again.decide("location_service", Source::Feature).unwrap(),
-        Decision::Blocked { reason: BlockReason::PolicyNotAccepted }
-    );
+    assert_eq!(again.decide("location_service", Source::Feature).unwrap(), BLOCKED_POLICY);
     // Accepting again revives no consent: each purpose is asked again (the feature waits
     // for the cooldown, as after any withdrawal; settings may ask at once).
     clock.advance(HOUR_MS);
@@ -56,15 +49,8 @@ fn withdrawing_the_privacy_policy_blocks_everything_and_revives_nothing() {
         again.decide("location_service", Source::Feature).unwrap(),
         Decision::Blocked { reason: BlockReason::Cooldown { .. } }
     ));
-    assert_eq!(
-        again.decide("location_service", Source::Settings).unwrap(),
-        Decision::NeedsConsent { reason: ConsentReason::AskAgain }
-    );
-    assert_eq!(
-        again.decide("feedback_photo", Source::Feature).unwrap(),
-        Decision::NeedsConsent { reason: ConsentReason::NeverAsked },
-        "never asked stays never asked"
-    );
+    assert_eq!(again.decide("location_service", Source::Settings).unwrap(), ASK_AGAIN);
+    assert_eq!(again.decide("feedback_photo", Source::Feature).unwrap(), NEVER_ASKED, "never asked stays never asked");
     // On disk: a format-2 line of its own kind; the older kinds stay version 1.
     let text = std::fs::read_to_string(dir.path().join("consent.journal")).unwrap();
     let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();

@@ -46,19 +46,11 @@ fn section_9_table_is_declared_one_purpose_per_function() {
 fn everything_is_off_by_default() {
     let (_d, _c, mut e) = app();
     for id in ids(&e) {
-        assert_eq!(
-            e.decide(&id, Source::Feature).unwrap(),
-            Decision::Blocked { reason: BlockReason::PolicyNotAccepted },
-            "{id}"
-        );
+        assert_eq!(e.decide(&id, Source::Feature).unwrap(), BLOCKED_POLICY, "{id}");
     }
     e.accept_policy(&user(Surface::App)).unwrap();
     for id in ids(&e) {
-        assert_eq!(
-            e.decide(&id, Source::Feature).unwrap(),
-            Decision::NeedsConsent { reason: ConsentReason::NeverAsked },
-            "{id}"
-        );
+        assert_eq!(e.decide(&id, Source::Feature).unwrap(), NEVER_ASKED, "{id}");
     }
     assert!(e.settings("zh-CN").iter().all(|row| !row.allowed));
 }
@@ -84,16 +76,13 @@ fn refusal_is_respected() {
     e.accept_policy(&user(Surface::App)).unwrap();
     e.deny("call_quality_recording", &user(Surface::RationaleDialog)).unwrap();
     let blocked = e.decide("call_quality_recording", Source::Feature).unwrap();
-    assert_eq!(blocked, Decision::Blocked { reason: BlockReason::Cooldown { until_ms: T0 + 48 * HOUR_MS } });
+    assert_eq!(blocked, cooldown_until(T0 + 48 * HOUR_MS));
     assert!(!e.decide("call_quality_recording", Source::Settings).unwrap().is_allowed());
     e.grant("call_quality_recording", &user(Surface::SettingsScreen)).unwrap();
     assert!(e.decide("call_quality_recording", Source::Feature).unwrap().is_allowed());
     e.withdraw("call_quality_recording", &user(Surface::SettingsScreen)).unwrap();
     clock.advance(48 * HOUR_MS);
-    assert_eq!(
-        e.decide("call_quality_recording", Source::Feature).unwrap(),
-        Decision::NeedsConsent { reason: ConsentReason::AskAgain }
-    );
+    assert_eq!(e.decide("call_quality_recording", Source::Feature).unwrap(), ASK_AGAIN);
 }
 
 /// "如果我们要将您的个人信息用于本政策未载明的其他用途…会事先征求您的同意": a changed purpose
@@ -113,10 +102,7 @@ fn a_purpose_change_needs_fresh_consent() {
         .push(serde_json::json!({"name": "Ad network", "data": "GPS location"}));
     let changed = Policy::parse(&json.to_string()).unwrap();
     let mut e = open(changed, d.path(), &clock);
-    assert_eq!(
-        e.decide("location_service", Source::Feature).unwrap(),
-        Decision::NeedsConsent { reason: ConsentReason::Stale }
-    );
+    assert_eq!(e.decide("location_service", Source::Feature).unwrap(), STALE);
     assert!(e.decide("feedback_photo", Source::Feature).unwrap().is_allowed());
     let rationale = e.rationale("location_service", "en").unwrap();
     assert!(
@@ -172,10 +158,7 @@ fn under_18s_need_a_guardian() {
     e.accept_policy(&user(Surface::App)).unwrap();
     e.set_age_bracket(AgeBracket::Age14To17, &user(Surface::App)).unwrap();
     e.grant("feedback_photo", &user(Surface::RationaleDialog)).unwrap();
-    assert_eq!(
-        e.decide("feedback_photo", Source::Feature).unwrap(),
-        Decision::Blocked { reason: BlockReason::GuardianRequired }
-    );
+    assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_GUARDIAN);
     e.set_guardian_consent(true, &Context::new(Surface::App, "zh-CN", Actor::Guardian)).unwrap();
     assert!(e.decide("feedback_photo", Source::Feature).unwrap().is_allowed());
 }
@@ -199,10 +182,7 @@ fn account_deletion_erases_everything() {
     accept_and_grant(&mut e, &["feedback_photo"]);
     e.erase().unwrap();
     assert!(!d.path().join("consent.journal").exists());
-    assert_eq!(
-        e.decide("feedback_photo", Source::Feature).unwrap(),
-        Decision::Blocked { reason: BlockReason::PolicyNotAccepted }
-    );
+    assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_POLICY);
     assert_eq!(e.export_proof().unwrap()["history"].as_array().unwrap().len(), 0);
 }
 
@@ -212,10 +192,7 @@ fn account_deletion_erases_everything() {
 fn consent_only_purposes_need_consent_and_nothing_else() {
     let (_d, _c, mut e) = app();
     for id in ["one_key_login", "id_verification", "marketing_campaigns"] {
-        assert_eq!(
-            e.decide(id, Source::Feature).unwrap(),
-            Decision::Blocked { reason: BlockReason::PolicyNotAccepted }
-        );
+        assert_eq!(e.decide(id, Source::Feature).unwrap(), BLOCKED_POLICY);
     }
     e.accept_policy(&user(Surface::App)).unwrap();
     let login = e.policy().index_of("one_key_login").unwrap();

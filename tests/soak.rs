@@ -133,11 +133,7 @@ fn soak_child() {
                             shared.with(|e| e.compact()).unwrap_or_else(|e| panic!("compaction failed: {e}"));
                         } else {
                             let d = on_engine(&mut own, &shared, |e| e.decide(id, Source::Feature)).unwrap();
-                            assert_ne!(
-                                d,
-                                Decision::Blocked { reason: BlockReason::Storage },
-                                "storage trouble during the soak"
-                            );
+                            assert_ne!(d, BLOCKED_STORAGE, "storage trouble during the soak");
                             log_line(&mut out, 'D', purpose, start, mono_ns(), if d.is_allowed() { "1" } else { "0" });
                             counters[2].fetch_add(1, Ordering::Relaxed);
                         }

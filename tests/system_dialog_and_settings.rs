@@ -41,8 +41,7 @@ fn policy_text() -> String {
         )
 }
 
-const COOLDOWN: Decision = Decision::Blocked { reason: BlockReason::Cooldown { until_ms: T0 + 48 * HOUR_MS } };
-const ASK_AGAIN: Decision = Decision::NeedsConsent { reason: ConsentReason::AskAgain };
+const COOLDOWN: Decision = cooldown_until(T0 + 48 * HOUR_MS);
 
 fn setup() -> (tempfile::TempDir, Arc<ManualClock>, Engine) {
     let dir = tempfile::tempdir().unwrap();
@@ -86,10 +85,7 @@ fn a_denial_in_the_system_dialog_is_a_refusal_with_the_cooldown() {
         assert_eq!(last["surface"], "system_dialog");
         assert_eq!(last["v"], 1, "an event older SDKs already read");
         // The other purpose with the same permission keeps its own consent question.
-        assert_eq!(
-            e.decide("scan_receipt", Source::Feature).unwrap(),
-            Decision::NeedsConsent { reason: ConsentReason::NeverAsked }
-        );
+        assert_eq!(e.decide("scan_receipt", Source::Feature).unwrap(), NEVER_ASKED);
         clock.set(T0 + 48 * HOUR_MS);
         assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), ASK_AGAIN, "cooldown over");
     }
@@ -154,10 +150,7 @@ fn a_permission_switched_off_in_settings_is_one_revocation_event() {
     let view = e.settings("en");
     assert_eq!((view[0].state, view[0].allowed), (SettingsState::Withdrawn, false));
     assert!(view[0].revoked_in_system_settings, "the row names Android's settings, not a refusal");
-    assert_eq!(
-        e.decide("feedback_photo", Source::Feature).unwrap(),
-        Decision::Blocked { reason: BlockReason::Cooldown { until_ms: revoked_at + 48 * HOUR_MS } }
-    );
+    assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), cooldown_until(revoked_at + 48 * HOUR_MS));
     assert_eq!(e.decide("feedback_photo", Source::Settings).unwrap(), ASK_AGAIN);
     // The user's own history shows it as their withdrawal, made in Android's settings.
     let h = e.consent_history("en").unwrap();
@@ -263,10 +256,7 @@ fn an_sdk_that_knows_format_1_only_fails_closed_on_a_revocation_line() {
     let mut reader = open(Policy::parse(&policy_text()).unwrap(), d.path(), &clock);
     let problem = reader.storage_problem().expect("fails closed").to_string();
     assert!(problem.contains("newer than this SDK reads"), "{problem}");
-    assert_eq!(
-        reader.decide("feedback_photo", Source::Feature).unwrap(),
-        Decision::Blocked { reason: BlockReason::Storage }
-    );
+    assert_eq!(reader.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_STORAGE);
 }
 
 // ---- 4. only what the app can request -------------------------------------------------------
@@ -372,26 +362,25 @@ fn a_translation_the_user_did_not_read_does_not_ask_again_what_they_read_does() 
     let (dir, clock, e) = agreed_reading("en-GB");
     drop(e);
     let allowed = |policy: &str| reopen(dir.path(), &clock, policy).decide("feedback_photo", Source::Feature).unwrap();
-    let stale = Decision::NeedsConsent { reason: ConsentReason::Stale };
     // The user read the "en" text (en-GB falls back to it).
     let added = SMALL_POLICY.replace(r#""en": "Take a photo"#, r#""zh-TW": "用戶問題反饋拍照", "en": "Take a photo"#);
     assert!(allowed(&added).is_allowed(), "a translation added");
     let edited = SMALL_POLICY.replace("用户问题反馈拍照上传照片", "拍照上传照片用于反馈");
     assert!(allowed(&edited).is_allowed(), "a translation the user did not read edited");
     let reworded = SMALL_POLICY.replace("Take a photo to attach to your feedback", "Take photos for any purpose");
-    assert_eq!(allowed(&reworded), stale, "the text the user read changed");
+    assert_eq!(allowed(&reworded), STALE, "the text the user read changed");
     let more_permissions = SMALL_POLICY.replacen(
         r#"["android.permission.CAMERA"]"#,
         r#"["android.permission.CAMERA", "android.permission.RECORD_AUDIO"]"#,
         1,
     );
-    assert_eq!(allowed(&more_permissions), stale, "a permission added");
+    assert_eq!(allowed(&more_permissions), STALE, "a permission added");
     let recipient = SMALL_POLICY.replacen(
         r#""en": "Take a photo to attach to your feedback" } }"#,
         r#""en": "Take a photo to attach to your feedback" }, "recipients": [{ "name": "X", "data": "photos" }] }"#,
         1,
     );
-    assert_eq!(allowed(&recipient), stale, "a recipient added");
+    assert_eq!(allowed(&recipient), STALE, "a recipient added");
     assert!(allowed(SMALL_POLICY).is_allowed());
 }
 
@@ -424,10 +413,7 @@ fn consents_written_before_seen_fp_stay_valid_while_their_purpose_is_unchanged()
     let added =
         policy.replace(r#""en": "Find stores near you""#, r#""zh-TW": "查找附近門店", "en": "Find stores near you""#);
     let mut e = reopen(dir.path(), &clock, &added);
-    assert_eq!(
-        e.decide("nearby_stores", Source::Feature).unwrap(),
-        Decision::NeedsConsent { reason: ConsentReason::Stale }
-    );
+    assert_eq!(e.decide("nearby_stores", Source::Feature).unwrap(), STALE);
     e.grant("nearby_stores", &user(Surface::RationaleDialog)).unwrap();
     drop(e);
     let again = added.replace("查找附近門店", "尋找附近門市");
@@ -442,10 +428,7 @@ fn every_bracket_under_18_needs_a_guardian_and_the_rationale_says_so() {
     assert!(!e.rationale("feedback_photo", "zh-CN").unwrap().guardian_required);
     for age in [AgeBracket::Under14, AgeBracket::Age14To17] {
         e.set_age_bracket(age, &user(Surface::App)).unwrap();
-        assert_eq!(
-            e.decide("feedback_photo", Source::Feature).unwrap(),
-            Decision::Blocked { reason: BlockReason::GuardianRequired }
-        );
+        assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_GUARDIAN);
         assert!(e.rationale("feedback_photo", "zh-CN").unwrap().guardian_required, "{age:?}");
     }
     e.set_guardian_consent(true, &Context::new(Surface::App, "zh-CN", Actor::Guardian)).unwrap();

@@ -4,7 +4,10 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use consentgate::{Actor, Context, Engine, JournalOptions, ManualClock, OsResult, Policy, Surface};
+use consentgate::{
+    Actor, BlockReason, ConsentReason, Context, Decision, Engine, JournalOptions, ManualClock, OsResult, Policy,
+    Surface,
+};
 
 pub const HOUR_MS: i64 = 3_600_000;
 pub const T0: i64 = 1_700_000_000_000;
@@ -35,6 +38,23 @@ pub const SMALL_POLICY: &str = r#"{
       "description": { "zh-CN": "扫描收据", "en": "Scan a receipt" } }
   ]
 }"#;
+
+/// The privacy policy (this version of it) is not accepted: every purpose is blocked.
+pub const BLOCKED_POLICY: Decision = Decision::Blocked { reason: BlockReason::PolicyNotAccepted };
+/// Fails closed: the journal cannot be read or written, so nothing is allowed.
+pub const BLOCKED_STORAGE: Decision = Decision::Blocked { reason: BlockReason::Storage };
+/// A minor without a guardian's consent.
+pub const BLOCKED_GUARDIAN: Decision = Decision::Blocked { reason: BlockReason::GuardianRequired };
+pub const NEVER_ASKED: Decision = Decision::NeedsConsent { reason: ConsentReason::NeverAsked };
+/// A refusal's cooldown is over (or the settings screen asks): the user may be asked again.
+pub const ASK_AGAIN: Decision = Decision::NeedsConsent { reason: ConsentReason::AskAgain };
+/// The purpose changed since the user agreed to it.
+pub const STALE: Decision = Decision::NeedsConsent { reason: ConsentReason::Stale };
+
+/// A refusal: feature requests are blocked until `until_ms`.
+pub const fn cooldown_until(until_ms: i64) -> Decision {
+    Decision::Blocked { reason: BlockReason::Cooldown { until_ms } }
+}
 
 pub fn user(surface: Surface) -> Context {
     Context::new(surface, "zh-CN", Actor::User)
