@@ -22,22 +22,10 @@ pub fn small_policy() -> Policy {
     Policy::parse(SMALL_POLICY).expect("valid")
 }
 
-pub const SMALL_POLICY: &str = r#"{
-  "schema": 1,
-  "policy_version": "2024-01-01",
-  "default_locale": "zh-CN",
-  "denial_cooldown_hours": 48,
-  "purposes": [
-    { "id": "feedback_photo", "permissions": ["android.permission.CAMERA"],
-      "description": { "zh-CN": "用户问题反馈拍照上传照片", "en": "Take a photo to attach to your feedback" } },
-    { "id": "nearby_stores",
-      "permissions": ["android.permission.ACCESS_COARSE_LOCATION", "android.permission.ACCESS_FINE_LOCATION"],
-      "description": { "zh-CN": "查找附近门店", "en": "Find stores near you" },
-      "recipients": [{ "name": "Amap (高德地图)", "data": "GPS location" }] },
-    { "id": "scan_receipt", "permissions": ["android.permission.CAMERA"],
-      "description": { "zh-CN": "扫描收据", "en": "Scan a receipt" } }
-  ]
-}"#;
+/// The integration tests' policy: three purposes, two of them on the camera, 48 hours of
+/// cooldown. It is the policy the committed journal fixtures were written for, so it is
+/// never edited: tests name its lines and its fingerprints are in those journals.
+pub const SMALL_POLICY: &str = include_str!("../fixtures/journals/policy.json");
 
 /// The privacy policy (this version of it) is not accepted: every purpose is blocked.
 pub const BLOCKED_POLICY: Decision = Decision::Blocked { reason: BlockReason::PolicyNotAccepted };
