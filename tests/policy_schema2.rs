@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::issue_at;
+use common::{assert_issue, issue_at};
 
 use consentgate::permission::{Kind, Permission, RequestPlan};
 use consentgate::policy::{Policy, Text};
@@ -62,9 +62,8 @@ fn consent_only_purpose() {
     );
     assert!(RequestPlan::for_api(&purpose.permissions, 35, &[]).is_empty());
     // Schema 1 still refuses it, and says how to get it.
-    let (msg, line) = issue_at(&src.replace("\"schema\": 2", "\"schema\": 1"), "$.purposes[0].permissions");
-    assert!(msg.contains("consent-only purpose needs \"schema\": 2"), "{msg}");
-    assert_eq!(line, Some(7));
+    let schema_1 = src.replace("\"schema\": 2", "\"schema\": 1");
+    assert_issue(&schema_1, "$.purposes[0].permissions", "consent-only purpose needs \"schema\": 2", 7);
 }
 
 #[test]

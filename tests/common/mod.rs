@@ -88,3 +88,12 @@ pub fn issue_at(source: &str, path: &str) -> (String, Option<usize>) {
         .unwrap_or_else(|| panic!("no issue at {path}; got {:#?}", err.issues));
     (issue.message.clone(), issue.line)
 }
+
+/// Asserts that `source` is refused with an issue at `path` that says `says` (a part of its
+/// message) and points at line `line`.
+#[track_caller]
+pub fn assert_issue(source: &str, path: &str, says: &str, line: usize) {
+    let (message, at) = issue_at(source, path);
+    assert!(message.contains(says), "{path}: expected \"{says}\" in: {message}");
+    assert_eq!(at, Some(line), "{path}: the line of \"{message}\"");
+}
