@@ -294,22 +294,12 @@ fn list_item(item: &Item, path: &str, cfg: &str, public_types: &BTreeSet<String>
             }
         }
         Item::Type(t) if is_pub(&t.vis) => {
-            out.insert(format!(
-                "{cfg}{path}::{}: pub type {}{} = {}",
-                t.ident,
-                t.ident,
-                tokens(&t.generics),
-                tokens(&t.ty)
-            ));
+            let (name, generics, ty) = (&t.ident, tokens(&t.generics), tokens(&t.ty));
+            out.insert(format!("{cfg}{path}::{name}: pub type {name}{generics} = {ty}"));
         }
         Item::Const(c) if is_pub(&c.vis) => {
-            out.insert(format!(
-                "{cfg}{path}::{}: pub const {}: {} = {}",
-                c.ident,
-                c.ident,
-                tokens(&c.ty),
-                tokens(&c.expr)
-            ));
+            let listed = pub_const(&c.ident, &c.ty, &c.expr);
+            out.insert(format!("{cfg}{path}::{}: {listed}", c.ident));
         }
         Item::Static(s) if is_pub(&s.vis) => {
             out.insert(format!("{cfg}{path}::{}: pub static {}: {}", s.ident, s.ident, tokens(&s.ty)));
@@ -340,13 +330,8 @@ fn list_item(item: &Item, path: &str, cfg: &str, public_types: &BTreeSet<String>
                                 ));
                             }
                             ImplItem::Const(c) if is_pub(&c.vis) => {
-                                out.insert(format!(
-                                    "{cfg}{path}::{base}::{}: pub const {}: {} = {}",
-                                    c.ident,
-                                    c.ident,
-                                    tokens(&c.ty),
-                                    tokens(&c.expr)
-                                ));
+                                let listed = pub_const(&c.ident, &c.ty, &c.expr);
+                                out.insert(format!("{cfg}{path}::{base}::{}: {listed}", c.ident));
                             }
                             _ => {}
                         }
@@ -356,4 +341,9 @@ fn list_item(item: &Item, path: &str, cfg: &str, public_types: &BTreeSet<String>
         }
         _ => {}
     }
+}
+
+/// A constant as listed, in a module or an impl: `pub const NAME: TYPE = VALUE`.
+fn pub_const(name: &syn::Ident, ty: &syn::Type, value: &syn::Expr) -> String {
+    format!("pub const {name}: {} = {}", tokens(ty), tokens(value))
 }
