@@ -21,7 +21,10 @@ use super::{Purpose, Sdk, Text};
 /// The whole purpose's fingerprint, and per description locale the fingerprint of what a
 /// reader of that translation saw.
 pub(super) fn fingerprints(purpose: &Purpose, sdks: &[Sdk]) -> (String, BTreeMap<String, String>) {
-    // {"data":..,  "description":{..},  "id":..,"permissions":[..],"recipients":[..],"sdks":[..]  "seen":{..}  ,"when":..}
+    // The purpose's object is hashed in pieces that both kinds share:
+    //   whole: head description mid tail     {"data":..,  "description":{..},  "id":..,..,"sdks":[..]  ,"when":..}
+    //   seen:  head mid seen tail            {"data":..,  "id":..,..,"sdks":[..]  ,"seen":{..}  ,"when":..}
+    // `mid` always starts with a field, so the pieces before it end with their comma.
     let mut head = Canonical(Vec::with_capacity(64));
     head.0.push(b'{');
     if let Some(data) = &purpose.data {
@@ -30,46 +33,28 @@ pub(super) fn fingerprints(purpose: &Purpose, sdks: &[Sdk]) -> (String, BTreeMap
         head.0.push(b',');
     }
     let mut mid = Canonical(Vec::with_capacity(256));
-    mid.key("id");
-    mid.str(&purpose.id);
-    mid.0.push(b',');
-    mid.key("permissions");
+    let mut fields = mid.fields();
+    fields.field("id").str(&purpose.id);
     let mut names: Vec<&str> = purpose.permissions.iter().map(|p| p.name()).collect();
     names.sort_unstable();
-    mid.list(&names, |c, name| c.str(name));
-    mid.0.push(b',');
-    mid.key("recipients");
-    mid.list(&purpose.recipients, |c, r| {
-        c.0.push(b'{');
-        c.key("data");
-        c.text(&r.data);
-        c.0.push(b',');
-        c.key("name");
-        c.text(&r.name);
-        c.0.push(b'}');
+    fields.field("permissions").list(&names, |c, name| c.str(name));
+    fields.field("recipients").list(&purpose.recipients, |c, r| {
+        c.object(|o| {
+            o.field("data").text(&r.data);
+            o.field("name").text(&r.name);
+        })
     });
     if !purpose.sdks.is_empty() {
         // What the user is told about each SDK; its code packages are not part of it.
-        mid.0.push(b',');
-        mid.key("sdks");
-        mid.list(&purpose.sdks, |c, &i| {
+        fields.field("sdks").list(&purpose.sdks, |c, &i| {
             let s = &sdks[i];
-            c.0.push(b'{');
-            c.key("company");
-            c.text(&s.company);
-            c.0.push(b',');
-            c.key("data");
-            c.text(&s.data);
-            c.0.push(b',');
-            c.key("id");
-            c.str(&s.id);
-            c.0.push(b',');
-            c.key("name");
-            c.text(&s.name);
-            c.0.push(b',');
-            c.key("privacy_url");
-            c.text(&s.privacy_url);
-            c.0.push(b'}');
+            c.object(|o| {
+                o.field("company").text(&s.company);
+                o.field("data").text(&s.data);
+                o.field("id").str(&s.id);
+                o.field("name").text(&s.name);
+                o.field("privacy_url").text(&s.privacy_url);
+            })
         });
     }
     let mut tail = Canonical(Vec::new());
@@ -97,10 +82,7 @@ pub(super) fn fingerprints(purpose: &Purpose, sdks: &[Sdk]) -> (String, BTreeMap
             seen_one.0.clear();
             seen_one.0.push(b',');
             seen_one.key("seen");
-            seen_one.0.push(b'{');
-            seen_one.key(tag);
-            seen_one.str(text);
-            seen_one.0.push(b'}');
+            seen_one.object(|o| o.field(tag).str(text));
             let digest = shared.clone().chain_update(&seen_one.0).chain_update(&tail.0).finalize();
             (tag.clone(), short_hex(&digest))
         })
@@ -142,15 +124,11 @@ impl Canonical {
     }
 
     fn locales(&mut self, map: &BTreeMap<String, String>) {
-        self.0.push(b'{');
-        for (i, (tag, text)) in map.iter().enumerate() {
-            if i > 0 {
-                self.0.push(b',');
+        self.object(|o| {
+            for (tag, text) in map {
+                o.field(tag).str(text);
             }
-            self.key(tag);
-            self.str(text);
-        }
-        self.0.push(b'}');
+        });
     }
 
     fn text(&mut self, text: &Text) {
@@ -158,6 +136,18 @@ impl Canonical {
             Text::Plain(s) => self.str(s),
             Text::PerLocale(map) => self.locales(map),
         }
+    }
+
+    /// `{..}`: `write` writes the fields through [`Fields`], which places the commas.
+    fn object(&mut self, write: impl FnOnce(&mut Fields<'_>)) {
+        self.0.push(b'{');
+        write(&mut self.fields());
+        self.0.push(b'}');
+    }
+
+    /// Writes fields one after another from here (the first without a comma before it).
+    fn fields(&mut self) -> Fields<'_> {
+        Fields { out: self, first: true }
     }
 
     fn list<T>(&mut self, items: &[T], mut item: impl FnMut(&mut Self, &T)) {
@@ -169,5 +159,22 @@ impl Canonical {
             item(self, x);
         }
         self.0.push(b']');
+    }
+}
+
+/// The fields of one object, written in order (keys sorted by the caller).
+struct Fields<'a> {
+    out: &'a mut Canonical,
+    first: bool,
+}
+
+impl Fields<'_> {
+    /// Starts the field `key` (`,"key":`, no comma for the first): write its value into the result.
+    fn field(&mut self, key: &str) -> &mut Canonical {
+        if !std::mem::take(&mut self.first) {
+            self.out.0.push(b',');
+        }
+        self.out.key(key);
+        self.out
     }
 }
