@@ -167,69 +167,13 @@ impl<'a> Walker<'a> {
             }
             b'{' if depth < MAX_DEPTH => {
                 let id = self.push(offset, Kids::Object(HashMap::new()));
-                self.pos += 1;
-                loop {
-                    self.skip_ws();
-                    match self.peek()? {
-                        b'}' => {
-                            self.pos += 1;
-                            return Some(id);
-                        }
-                        b',' => self.pos += 1,
-                        b'"' => {
-                            let key_at = self.pos;
-                            let key = unescape(self.string()?);
-                            self.skip_ws();
-                            if self.peek()? != b':' {
-                                return None;
-                            }
-                            self.pos += 1;
-                            let len = path.len();
-                            path.push('.');
-                            path.push_str(&key);
-                            let child = self.value(depth + 1, path, lines);
-                            if let Some(child) = child {
-                                let Kids::Object(keys) = &mut self.nodes[id].kids else { unreachable!() };
-                                match keys.entry(key) {
-                                    Entry::Occupied(seen) => self.duplicates.push(DuplicateKey {
-                                        path: path.clone(),
-                                        key: seen.key().clone(),
-                                        line: lines.line_of(key_at),
-                                    }),
-                                    Entry::Vacant(slot) => {
-                                        slot.insert(child);
-                                    }
-                                }
-                            }
-                            path.truncate(len);
-                            child?;
-                        }
-                        _ => return None,
-                    }
-                }
+                self.members(b'}', |w| w.object_member(id, depth, path, lines))?;
+                Some(id)
             }
             b'[' if depth < MAX_DEPTH => {
                 let id = self.push(offset, Kids::Array(Vec::new()));
-                self.pos += 1;
-                loop {
-                    self.skip_ws();
-                    match self.peek()? {
-                        b']' => {
-                            self.pos += 1;
-                            return Some(id);
-                        }
-                        b',' => self.pos += 1,
-                        _ => {
-                            let Kids::Array(items) = &self.nodes[id].kids else { unreachable!() };
-                            let len = path.len();
-                            path.push_str(&format!("[{}]", items.len()));
-                            let child = self.value(depth + 1, path, lines);
-                            path.truncate(len);
-                            let Kids::Array(items) = &mut self.nodes[id].kids else { unreachable!() };
-                            items.push(child?);
-                        }
-                    }
-                }
+                self.members(b']', |w| w.array_item(id, depth, path, lines))?;
+                Some(id)
             }
             b'{' | b'[' => None,
             _ => {
@@ -242,6 +186,69 @@ impl<'a> Walker<'a> {
                 (self.pos > offset).then(|| self.push(offset, Kids::None))
             }
         }
+    }
+
+    /// Walks an object or array from its opening bracket at the cursor to `close`, past the
+    /// commas between its members: `member` reads each one from its first byte.
+    fn members(&mut self, close: u8, mut member: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.pos += 1;
+        loop {
+            self.skip_ws();
+            match self.peek()? {
+                b if b == close => {
+                    self.pos += 1;
+                    return Some(());
+                }
+                b',' => self.pos += 1,
+                _ => member(self)?,
+            }
+        }
+    }
+
+    /// `"key": value` of the object node `id` (at depth `depth`, at `path`); notes a key
+    /// the object already has.
+    fn object_member(&mut self, id: usize, depth: usize, path: &mut String, lines: &LineIndex) -> Option<()> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        let key_at = self.pos;
+        let key = unescape(self.string()?);
+        self.skip_ws();
+        if self.peek()? != b':' {
+            return None;
+        }
+        self.pos += 1;
+        let len = path.len();
+        path.push('.');
+        path.push_str(&key);
+        let child = self.value(depth + 1, path, lines);
+        if let Some(child) = child {
+            let Kids::Object(keys) = &mut self.nodes[id].kids else { unreachable!() };
+            match keys.entry(key) {
+                Entry::Occupied(seen) => self.duplicates.push(DuplicateKey {
+                    path: path.clone(),
+                    key: seen.key().clone(),
+                    line: lines.line_of(key_at),
+                }),
+                Entry::Vacant(slot) => {
+                    slot.insert(child);
+                }
+            }
+        }
+        path.truncate(len);
+        child.map(|_| ())
+    }
+
+    /// The next item of the array node `id` (at depth `depth`, at `path`).
+    fn array_item(&mut self, id: usize, depth: usize, path: &mut String, lines: &LineIndex) -> Option<()> {
+        let Kids::Array(items) = &self.nodes[id].kids else { unreachable!() };
+        let len = path.len();
+        path.push_str(&format!("[{}]", items.len()));
+        let child = self.value(depth + 1, path, lines);
+        path.truncate(len);
+        let Kids::Array(items) = &mut self.nodes[id].kids else { unreachable!() };
+        items.push(child?);
+        Some(())
     }
 }
 
