@@ -176,6 +176,16 @@ fn file_len(path: &Path) -> u64 {
 
 // ---- the child side -------------------------------------------------------------------
 
+/// The fault gone: the withdrawal of feedback_photo and the grant of scan_receipt that it
+/// refused are made again (events `en-t<withdraw>` and `en-t<grant>`), stored and counted.
+fn the_refused_writes_succeed_again(shared: &SharedEngine, withdraw: u32, grant: u32) {
+    shared.with(|e| e.withdraw("feedback_photo", &tag(withdraw))).unwrap();
+    println!("ack en-t{withdraw}");
+    shared.with(|e| e.grant("scan_receipt", &tag(grant))).unwrap();
+    println!("ack en-t{grant}");
+    assert!(!shared.is_allowed(FP) && shared.is_allowed(RECEIPT));
+}
+
 #[test]
 fn fault_child() {
     let (Ok(scenario), Ok(dir)) = (std::env::var("CG_FAULT"), std::env::var("CG_FAULT_DIR")) else {
@@ -334,11 +344,7 @@ fn child_fsync_fails(dir: &Path) {
     assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_POLICY);
 
     disarm();
-    shared.with(|e| e.withdraw("feedback_photo", &tag(23))).unwrap();
-    println!("ack en-t23");
-    shared.with(|e| e.grant("scan_receipt", &tag(24))).unwrap();
-    println!("ack en-t24");
-    assert!(!shared.is_allowed(FP) && shared.is_allowed(RECEIPT));
+    the_refused_writes_succeed_again(&shared, 23, 24);
     e.accept_policy(&tag(25)).unwrap();
     assert_eq!(e.decide("feedback_photo", Source::Feature).unwrap(), NEVER_ASKED);
     let injected = std::fs::read(flags.join("injected")).unwrap().len();
@@ -426,11 +432,7 @@ fn child_read_only(dir: &Path) {
     assert_storage(&err, &dir.join("consent.lock"), expected);
 
     make_writable();
-    shared.with(|e| e.withdraw("feedback_photo", &tag(42))).unwrap();
-    println!("ack en-t42");
-    shared.with(|e| e.grant("scan_receipt", &tag(43))).unwrap();
-    println!("ack en-t43");
-    assert!(!shared.is_allowed(FP) && shared.is_allowed(RECEIPT));
+    the_refused_writes_succeed_again(&shared, 42, 43);
     println!("injected 2");
 }
 
@@ -446,6 +448,14 @@ struct Scenario {
 }
 
 impl Scenario {
+    /// Runs the child `scenario` on `dir`, whose journal already holds the events `acked`.
+    fn run(dir: tempfile::TempDir, mut acked: Vec<String>, scenario: &str, env: &[(&str, &str)]) -> Scenario {
+        let stdout = run_child(scenario, dir.path(), env);
+        acked.extend(child_tags(&stdout, "ack"));
+        let failed = child_tags(&stdout, "failed");
+        Scenario { dir, acked, failed, stdout }
+    }
+
     /// Every acknowledged event is on disk and no failed one is; prints how many faults were survived.
     fn assert_nothing_acknowledged_lost(&self) {
         assert_no_acknowledged_event_lost(self.dir.path(), &self.acked, &self.failed);
@@ -459,13 +469,11 @@ impl Scenario {
     }
 }
 
+/// `scenario` run on a folder `prepare`d first.
 fn run_scenario(scenario: &str, env: &[(&str, &str)]) -> Scenario {
     let dir = tempfile::tempdir().unwrap();
-    let mut acked = prepare(dir.path());
-    let stdout = run_child(scenario, dir.path(), env);
-    acked.extend(child_tags(&stdout, "ack"));
-    let failed = child_tags(&stdout, "failed");
-    Scenario { dir, acked, failed, stdout }
+    let prepared = prepare(dir.path());
+    Scenario::run(dir, prepared, scenario, env)
 }
 
 /// `scenario` run with the fault shim preloaded (its flags in a folder of its own).
@@ -488,18 +496,15 @@ fn disk_full_mid_append_via_file_size_limit() {
 
 #[test]
 fn disk_full_mid_append_on_a_small_tmpfs() {
-    let dir = tempfile::tempdir().unwrap();
-    let stdout = run_child("tmpfs_full", dir.path(), &[]);
-    if stdout.contains("unsupported:") {
+    // Nothing prepared: the child starts its journal inside the tmpfs and copies it out at the end.
+    let run = Scenario::run(tempfile::tempdir().unwrap(), Vec::new(), "tmpfs_full", &[]);
+    if run.stdout.contains("unsupported:") {
         println!("skipped: no mount namespace for a non-root user; the file-size-limit test covers a full disk");
         return;
     }
-    let acked = child_tags(&stdout, "ack");
-    let failed = child_tags(&stdout, "failed");
-    assert_eq!(failed.len(), 6, "three fills, two failed writes each: {stdout}");
-    assert!(acked.len() > 20, "the tmpfs held some events first: {}", acked.len());
-    assert_no_acknowledged_event_lost(dir.path(), &acked, &failed);
-    println!("faults injected and survived: {} ({} events acknowledged)", injected(&stdout), acked.len());
+    assert_eq!(run.failed.len(), 6, "three fills, two failed writes each: {}", run.stdout);
+    assert!(run.acked.len() > 20, "the tmpfs held some events first: {}", run.acked.len());
+    run.assert_nothing_acknowledged_lost();
 }
 
 /// Builds the LD_PRELOAD shim with the system C compiler.
