@@ -157,23 +157,32 @@ fn permission_of_kind(name: &str, kind: Kind) -> Permission {
     p
 }
 
+/// Runtime and special permissions with their kind and the first API level on which the app
+/// can ask for them (one table for both tests below).
+const API_LEVELS: [(&str, Kind, u32); 17] = [
+    ("POST_NOTIFICATIONS", Kind::Runtime, 33),
+    ("BLUETOOTH_SCAN", Kind::Runtime, 31),
+    ("BLUETOOTH_CONNECT", Kind::Runtime, 31),
+    ("BLUETOOTH_ADVERTISE", Kind::Runtime, 31),
+    ("NEARBY_WIFI_DEVICES", Kind::Runtime, 33),
+    ("UWB_RANGING", Kind::Runtime, 31),
+    ("BODY_SENSORS", Kind::Runtime, 23),
+    ("BODY_SENSORS_BACKGROUND", Kind::Runtime, 33),
+    ("ACTIVITY_RECOGNITION", Kind::Runtime, 29),
+    ("READ_MEDIA_VISUAL_USER_SELECTED", Kind::Runtime, 34),
+    ("ACCESS_MEDIA_LOCATION", Kind::Runtime, 29),
+    ("MANAGE_EXTERNAL_STORAGE", Kind::Special, 30),
+    ("SYSTEM_ALERT_WINDOW", Kind::Special, 23),
+    ("SCHEDULE_EXACT_ALARM", Kind::Special, 31),
+    ("REQUEST_INSTALL_PACKAGES", Kind::Special, 26),
+    ("PACKAGE_USAGE_STATS", Kind::Special, 23),
+    ("WRITE_SETTINGS", Kind::Special, 23),
+];
+
 #[test]
-fn every_runtime_permission_of_api_35_with_its_api_levels() {
-    let levels = [
-        ("POST_NOTIFICATIONS", 33),
-        ("BLUETOOTH_SCAN", 31),
-        ("BLUETOOTH_CONNECT", 31),
-        ("BLUETOOTH_ADVERTISE", 31),
-        ("NEARBY_WIFI_DEVICES", 33),
-        ("UWB_RANGING", 31),
-        ("BODY_SENSORS", 23),
-        ("BODY_SENSORS_BACKGROUND", 33),
-        ("ACTIVITY_RECOGNITION", 29),
-        ("READ_MEDIA_VISUAL_USER_SELECTED", 34),
-        ("ACCESS_MEDIA_LOCATION", 29),
-    ];
-    for (name, min) in levels {
-        let p = permission_of_kind(name, Kind::Runtime);
+fn every_runtime_and_special_permission_of_api_35_with_its_api_level() {
+    for (name, kind, min) in API_LEVELS {
+        let p = permission_of_kind(name, kind);
         assert!(!p.requestable_on(min - 1), "{name}: nothing to request below {min}");
         assert!(p.requestable_on(min) && p.requestable_on(35), "{name}");
     }
@@ -185,15 +194,7 @@ fn every_runtime_permission_of_api_35_with_its_api_levels() {
 
 #[test]
 fn special_permissions_go_to_a_settings_page_step() {
-    let special = [
-        ("MANAGE_EXTERNAL_STORAGE", 30),
-        ("SYSTEM_ALERT_WINDOW", 23),
-        ("SCHEDULE_EXACT_ALARM", 31),
-        ("REQUEST_INSTALL_PACKAGES", 26),
-        ("PACKAGE_USAGE_STATS", 23),
-        ("WRITE_SETTINGS", 23),
-    ];
-    for (name, min) in special {
+    for (name, _, min) in API_LEVELS.into_iter().filter(|&(_, kind, _)| kind == Kind::Special) {
         let p = permission_of_kind(name, Kind::Special);
         let plan = RequestPlan::for_api(&[Permission::Camera, p], 35, &[]);
         assert_eq!((plan.first.as_slice(), plan.special.as_slice()), (&[Permission::Camera][..], &[p][..]), "{name}");
