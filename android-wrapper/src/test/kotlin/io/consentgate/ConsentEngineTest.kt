@@ -5,9 +5,9 @@ import io.consentgate.Fixtures.CAMERA
 import io.consentgate.Fixtures.COARSE
 import io.consentgate.Fixtures.FINE
 import io.consentgate.Fixtures.HOUR_MS
-import io.consentgate.Fixtures.MEDIA_IMAGES
 import io.consentgate.Fixtures.MEDIA_SELECTED
 import io.consentgate.Fixtures.READ_CONTACTS
+import io.consentgate.Fixtures.READ_MEDIA_IMAGES
 import io.consentgate.Fixtures.READ_STORAGE
 import io.consentgate.Fixtures.T0
 import io.consentgate.Fixtures.assertThrows
@@ -189,8 +189,8 @@ class ConsentEngineTest {
             assertEquals(RequestPlan(listOf(COARSE, FINE), null), e.requestPlan("nearby_stores", 28, emptyList()))
             assertEquals(RequestPlan(listOf(FINE), BACKGROUND), e.requestPlan("nearby_stores", 34, listOf(COARSE)))
             assertEquals(RequestPlan(listOf(READ_STORAGE), null), e.requestPlan("pick_photos", 32, emptyList()))
-            assertEquals(RequestPlan(listOf(MEDIA_IMAGES), null), e.requestPlan("pick_photos", 33, emptyList()))
-            assertEquals(RequestPlan(listOf(MEDIA_IMAGES, MEDIA_SELECTED), null), e.requestPlan("pick_photos", 34, emptyList()))
+            assertEquals(RequestPlan(listOf(READ_MEDIA_IMAGES), null), e.requestPlan("pick_photos", 33, emptyList()))
+            assertEquals(RequestPlan(listOf(READ_MEDIA_IMAGES, MEDIA_SELECTED), null), e.requestPlan("pick_photos", 34, emptyList()))
             assertTrue(e.requestPlan("feedback_photo", 34, listOf(CAMERA)).isEmpty)
             assertThrows<UndeclaredPurposeException> { e.requestPlan("nope", 34, emptyList()) }
         }
@@ -203,7 +203,7 @@ class ConsentEngineTest {
             assertTrue("background location is optional", e.osGrantsSatisfy(1, 29, listOf(FINE)))
             assertFalse(e.osGrantsSatisfy("nearby_stores", 34, listOf(CAMERA)))
             assertTrue(e.osGrantsSatisfy("pick_photos", 34, listOf(MEDIA_SELECTED)))
-            assertFalse(e.osGrantsSatisfy("pick_photos", 32, listOf(MEDIA_IMAGES)))
+            assertFalse(e.osGrantsSatisfy("pick_photos", 32, listOf(READ_MEDIA_IMAGES)))
             assertTrue(e.osGrantsSatisfy("pick_photos", 32, listOf(READ_STORAGE)))
             assertFalse("index out of range", e.osGrantsSatisfy(4, 34, listOf(CAMERA)))
             assertFalse("negative index", e.osGrantsSatisfy(-1, 34, listOf(CAMERA)))

@@ -1,42 +1,30 @@
 package io.consentgate
 
+import android.Manifest
 import java.io.File
 
-/** Shared test data for the engine-level JVM tests (plain JUnit, real JNI). */
+/** Shared test data for the JVM tests: the engine-level ones (plain JUnit, real JNI) and the Robolectric ones. */
 object Fixtures {
     const val HOUR_MS = 3_600_000L
     const val T0 = 1_700_000_000_000L
 
-    const val CAMERA = "android.permission.CAMERA"
-    const val COARSE = "android.permission.ACCESS_COARSE_LOCATION"
-    const val FINE = "android.permission.ACCESS_FINE_LOCATION"
-    const val BACKGROUND = "android.permission.ACCESS_BACKGROUND_LOCATION"
-    const val READ_STORAGE = "android.permission.READ_EXTERNAL_STORAGE"
-    const val MEDIA_IMAGES = "android.permission.READ_MEDIA_IMAGES"
-    const val MEDIA_SELECTED = "android.permission.READ_MEDIA_VISUAL_USER_SELECTED"
-    const val READ_CONTACTS = "android.permission.READ_CONTACTS"
+    // Android's names, from the framework's own constants (inlined at compile time: no framework
+    // class is loaded, so the plain JUnit tests use them too).
+    const val CAMERA = Manifest.permission.CAMERA
+    const val COARSE = Manifest.permission.ACCESS_COARSE_LOCATION
+    const val FINE = Manifest.permission.ACCESS_FINE_LOCATION
+    const val BACKGROUND = Manifest.permission.ACCESS_BACKGROUND_LOCATION
+    const val READ_STORAGE = Manifest.permission.READ_EXTERNAL_STORAGE
+    const val READ_MEDIA_IMAGES = Manifest.permission.READ_MEDIA_IMAGES
+    const val MEDIA_SELECTED = Manifest.permission.READ_MEDIA_VISUAL_USER_SELECTED
+    const val READ_CONTACTS = Manifest.permission.READ_CONTACTS
 
-    /** Purposes by index: 0 feedback_photo, 1 nearby_stores, 2 scan_receipt, 3 pick_photos. */
-    val POLICY =
-        """
-        {
-          "schema": 1,
-          "policy_version": "2024-01-01",
-          "default_locale": "zh-CN",
-          "denial_cooldown_hours": 48,
-          "purposes": [
-            { "id": "feedback_photo", "permissions": ["$CAMERA"],
-              "description": { "zh-CN": "用户问题反馈拍照上传照片", "en": "Take a photo to attach to your feedback" } },
-            { "id": "nearby_stores", "permissions": ["$COARSE", "$FINE", "$BACKGROUND"],
-              "description": { "zh-CN": "查找附近门店", "en": "Find stores near you" },
-              "recipients": [{ "name": "Amap (高德地图)", "data": "GPS location" }] },
-            { "id": "scan_receipt", "permissions": ["$CAMERA"],
-              "description": { "zh-CN": "扫描收据", "en": "Scan a receipt" } },
-            { "id": "pick_photos", "permissions": ["$READ_STORAGE", "$MEDIA_IMAGES", "$MEDIA_SELECTED"],
-              "description": { "zh-CN": "选择照片", "en": "Pick photos to back up" } }
-          ]
-        }
-        """.trimIndent()
+    /**
+     * A small schema-1 policy (a test resource): purposes by index 0 feedback_photo (CAMERA),
+     * 1 nearby_stores (COARSE, FINE, BACKGROUND), 2 scan_receipt (CAMERA), 3 pick_photos
+     * (READ_STORAGE, READ_MEDIA_IMAGES, MEDIA_SELECTED).
+     */
+    val POLICY: String = resource("engine-policy.json")
 
     /** The seed-derived example policy shipped in the repository. */
     fun phoneBackupPolicy(): String = File(repoRoot(), "examples/phone-backup/policy.json").readText()
@@ -51,6 +39,9 @@ object Fixtures {
         }
         error("cannot find the repository from $starts")
     }
+
+    private fun resource(name: String): String =
+        checkNotNull(Fixtures::class.java.getResource(name)) { "test resource io/consentgate/$name" }.readText()
 
     /** A journal folder that does not exist yet, inside [parent]. */
     fun journalDir(

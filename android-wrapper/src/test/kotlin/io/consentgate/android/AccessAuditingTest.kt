@@ -7,6 +7,8 @@ import android.app.SyncNotedAppOp
 import io.consentgate.AccessViolation
 import io.consentgate.AccessViolationListener
 import io.consentgate.ConsentGate
+import io.consentgate.Fixtures.COARSE
+import io.consentgate.Fixtures.FINE
 import io.consentgate.qa.ConsentGateQaApi
 import io.consentgate.qa.QaOperations
 import org.junit.Assert.assertEquals
@@ -30,9 +32,6 @@ import java.util.concurrent.CopyOnWriteArrayList
 @RunWith(RobolectricTestRunner::class)
 @Config(sdk = [33, 34, 35], qualifiers = "en-rUS")
 class AccessAuditingTest : GateTest() {
-    private val coarse = "android.permission.ACCESS_COARSE_LOCATION"
-    private val fine = "android.permission.ACCESS_FINE_LOCATION"
-
     private class Seen : AccessViolationListener {
         val all = CopyOnWriteArrayList<AccessViolation>()
 
@@ -64,7 +63,7 @@ class AccessAuditingTest : GateTest() {
     private fun watchedWithStoresAllowed(): Pair<ConsentGate, Seen> {
         val gate = acceptedGate()
         val seen = watched(gate)
-        grantOs(coarse, fine)
+        grantOs(COARSE, FINE)
         QaOperations.of(gate).grant("nearby_stores")
         return gate to seen
     }
@@ -79,7 +78,7 @@ class AccessAuditingTest : GateTest() {
 
         val v = seen.all.single()
         assertEquals(AppOpsManager.OPSTR_COARSE_LOCATION, v.op)
-        assertEquals(coarse, v.permission)
+        assertEquals(COARSE, v.permission)
         assertEquals("maps", v.attributionTag)
         assertEquals(AccessViolation.Reason.POLICY_NOT_ACCEPTED, v.reason)
         assertTrue("the stack starts at the accessing code: ${v.stack}", v.stack.first().startsWith("${javaClass.name}.access"))
@@ -121,7 +120,7 @@ class AccessAuditingTest : GateTest() {
 
         val v = seen.all.single()
         assertEquals(AccessViolation.Reason.NO_ALLOWED_PURPOSE, v.reason)
-        assertEquals(fine, v.permission)
+        assertEquals(FINE, v.permission)
     }
 
     @Test

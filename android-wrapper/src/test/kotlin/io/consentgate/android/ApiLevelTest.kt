@@ -2,6 +2,12 @@ package io.consentgate.android
 
 import android.os.Build
 import io.consentgate.Actor
+import io.consentgate.Fixtures.BACKGROUND
+import io.consentgate.Fixtures.CAMERA
+import io.consentgate.Fixtures.COARSE
+import io.consentgate.Fixtures.FINE
+import io.consentgate.Fixtures.READ_MEDIA_IMAGES
+import io.consentgate.Fixtures.READ_STORAGE
 import io.consentgate.RequestResult
 import io.consentgate.Surface
 import org.junit.Assert.assertEquals

@@ -285,16 +285,6 @@ abstract class GateTest {
             return all[0]
         }
     }
-
-    companion object {
-        const val CAMERA = android.Manifest.permission.CAMERA
-        const val COARSE = android.Manifest.permission.ACCESS_COARSE_LOCATION
-        const val FINE = android.Manifest.permission.ACCESS_FINE_LOCATION
-        const val BACKGROUND = "android.permission.ACCESS_BACKGROUND_LOCATION"
-        const val READ_STORAGE = android.Manifest.permission.READ_EXTERNAL_STORAGE
-        const val READ_MEDIA_IMAGES = "android.permission.READ_MEDIA_IMAGES"
-        const val READ_CONTACTS = android.Manifest.permission.READ_CONTACTS
-    }
 }
 
 /** Forgets the dialogs shown so far (ShadowAlertDialog.getLatestAlertDialog starts from null). */

@@ -5,6 +5,7 @@ import android.os.Bundle
 import io.consentgate.ConsentGate
 import io.consentgate.ConsentListener
 import io.consentgate.ConsentRequestActivity
+import io.consentgate.Fixtures.CAMERA
 import io.consentgate.RequestResult
 import io.consentgate.testsupport.TestActivity
 import org.junit.Assert.assertEquals

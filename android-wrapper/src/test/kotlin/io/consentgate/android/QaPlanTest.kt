@@ -6,6 +6,7 @@ import android.content.pm.ApplicationInfo
 import android.os.Build
 import android.os.Bundle
 import io.consentgate.ConsentGate
+import io.consentgate.Fixtures.CAMERA
 import io.consentgate.qa.QaCommands
 import io.consentgate.qa.QaReceiver
 import org.json.JSONObject

@@ -7,6 +7,7 @@ import android.os.Bundle
 import io.consentgate.BlockReason
 import io.consentgate.ConsentGate
 import io.consentgate.Decision
+import io.consentgate.Fixtures.CAMERA
 import io.consentgate.qa.QaCommands
 import io.consentgate.qa.QaReceiver
 import org.json.JSONObject

@@ -5,6 +5,9 @@ import io.consentgate.ConsentGate
 import io.consentgate.ConsentReason
 import io.consentgate.ConsentSettingsActivity
 import io.consentgate.Decision
+import io.consentgate.Fixtures.CAMERA
+import io.consentgate.Fixtures.COARSE
+import io.consentgate.Fixtures.FINE
 import io.consentgate.RequestResult
 import io.consentgate.UndeclaredPurposeException
 import org.junit.Assert.assertEquals

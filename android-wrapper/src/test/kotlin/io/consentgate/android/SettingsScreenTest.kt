@@ -9,6 +9,7 @@ import android.view.View
 import android.widget.TextView
 import io.consentgate.ConsentListener
 import io.consentgate.ConsentSettingsActivity
+import io.consentgate.Fixtures.CAMERA
 import io.consentgate.Surface
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse

@@ -12,6 +12,13 @@ import io.consentgate.ConsentListener
 import io.consentgate.ConsentRequestActivity
 import io.consentgate.ConsentSettingsActivity
 import io.consentgate.Decision
+import io.consentgate.Fixtures.BACKGROUND
+import io.consentgate.Fixtures.CAMERA
+import io.consentgate.Fixtures.COARSE
+import io.consentgate.Fixtures.FINE
+import io.consentgate.Fixtures.MEDIA_SELECTED
+import io.consentgate.Fixtures.READ_MEDIA_IMAGES
+import io.consentgate.Fixtures.READ_STORAGE
 import io.consentgate.RequestResult
 import io.consentgate.SettingState
 import io.consentgate.Source
@@ -253,13 +260,13 @@ class SystemDialogAndSettingsTest : GateTest() {
         val gate = initGate(policy).also { it.acceptPrivacyPolicy() }
         gate.engineForSdk.grant("import_photos", io.consentgate.Surface.RATIONALE_DIALOG, "en-US")
         if (Build.VERSION.SDK_INT < 34) return
-        grantOs(SELECTED)
+        grantOs(MEDIA_SELECTED)
         gate.refresh()
         assertTrue("selected photos satisfy the purpose", gate.isAllowed("import_photos"))
         val (_, _, results, _, request) = startRequest("import_photos", gate)
-        assertEquals("the photo picker is shown again", listOf(READ_MEDIA_IMAGES, SELECTED), requested(request))
+        assertEquals("the photo picker is shown again", listOf(READ_MEDIA_IMAGES, MEDIA_SELECTED), requested(request))
         assertTrue(banner(request)!!.isShown)
-        answerOs(request, request, grant = setOf(SELECTED), canAskAgain = setOf(READ_MEDIA_IMAGES))
+        answerOs(request, request, grant = setOf(MEDIA_SELECTED), canAskAgain = setOf(READ_MEDIA_IMAGES))
         assertEquals(RequestResult.Granted("import_photos", listOf(READ_MEDIA_IMAGES)), results.single())
         assertTrue("choosing photos is no refusal", events(gate, "consent_denied").isEmpty())
     }
@@ -288,9 +295,5 @@ class SystemDialogAndSettingsTest : GateTest() {
         assertEquals("guardian", events(gate, "consent_granted", "feedback_photo").single().getString("actor"))
         answerOs(request, request, grant = setOf(CAMERA))
         assertEquals(RequestResult.Granted("feedback_photo"), results.single())
-    }
-
-    companion object {
-        const val SELECTED = "android.permission.READ_MEDIA_VISUAL_USER_SELECTED"
     }
 }

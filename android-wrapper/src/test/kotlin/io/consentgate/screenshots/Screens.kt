@@ -4,9 +4,9 @@ import android.app.Activity
 import io.consentgate.ConsentDocumentActivity
 import io.consentgate.ConsentGate
 import io.consentgate.ConsentSettingsActivity
+import io.consentgate.Fixtures.CAMERA
 import io.consentgate.OsResult
 import io.consentgate.Surface
-import io.consentgate.android.GateTest.Companion.CAMERA
 
 /**
  * Every screen of the SDK in every state a user can meet, one line each: a name (the folder under

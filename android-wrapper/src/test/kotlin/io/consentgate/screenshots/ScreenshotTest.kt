@@ -10,6 +10,13 @@ import io.consentgate.Actor
 import io.consentgate.ConsentDocumentActivity
 import io.consentgate.ConsentGate
 import io.consentgate.ConsentSettingsActivity
+import io.consentgate.Fixtures.BACKGROUND
+import io.consentgate.Fixtures.CAMERA
+import io.consentgate.Fixtures.COARSE
+import io.consentgate.Fixtures.FINE
+import io.consentgate.Fixtures.READ_CONTACTS
+import io.consentgate.Fixtures.READ_MEDIA_IMAGES
+import io.consentgate.Fixtures.READ_STORAGE
 import io.consentgate.Surface
 import io.consentgate.android.GateTest
 import io.consentgate.android.clearDialogs
