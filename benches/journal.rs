@@ -72,6 +72,22 @@ struct PlainEvent {
 mod append {
     use super::*;
 
+    /// Registers `$run(b, fsync)` twice under the names `scripts/bench-rust.sh` reads:
+    /// without fsync, and with it (fewer samples of one write each: an fsync takes ms).
+    macro_rules! without_and_with_fsync {
+        ($run:ident => $nofsync:ident, $fsync:ident) => {
+            #[divan::bench]
+            fn $nofsync(b: Bencher) {
+                $run(b, false);
+            }
+
+            #[divan::bench(sample_count = 100, sample_size = 1)]
+            fn $fsync(b: Bencher) {
+                $run(b, true);
+            }
+        };
+    }
+
     fn engine_grant(b: Bencher, fsync: bool) {
         let dir = common::tempdir();
         let mut engine = common::open(common::phone_backup_policy(), dir.path(), fsync);
@@ -80,15 +96,7 @@ mod append {
         b.bench_local(|| engine.grant(black_box("feedback_photo"), &ctx).unwrap());
     }
 
-    #[divan::bench]
-    fn engine_grant_nofsync(b: Bencher) {
-        engine_grant(b, false);
-    }
-
-    #[divan::bench(sample_count = 100, sample_size = 1)]
-    fn engine_grant_fsync(b: Bencher) {
-        engine_grant(b, true);
-    }
+    without_and_with_fsync!(engine_grant => engine_grant_nofsync, engine_grant_fsync);
 
     /// The floor: one `write` of a journal-sized line to a file kept open in append mode.
     fn floor_write(b: Bencher, fsync: bool) {
@@ -103,15 +111,7 @@ mod append {
         });
     }
 
-    #[divan::bench]
-    fn floor_write_nofsync(b: Bencher) {
-        floor_write(b, false);
-    }
-
-    #[divan::bench(sample_count = 100, sample_size = 1)]
-    fn floor_write_fsync(b: Bencher) {
-        floor_write(b, true);
-    }
+    without_and_with_fsync!(floor_write => floor_write_nofsync, floor_write_fsync);
 
     /// The alternative: open in append mode, serialize a small event, write, close.
     fn alt_jsonl(b: Bencher, fsync: bool) {
@@ -133,15 +133,7 @@ mod append {
         });
     }
 
-    #[divan::bench]
-    fn alt_jsonl_nofsync(b: Bencher) {
-        alt_jsonl(b, false);
-    }
-
-    #[divan::bench(sample_count = 100, sample_size = 1)]
-    fn alt_jsonl_fsync(b: Bencher) {
-        alt_jsonl(b, true);
-    }
+    without_and_with_fsync!(alt_jsonl => alt_jsonl_nofsync, alt_jsonl_fsync);
 }
 
 /// 40k is about the most one live file holds: the journal refuses files past 16 MiB

@@ -3,8 +3,9 @@
 //!
 //!     cargo run --profile bench --example journal_load_cpu -- DIR MODE [ROUNDS]
 //!
-//! DIR gets a 1,000-event journal written through the engine (the benches' shape: the
-//! phone-backup policy, grant / OS result / withdraw / deny cycling) unless it holds one.
+//! DIR gets a 1,000-event journal written through the engine by the benches' own
+//! `fill_journal` (benches/common/events.rs: the phone-backup policy, grant / OS result /
+//! withdraw / deny cycling) unless it holds one.
 //! MODE: `decode` (`Record::decode` of every line), `scan` (verify the file in memory),
 //! `open` (`Engine::open`: read, verify, fold), `alt` (the app's JSON-lines alternative of
 //! `benches/journal.rs`: read, parse each line into a small struct, fold into a map).
@@ -16,34 +17,16 @@ use std::sync::Arc;
 
 use consentgate::journal::record::Record;
 use consentgate::journal::scan::scan;
-use consentgate::{Actor, Context, Engine, JournalOptions, OsResult, Policy, Surface, SystemClock};
+use consentgate::{Engine, JournalOptions, Policy, SystemClock};
+
+#[path = "../benches/common/events.rs"]
+mod bench_events;
 
 const POLICY: &str = include_str!("phone-backup/policy.json");
 
 fn open(dir: &Path) -> Engine {
     let options = JournalOptions { fsync: false, compact_after: usize::MAX };
     Engine::open(Policy::parse(POLICY).expect("valid policy"), dir, Arc::new(SystemClock), options).expect("opens")
-}
-
-fn fill(dir: &Path, events: usize) {
-    let mut engine = open(dir);
-    let ctx = Context::new(Surface::RationaleDialog, "zh-CN", Actor::User);
-    let purposes: Vec<(String, Option<String>)> = engine
-        .policy()
-        .purposes
-        .iter()
-        .map(|p| (p.id.clone(), p.permissions.first().map(|perm| perm.name().to_string())))
-        .collect();
-    engine.accept_policy(&ctx).expect("accept");
-    for i in 1..events {
-        let (id, permission) = &purposes[i % purposes.len()];
-        match ((i / purposes.len()) % 4, permission) {
-            (0, _) | (1, None) => engine.grant(id, &ctx).expect("grant"),
-            (1, Some(p)) => engine.record_os_result(id, p, OsResult::Granted, &ctx).expect("os result"),
-            (2, _) => engine.withdraw(id, &ctx).map(drop).expect("withdraw"),
-            _ => engine.deny(id, &ctx).expect("deny"),
-        }
-    }
 }
 
 /// What an app team writes instead of a journal (as in `benches/journal.rs`).
@@ -74,7 +57,7 @@ fn main() {
     let path = dir.join("consent.journal");
     if !path.exists() {
         std::fs::create_dir_all(dir).expect("folder");
-        fill(dir, 1_000);
+        bench_events::fill_journal(&mut open(dir), 1_000);
     }
     let bytes = std::fs::read(&path).expect("journal");
     let lines: Vec<&[u8]> = bytes.split(|&c| c == b'\n').filter(|l| !l.is_empty()).collect();

@@ -1,11 +1,15 @@
 //! Fixtures shared by the benchmarks: policies, journals built through the real engine
 //! API, and temporary folders on the build disk (never tmpfs, so fsync costs what it costs).
-#![allow(dead_code)]
+// Each bench uses some of these: the rest would warn (dead code, unused re-exports).
+#![allow(dead_code, unused_imports)]
 
 use std::path::Path;
 use std::sync::Arc;
 
-use consentgate::{Actor, Context, Engine, JournalOptions, OsResult, Policy, Surface, SystemClock};
+use consentgate::{Engine, JournalOptions, Policy, SystemClock};
+
+mod events;
+pub use events::{fill_journal, user};
 
 pub const PHONE_BACKUP_POLICY: &str = include_str!("../../examples/phone-backup/policy.json");
 
@@ -21,44 +25,9 @@ pub fn tempdir() -> tempfile::TempDir {
         .expect("temporary folder for a benchmark")
 }
 
-pub fn user() -> Context {
-    Context::new(Surface::RationaleDialog, "zh-CN", Actor::User)
-}
-
 pub fn open(policy: Policy, dir: &Path, fsync: bool) -> Engine {
     Engine::open(policy, dir, Arc::new(SystemClock), JournalOptions { fsync, compact_after: usize::MAX })
         .expect("engine opens")
-}
-
-/// Writes exactly `events` events through the engine's public API: the privacy policy
-/// accepted, then grant / OS result / withdraw / deny cycling over every purpose.
-pub fn fill_journal(engine: &mut Engine, events: usize) {
-    let ctx = user();
-    // A consent-only purpose (no permission) gets a grant where others get an OS result.
-    let purposes: Vec<(String, Option<String>)> = engine
-        .policy()
-        .purposes
-        .iter()
-        .map(|p| (p.id.clone(), p.permissions.first().map(|perm| perm.name().to_string())))
-        .collect();
-    if events == 0 {
-        return;
-    }
-    engine.accept_policy(&ctx).expect("accept");
-    for i in 1..events {
-        let (id, permission) = &purposes[i % purposes.len()];
-        match (i / purposes.len()) % 4 {
-            0 => engine.grant(id, &ctx).expect("grant"),
-            1 => match permission {
-                Some(permission) => {
-                    engine.record_os_result(id, permission, OsResult::Granted, &ctx).expect("os result")
-                }
-                None => engine.grant(id, &ctx).expect("grant"),
-            },
-            2 => engine.withdraw(id, &ctx).map(drop).expect("withdraw"),
-            _ => engine.deny(id, &ctx).expect("deny"),
-        }
-    }
 }
 
 /// A valid schema-1 policy with `n` purposes, shaped like the seed examples: one or two
