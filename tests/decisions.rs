@@ -64,21 +64,13 @@ fn undeclared_purpose_and_over_scope_permission_are_errors() {
     let err = e.decide("read_sms", Source::Feature).unwrap_err();
     assert!(matches!(err, CoreError::UndeclaredPurpose { .. }));
     assert!(err.to_string().contains("read_sms"));
-    let err = e.decide_permission("feedback_photo", "android.permission.RECORD_AUDIO", Source::Feature).unwrap_err();
+    let err = e.decide_permission("feedback_photo", RECORD_AUDIO, Source::Feature).unwrap_err();
     assert!(matches!(err, CoreError::UndeclaredPermission { .. }));
     assert!(err.to_string().contains("RECORD_AUDIO"));
-    assert_eq!(
-        e.decide_permission("feedback_photo", "android.permission.CAMERA", Source::Feature).unwrap(),
-        NEVER_ASKED
-    );
+    assert_eq!(e.decide_permission("feedback_photo", CAMERA, Source::Feature).unwrap(), NEVER_ASKED);
     assert!(matches!(e.grant("nope", &user(Surface::RationaleDialog)), Err(CoreError::UndeclaredPurpose { .. })));
     assert!(matches!(
-        e.record_os_result(
-            "feedback_photo",
-            "android.permission.READ_CONTACTS",
-            OsResult::Granted,
-            &user(Surface::SystemDialog)
-        ),
+        e.record_os_result("feedback_photo", READ_CONTACTS, OsResult::Granted, &user(Surface::SystemDialog)),
         Err(CoreError::UndeclaredPermission { .. })
     ));
 }
@@ -234,11 +226,7 @@ fn withdraw_returns_only_permissions_no_other_purpose_covers() {
 fn reconcile_reports_os_grants_without_consent() {
     let (_d, _c, mut e) = setup();
     accept_and_grant(&mut e, &["feedback_photo"]);
-    let os = [
-        "android.permission.CAMERA",
-        "android.permission.ACCESS_FINE_LOCATION",
-        "android.permission.POST_NOTIFICATIONS",
-    ];
+    let os = [CAMERA, FINE, POST_NOTIFICATIONS];
     assert_eq!(e.reconcile(&os), vec![Permission::AccessFineLocation]);
 }
 
@@ -246,10 +234,10 @@ fn reconcile_reports_os_grants_without_consent() {
 fn os_grants_accept_approximate_location() {
     let (_d, _c, e) = setup();
     let nearby = e.policy().index_of("nearby_stores").unwrap();
-    assert!(e.os_grants_satisfy(nearby, 31, &["android.permission.ACCESS_COARSE_LOCATION"]));
+    assert!(e.os_grants_satisfy(nearby, 31, &[COARSE]));
     assert!(!e.os_grants_satisfy(nearby, 31, &[]));
     let photo = e.policy().index_of("feedback_photo").unwrap();
-    assert!(!e.os_grants_satisfy(photo, 34, &["android.permission.RECORD_AUDIO"]));
+    assert!(!e.os_grants_satisfy(photo, 34, &[RECORD_AUDIO]));
 }
 
 #[test]
@@ -328,7 +316,7 @@ fn proof_export_records_who_where_and_which_text() {
     let (_d, _c, mut e) = setup();
     e.accept_policy(&user(Surface::App)).unwrap();
     e.grant("feedback_photo", &Context::new(Surface::RationaleDialog, "en", Actor::User)).unwrap();
-    os_answer(&mut e, "feedback_photo", "android.permission.CAMERA", OsResult::DeniedPermanently);
+    os_answer(&mut e, "feedback_photo", CAMERA, OsResult::DeniedPermanently);
     let proof = e.export_proof().unwrap();
     assert_eq!(proof["format"], "consentgate-proof");
     let grant = &proof["history"][1];

@@ -19,8 +19,7 @@ fn sample_journal(dir: &Path) -> Vec<u8> {
     e.accept_policy(&user(Surface::App)).unwrap();
     e.set_age_bracket(AgeBracket::Adult, &user(Surface::App)).unwrap();
     e.grant("feedback_photo", &ctx).unwrap();
-    e.record_os_result("feedback_photo", "android.permission.CAMERA", OsResult::Granted, &user(Surface::SystemDialog))
-        .unwrap();
+    e.record_os_result("feedback_photo", CAMERA, OsResult::Granted, &user(Surface::SystemDialog)).unwrap();
     clock.advance(HOUR_MS);
     e.deny("nearby_stores", &ctx).unwrap();
     e.grant("scan_receipt", &Context::new(Surface::SettingsScreen, "en", Actor::User)).unwrap();

@@ -80,8 +80,7 @@ fn the_history_screen_shows_the_users_own_decisions_newest_first() {
     e.accept_policy(&user(Surface::App)).unwrap();
     clock.advance(HOUR_MS);
     e.grant("one_key_login", &user(Surface::RationaleDialog)).unwrap();
-    e.record_os_result("feedback_photo", "android.permission.CAMERA", OsResult::Denied, &user(Surface::SystemDialog))
-        .unwrap();
+    e.record_os_result("feedback_photo", CAMERA, OsResult::Denied, &user(Surface::SystemDialog)).unwrap();
     clock.advance(HOUR_MS);
     e.deny("marketing_campaigns", &user(Surface::RationaleDialog)).unwrap();
     e.withdraw_policy(&user(Surface::SettingsScreen)).unwrap();

@@ -11,14 +11,6 @@ use common::*;
 use consentgate::journal::record::{Event, Record, FORMAT_VERSION};
 use consentgate::*;
 
-const CAMERA: &str = "android.permission.CAMERA";
-const COARSE: &str = "android.permission.ACCESS_COARSE_LOCATION";
-const FINE: &str = "android.permission.ACCESS_FINE_LOCATION";
-const BACKGROUND: &str = "android.permission.ACCESS_BACKGROUND_LOCATION";
-const IMAGES: &str = "android.permission.READ_MEDIA_IMAGES";
-const SELECTED: &str = "android.permission.READ_MEDIA_VISUAL_USER_SELECTED";
-const READ_STORAGE: &str = "android.permission.READ_EXTERNAL_STORAGE";
-
 /// The suite's small policy with background location for nearby_stores and a photo picker purpose.
 fn policy_text() -> String {
     let fine = r#""android.permission.ACCESS_FINE_LOCATION"]"#;
@@ -322,14 +314,13 @@ fn schema_2_needs_say_what_is_required_and_what_is_optional() {
     let mut e = open(Policy::parse(NEEDS_POLICY).unwrap(), dir.path(), &clock);
     e.accept_policy(&user(Surface::App)).unwrap();
     e.grant("video_call", &user(Surface::RationaleDialog)).unwrap();
-    const AUDIO: &str = "android.permission.RECORD_AUDIO";
-    assert!(e.os_grant(0, 34, &[AUDIO, FINE]).satisfied, "camera is optional");
-    assert!(e.os_grant(0, 34, &[AUDIO, FINE]).is_partial());
+    assert!(e.os_grant(0, 34, &[RECORD_AUDIO, FINE]).satisfied, "camera is optional");
+    assert!(e.os_grant(0, 34, &[RECORD_AUDIO, FINE]).is_partial());
     assert!(!e.os_grant(0, 34, &[CAMERA, FINE]).satisfied, "audio is needed");
-    assert!(!e.os_grant(0, 34, &[CAMERA, AUDIO]).satisfied, "one of the locations is needed");
+    assert!(!e.os_grant(0, 34, &[CAMERA, RECORD_AUDIO]).satisfied, "one of the locations is needed");
     // Denying the optional camera is no refusal; denying audio is.
     assert!(!e.record_os_results("video_call", &[(CAMERA, OsResult::Denied)], &dialog()).unwrap());
-    assert!(e.record_os_results("video_call", &[(AUDIO, OsResult::Denied)], &dialog()).unwrap());
+    assert!(e.record_os_results("video_call", &[(RECORD_AUDIO, OsResult::Denied)], &dialog()).unwrap());
 }
 
 #[test]

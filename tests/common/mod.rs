@@ -12,6 +12,18 @@ use consentgate::{
 pub const HOUR_MS: i64 = 3_600_000;
 pub const T0: i64 = 1_700_000_000_000;
 
+// Android's names of the permissions the tests' policies declare, as the app passes them.
+pub const CAMERA: &str = "android.permission.CAMERA";
+pub const RECORD_AUDIO: &str = "android.permission.RECORD_AUDIO";
+pub const COARSE: &str = "android.permission.ACCESS_COARSE_LOCATION";
+pub const FINE: &str = "android.permission.ACCESS_FINE_LOCATION";
+pub const BACKGROUND: &str = "android.permission.ACCESS_BACKGROUND_LOCATION";
+pub const IMAGES: &str = "android.permission.READ_MEDIA_IMAGES";
+pub const SELECTED: &str = "android.permission.READ_MEDIA_VISUAL_USER_SELECTED";
+pub const READ_STORAGE: &str = "android.permission.READ_EXTERNAL_STORAGE";
+pub const READ_CONTACTS: &str = "android.permission.READ_CONTACTS";
+pub const POST_NOTIFICATIONS: &str = "android.permission.POST_NOTIFICATIONS";
+
 pub fn phone_backup_policy() -> Policy {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/phone-backup/policy.json"))
         .expect("examples/phone-backup/policy.json");
