@@ -187,14 +187,20 @@ fall back like the app's screens: the exact locale, the same language, the defau
 Exit: 0 written; 2 usage error, or the policy missing, unreadable or invalid.
 ";
 
-/// A usage error: message, and which help to point at.
-struct Usage {
-    message: String,
-    command: &'static str,
+/// Why a command stops before it runs: its help was asked for (the text to print), or a
+/// usage error (the message, and which command's help to point at).
+enum Stop {
+    Help(&'static str),
+    Usage { message: String, command: &'static str },
 }
 
-fn usage(command: &'static str, message: impl Into<String>) -> Usage {
-    Usage { message: message.into(), command }
+fn usage(command: &'static str, message: impl Into<String>) -> Stop {
+    Stop::Usage { message: message.into(), command }
+}
+
+/// `name` is an option `command` does not take (`--name` or `-x`).
+fn unknown_option(command: &'static str, name: &str) -> Stop {
+    usage(command, format!("unknown option '{name}'"))
 }
 
 enum Arg {
@@ -205,6 +211,14 @@ enum Arg {
     Positional(OsString),
 }
 
+/// An argument of a command that takes long options (lint, lists, scan), once
+/// [`Args::next_of`] has answered what they all answer alike.
+enum CommandArg {
+    /// `--name` or `--name=value`.
+    Long(String, Option<OsString>),
+    Positional(OsString),
+}
+
 /// The arguments, tokenized by lexopt (`--`, `--name=value`, `-x`), in the shapes the
 /// commands match on.
 struct Args {
@@ -212,7 +226,7 @@ struct Args {
 }
 
 impl Args {
-    fn next(&mut self, command: &'static str) -> Result<Option<Arg>, Usage> {
+    fn next(&mut self, command: &'static str) -> Result<Option<Arg>, Stop> {
         // Not UTF-8: only a file name can be that, whatever it starts with.
         if let Ok(mut raw) = self.parser.raw_args() {
             if let Some(name) = raw.next_if(|a| a.to_str().is_none()) {
@@ -236,9 +250,22 @@ impl Args {
         Ok(Some(arg))
     }
 
+    /// The next argument of a command that takes long options: `-h` and `--help` (with or
+    /// without a value) stop with `help_text`, and any other short option is unknown.
+    fn next_of(&mut self, command: &'static str, help_text: &'static str) -> Result<Option<CommandArg>, Stop> {
+        Ok(match self.next(command)? {
+            None => None,
+            Some(Arg::Short('h')) => return Err(Stop::Help(help_text)),
+            Some(Arg::Long(name, _)) if name == "--help" => return Err(Stop::Help(help_text)),
+            Some(Arg::Short(c)) => return Err(unknown_option(command, &format!("-{c}"))),
+            Some(Arg::Long(name, inline)) => Some(CommandArg::Long(name, inline)),
+            Some(Arg::Positional(p)) => Some(CommandArg::Positional(p)),
+        })
+    }
+
     /// The value of an option: inline (`--x=v`) or the next argument, unless that is
     /// another long option.
-    fn value(&mut self, command: &'static str, name: &str, inline: Option<OsString>) -> Result<OsString, Usage> {
+    fn value(&mut self, command: &'static str, name: &str, inline: Option<OsString>) -> Result<OsString, Stop> {
         if let Some(v) = inline {
             return Ok(v);
         }
@@ -255,7 +282,7 @@ impl Args {
         name: &str,
         inline: Option<OsString>,
         slot: &mut Option<PathBuf>,
-    ) -> Result<(), Usage> {
+    ) -> Result<(), Stop> {
         let value = self.value(command, name, inline)?;
         if slot.is_some() {
             return Err(usage(command, format!("{name} given twice")));
@@ -276,8 +303,9 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> Output {
     args.parser.set_short_equals(false);
     match dispatch(&mut args) {
         Ok(out) => out,
-        Err(u) => {
-            Output::error(EXIT_USAGE, format!("{}: {}\nRun '{} --help' for usage.", u.command, u.message, u.command))
+        Err(Stop::Help(text)) => help(text),
+        Err(Stop::Usage { message, command }) => {
+            Output::error(EXIT_USAGE, format!("{command}: {message}\nRun '{command} --help' for usage."))
         }
     }
 }
@@ -286,7 +314,7 @@ fn help(text: &str) -> Output {
     Output { code: EXIT_OK, stdout: text.to_string(), stderr: String::new() }
 }
 
-fn dispatch(args: &mut Args) -> Result<Output, Usage> {
+fn dispatch(args: &mut Args) -> Result<Output, Stop> {
     const ME: &str = "consentgate";
     match args.next(ME)? {
         None => Err(usage(ME, "no command given (lint, journal, lists, scan)")),
@@ -294,8 +322,8 @@ fn dispatch(args: &mut Args) -> Result<Output, Usage> {
         Some(Arg::Long(name, None)) if name == "--help" => Ok(help(HELP)),
         Some(Arg::Short('V')) => Ok(help(&format!("consentgate {VERSION}\n"))),
         Some(Arg::Long(name, None)) if name == "--version" => Ok(help(&format!("consentgate {VERSION}\n"))),
-        Some(Arg::Long(name, _)) => Err(usage(ME, format!("unknown option '{name}'"))),
-        Some(Arg::Short(c)) => Err(usage(ME, format!("unknown option '-{c}'"))),
+        Some(Arg::Long(name, _)) => Err(unknown_option(ME, &name)),
+        Some(Arg::Short(c)) => Err(unknown_option(ME, &format!("-{c}"))),
         Some(Arg::Positional(cmd)) => match cmd.to_str() {
             Some("lint") => lint_command(args),
             Some("journal") => journal_command(args),
@@ -307,14 +335,12 @@ fn dispatch(args: &mut Args) -> Result<Output, Usage> {
     }
 }
 
-fn lint_command(args: &mut Args) -> Result<Output, Usage> {
+fn lint_command(args: &mut Args) -> Result<Output, Stop> {
     const ME: &str = "consentgate lint";
     let (mut manifest, mut policy, mut target) = (None, None, None);
-    while let Some(arg) = args.next(ME)? {
+    while let Some(arg) = args.next_of(ME, LINT_HELP)? {
         match arg {
-            Arg::Short('h') => return Ok(help(LINT_HELP)),
-            Arg::Long(name, inline) => match name.as_str() {
-                "--help" => return Ok(help(LINT_HELP)),
+            CommandArg::Long(name, inline) => match name.as_str() {
                 "--manifest" => args.path_once(ME, &name, inline, &mut manifest)?,
                 "--policy" => args.path_once(ME, &name, inline, &mut policy)?,
                 "--target-sdk" => {
@@ -330,10 +356,9 @@ fn lint_command(args: &mut Args) -> Result<Output, Usage> {
                     })?;
                     target = Some(level);
                 }
-                _ => return Err(usage(ME, format!("unknown option '{name}'"))),
+                _ => return Err(unknown_option(ME, &name)),
             },
-            Arg::Short(c) => return Err(usage(ME, format!("unknown option '-{c}'"))),
-            Arg::Positional(p) => {
+            CommandArg::Positional(p) => {
                 return Err(usage(
                     ME,
                     format!("unexpected argument '{}' (use --manifest FILE --policy FILE)", show(&p)),
@@ -406,14 +431,12 @@ fn plural(n: usize, noun: &str) -> String {
     }
 }
 
-fn lists_command(args: &mut Args) -> Result<Output, Usage> {
+fn lists_command(args: &mut Args) -> Result<Output, Stop> {
     const ME: &str = "consentgate lists";
     let (mut policy, mut locale, mut format) = (None, None::<String>, None);
-    while let Some(arg) = args.next(ME)? {
+    while let Some(arg) = args.next_of(ME, LISTS_HELP)? {
         match arg {
-            Arg::Short('h') => return Ok(help(LISTS_HELP)),
-            Arg::Long(name, inline) => match name.as_str() {
-                "--help" => return Ok(help(LISTS_HELP)),
+            CommandArg::Long(name, inline) => match name.as_str() {
                 "--policy" => args.path_once(ME, &name, inline, &mut policy)?,
                 "--locale" => {
                     let v = show(&args.value(ME, &name, inline)?);
@@ -430,10 +453,9 @@ fn lists_command(args: &mut Args) -> Result<Output, Usage> {
                         return Err(usage(ME, "--format given twice"));
                     }
                 }
-                _ => return Err(usage(ME, format!("unknown option '{name}'"))),
+                _ => return Err(unknown_option(ME, &name)),
             },
-            Arg::Short(c) => return Err(usage(ME, format!("unknown option '-{c}'"))),
-            Arg::Positional(p) => {
+            CommandArg::Positional(p) => {
                 return Err(usage(ME, format!("unexpected argument '{}' (use --policy FILE)", show(&p))))
             }
         }
@@ -444,14 +466,14 @@ fn lists_command(args: &mut Args) -> Result<Output, Usage> {
     Ok(lists::run(&policy, locale.as_deref(), format.unwrap_or(lists::Format::Markdown)))
 }
 
-fn journal_command(args: &mut Args) -> Result<Output, Usage> {
+fn journal_command(args: &mut Args) -> Result<Output, Stop> {
     const ME: &str = "consentgate journal";
     let sub = match args.next(ME)? {
         None => return Err(usage(ME, "needs a subcommand: show, verify or export")),
         Some(Arg::Short('h')) => return Ok(help(JOURNAL_HELP)),
         Some(Arg::Long(name, None)) if name == "--help" => return Ok(help(JOURNAL_HELP)),
-        Some(Arg::Long(name, _)) => return Err(usage(ME, format!("unknown option '{name}'"))),
-        Some(Arg::Short(c)) => return Err(usage(ME, format!("unknown option '-{c}'"))),
+        Some(Arg::Long(name, _)) => return Err(unknown_option(ME, &name)),
+        Some(Arg::Short(c)) => return Err(unknown_option(ME, &format!("-{c}"))),
         Some(Arg::Positional(sub)) => sub,
     };
     let (me, help_text): (&'static str, &str) = match sub.to_str() {
@@ -469,8 +491,8 @@ fn journal_command(args: &mut Args) -> Result<Output, Usage> {
             Arg::Long(name, inline) if name == "--policy" && takes_policy => {
                 args.path_once(me, &name, inline, &mut policy)?
             }
-            Arg::Long(name, _) => return Err(usage(me, format!("unknown option '{name}'"))),
-            Arg::Short(c) => return Err(usage(me, format!("unknown option '-{c}'"))),
+            Arg::Long(name, _) => return Err(unknown_option(me, &name)),
+            Arg::Short(c) => return Err(unknown_option(me, &format!("-{c}"))),
             Arg::Positional(p) => {
                 if file.is_some() {
                     return Err(usage(me, format!("unexpected argument '{}' (one journal FILE)", show(&p))));

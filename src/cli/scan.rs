@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use super::{help, read_text, show, usage, Arg, Args, Output, Usage, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
+use super::{
+    read_text, show, unknown_option, usage, Args, CommandArg, Output, Stop, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE,
+};
 use crate::policy::Policy;
 use crate::scan::{self, ArtifactScan, Coverage, Finding, Limits, Owner, Verdict};
 
@@ -56,13 +58,11 @@ enum Format {
     Json,
 }
 
-pub(crate) fn command(args: &mut Args) -> Result<Output, Usage> {
+pub(crate) fn command(args: &mut Args) -> Result<Output, Stop> {
     let (mut policy, mut format, mut artifacts) = (None, None, Vec::new());
-    while let Some(arg) = args.next(ME)? {
+    while let Some(arg) = args.next_of(ME, HELP)? {
         match arg {
-            Arg::Short('h') => return Ok(help(HELP)),
-            Arg::Long(name, inline) => match name.as_str() {
-                "--help" => return Ok(help(HELP)),
+            CommandArg::Long(name, inline) => match name.as_str() {
                 "--policy" => args.path_once(ME, &name, inline, &mut policy)?,
                 "--format" => {
                     let v = args.value(ME, &name, inline)?;
@@ -75,10 +75,9 @@ pub(crate) fn command(args: &mut Args) -> Result<Output, Usage> {
                         _ => return Err(usage(ME, format!("--format expects text or json (got '{}')", show(&v)))),
                     });
                 }
-                _ => return Err(usage(ME, format!("unknown option '{name}'"))),
+                _ => return Err(unknown_option(ME, &name)),
             },
-            Arg::Short(c) => return Err(usage(ME, format!("unknown option '-{c}'"))),
-            Arg::Positional(p) => artifacts.push(PathBuf::from(p)),
+            CommandArg::Positional(p) => artifacts.push(PathBuf::from(p)),
         }
     }
     let Some(policy) = policy else {
