@@ -112,12 +112,11 @@ fn compacted_note(records: &[Record]) -> Option<String> {
     })
 }
 
-pub(super) fn verify(path: &Path) -> Output {
+/// `journal verify`. Each journal command's `Err` is the output it stops with early (the
+/// file unreadable, or an export refused), so that any step can end the command with `?`.
+pub(super) fn verify(path: &Path) -> Result<Output, Output> {
     let shown = path.display();
-    let verdict = match load(path, "consentgate journal verify") {
-        Ok(v) => v,
-        Err(out) => return out,
-    };
+    let verdict = load(path, "consentgate journal verify")?;
     let mut out = Output::default();
     match verdict {
         Verdict::Intact(v) => {
@@ -157,7 +156,7 @@ pub(super) fn verify(path: &Path) -> Output {
             out.code = EXIT_CORRUPT;
         }
     }
-    out
+    Ok(out)
 }
 
 /// A journal string made safe for a terminal: control characters are escaped, so a
@@ -249,12 +248,10 @@ fn table(records: &[Record]) -> Vec<String> {
     out
 }
 
-pub(super) fn show(path: &Path) -> Output {
+/// `journal show`.
+pub(super) fn show(path: &Path) -> Result<Output, Output> {
     let shown = path.display();
-    let verdict = match load(path, "consentgate journal show") {
-        Ok(v) => v,
-        Err(out) => return out,
-    };
+    let verdict = load(path, "consentgate journal show")?;
     let mut out = Output::default();
     let (verified, status, code) = match verdict {
         Verdict::Intact(v) => (v, "intact".to_string(), EXIT_OK),
@@ -277,33 +274,25 @@ pub(super) fn show(path: &Path) -> Output {
         }
     }
     out.code = code;
-    out
+    Ok(out)
 }
 
-pub(super) fn export(path: &Path, policy_path: Option<&Path>) -> Output {
+/// `journal export`.
+pub(super) fn export(path: &Path, policy_path: Option<&Path>) -> Result<Output, Output> {
     const COMMAND: &str = "consentgate journal export";
-    let policy = match policy_path {
-        None => None,
-        Some(p) => match super::load_policy(p, COMMAND) {
-            Ok(policy) => Some(policy),
-            Err(out) => return out,
-        },
-    };
-    let verdict = match load(path, COMMAND) {
-        Ok(v) => v,
-        Err(out) => return out,
-    };
+    let policy = policy_path.map(|p| super::load_policy(p, COMMAND)).transpose()?;
+    let verdict = load(path, COMMAND)?;
     let (verified, code) = match verdict {
         Verdict::Intact(v) => (v, EXIT_OK),
         Verdict::Torn(v) => (v, EXIT_PROBLEMS),
         Verdict::Corrupt { line, reason, .. } => {
-            return Output::error(
+            return Err(Output::error(
                 EXIT_CORRUPT,
                 format!(
                     "{COMMAND}: {}:{line}: corrupt: {reason}\n{COMMAND}: refusing to export a journal that does not verify (it proves nothing)",
                     path.display()
                 ),
-            );
+            ));
         }
     };
     let now = SystemClock.now_ms();
@@ -314,7 +303,7 @@ pub(super) fn export(path: &Path, policy_path: Option<&Path>) -> Output {
     let mut out = Output::default();
     match serde_json::to_string_pretty(&document) {
         Ok(text) => out.line(text),
-        Err(e) => return Output::error(EXIT_CORRUPT, format!("{COMMAND}: cannot write the proof document: {e}")),
+        Err(e) => return Err(Output::error(EXIT_CORRUPT, format!("{COMMAND}: cannot write the proof document: {e}"))),
     }
     if code == EXIT_PROBLEMS {
         out.err_line(format!(
@@ -325,7 +314,7 @@ pub(super) fn export(path: &Path, policy_path: Option<&Path>) -> Output {
         ));
     }
     out.code = code;
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -504,11 +504,12 @@ fn journal_command(args: &mut Args) -> Result<Output, Stop> {
     let Some(file) = file else {
         return Err(usage(me, "needs the journal FILE"));
     };
-    Ok(match me {
+    let ran = match me {
         "consentgate journal show" => journal::show(&file),
         "consentgate journal verify" => journal::verify(&file),
         _ => journal::export(&file, policy.as_deref()),
-    })
+    };
+    Ok(ran.unwrap_or_else(|stopped_early| stopped_early))
 }
 
 /// Reads a file, or says which input could not be read and why.
