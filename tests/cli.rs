@@ -30,43 +30,87 @@ fn line_of(text: &str, needle: &str) -> usize {
     text.lines().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("{needle:?} not found")) + 1
 }
 
-/// A lint of a manifest and a policy written into a fresh folder: the run and the two files.
+/// An app's manifest and policy texts, edited before a lint.
+#[derive(Clone)]
+struct Texts {
+    manifest: String,
+    policy: String,
+}
+
+impl Texts {
+    fn example(name: &str) -> Texts {
+        Texts { manifest: read(&example(name, "AndroidManifest.xml")), policy: read(&example(name, "policy.json")) }
+    }
+
+    fn phone() -> Texts {
+        Texts::example("phone-backup")
+    }
+
+    /// The manifest with `from` replaced by `to`; `from` must be there, so that an example
+    /// that changed fails the test instead of leaving it linting the unedited file.
+    fn edit_manifest(mut self, from: &str, to: &str) -> Texts {
+        self.manifest = edited(&self.manifest, from, to);
+        self
+    }
+
+    /// The policy with `from` replaced by `to` (which must be there).
+    fn edit_policy(mut self, from: &str, to: &str) -> Texts {
+        self.policy = edited(&self.policy, from, to);
+        self
+    }
+
+    /// Writes both files into a fresh folder and lints them.
+    fn lint(&self, extra: &[&str]) -> Linted {
+        let dir = tempfile::tempdir().unwrap();
+        let m = dir.path().join("AndroidManifest.xml");
+        let p = dir.path().join("policy.json");
+        std::fs::write(&m, &self.manifest).unwrap();
+        std::fs::write(&p, &self.policy).unwrap();
+        let mut args: Vec<String> = vec![
+            "lint".into(),
+            "--manifest".into(),
+            m.display().to_string(),
+            "--policy".into(),
+            p.display().to_string(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        Linted { run: cg(&args), manifest: m, policy: p, texts: self.clone(), _dir: dir }
+    }
+}
+
+fn edited(text: &str, from: &str, to: &str) -> String {
+    assert!(text.contains(from), "the example no longer contains {from:?}");
+    text.replace(from, to)
+}
+
+/// A lint of a manifest and a policy written into a fresh folder: the run, the two files
+/// and their texts.
 struct Linted {
     run: Run,
     manifest: PathBuf,
     policy: PathBuf,
+    texts: Texts,
     _dir: tempfile::TempDir,
 }
 
 impl Linted {
-    /// The one problem reported (exit 1, one line), for a test that expects exactly one.
-    fn only_problem(&self) -> &str {
-        assert_eq!(self.run.code, 1, "{}{}", self.run.stdout, self.run.stderr);
+    /// The one problem reported (exit 1, one line), for a test (`case`) that expects exactly one.
+    fn only_problem(&self, case: &str) -> &str {
+        assert_eq!(self.run.code, 1, "{case}: {}{}", self.run.stdout, self.run.stderr);
         let lines: Vec<&str> = self.run.stdout.lines().collect();
-        assert_eq!(lines.len(), 1, "{}", self.run.stdout);
+        assert_eq!(lines.len(), 1, "{case}: {}", self.run.stdout);
         lines[0]
     }
-}
 
-/// Writes a manifest and a policy into a fresh folder and lints them.
-fn lint_texts(manifest: &str, policy: &str, extra: &[&str]) -> Linted {
-    let dir = tempfile::tempdir().unwrap();
-    let m = dir.path().join("AndroidManifest.xml");
-    let p = dir.path().join("policy.json");
-    std::fs::write(&m, manifest).unwrap();
-    std::fs::write(&p, policy).unwrap();
-    let mut args: Vec<String> =
-        vec!["lint".into(), "--manifest".into(), m.display().to_string(), "--policy".into(), p.display().to_string()];
-    args.extend(extra.iter().map(|s| s.to_string()));
-    Linted { run: cg(&args), manifest: m, policy: p, _dir: dir }
-}
+    /// `FILE:LINE` of the manifest's first line containing `needle`, as a finding names it.
+    fn in_manifest(&self, needle: &str) -> String {
+        format!("{}:{}", self.manifest.display(), line_of(&self.texts.manifest, needle))
+    }
 
-fn phone_manifest() -> String {
-    read(&example("phone-backup", "AndroidManifest.xml"))
-}
-
-fn phone_policy() -> String {
-    read(&example("phone-backup", "policy.json"))
+    /// `FILE:LINE` of the policy's first line containing `needle`.
+    fn in_policy(&self, needle: &str) -> String {
+        format!("{}:{}", self.policy.display(), line_of(&self.texts.policy, needle))
+    }
 }
 
 // ---- lint: the examples ---------------------------------------------------------------
@@ -88,161 +132,182 @@ fn both_examples_lint_clean_with_the_default_target_and_with_34() {
 
 #[test]
 fn without_uses_sdk_the_default_target_35_applies() {
-    let manifest: String =
-        phone_manifest().lines().filter(|l| !l.contains("<uses-sdk")).map(|l| format!("{l}\n")).collect();
-    let run = lint_texts(&manifest, &phone_policy(), &[]).run;
+    let mut texts = Texts::phone();
+    assert!(texts.manifest.contains("<uses-sdk"));
+    texts.manifest = texts.manifest.lines().filter(|l| !l.contains("<uses-sdk")).map(|l| format!("{l}\n")).collect();
+    let run = texts.lint(&[]).run;
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("target SDK 35 (the default"), "{}", run.stderr);
 }
 
 // ---- lint: one test per rule ----------------------------------------------------------
 
-#[test]
-fn cg100_policy_validation_error_with_its_line() {
-    let policy = phone_policy().replace("\"id\": \"after_call_sms\"", "\"id\": \"After-Call SMS\"");
-    let lint = lint_texts(&phone_manifest(), &policy, &[]);
-    let line = line_of(&policy, "After-Call SMS");
-    // The purpose's SEND_SMS is still declared (by the purpose as written): no CG101 noise.
-    let problem = lint.only_problem();
-    assert!(problem.starts_with(&format!("{}:{line}: CG100: $.purposes[6].id: ", lint.policy.display())), "{problem}");
+/// Which file of a lint a finding is in.
+#[derive(Clone, Copy)]
+enum In {
+    Manifest,
+    Policy,
+}
+
+/// What a finding says after its `FILE:LINE: `.
+enum Says {
+    Exactly(&'static str),
+    StartsWith(&'static str),
+}
+
+/// One edit of the phone-backup example and the one problem the lint must report for it.
+struct RuleCase {
+    /// Named in a failure.
+    name: &'static str,
+    edit: In,
+    from: &'static str,
+    to: &'static str,
+    /// The finding is in this file, on its first line (after the edit) that contains `at`.
+    finding_in: In,
+    at: &'static str,
+    says: Says,
 }
 
 #[test]
-fn cg101_dangerous_manifest_permission_that_no_purpose_declares() {
-    let manifest = phone_manifest().replace(
-        "    <!-- feedback_photo -->",
-        "    <uses-permission android:name=\"android.permission.READ_SMS\" />\n    <!-- feedback_photo -->",
-    );
-    let lint = lint_texts(&manifest, &phone_policy(), &[]);
-    let line = line_of(&manifest, "READ_SMS");
-    assert_eq!(
-        lint.only_problem(),
-        format!(
-            "{}:{line}: CG101: android.permission.READ_SMS is a runtime permission, but no purpose declares it: add it to the purpose that uses it, or remove it from the manifest",
-            lint.manifest.display()
-        )
-    );
-    assert!(lint.run.stderr.contains("1 problem ("), "{}", lint.run.stderr);
-}
-
-#[test]
-fn cg102_purpose_permission_missing_from_the_manifest() {
-    // docs/seed-requirements.md 3.3: after-call SMS on API 31+ would need READ_PHONE_STATE.
-    let policy = phone_policy().replace(
-        "\"android.permission.SEND_SMS\"",
-        "\"android.permission.SEND_SMS\",\n        \"android.permission.READ_PHONE_STATE\"",
-    );
-    let lint = lint_texts(&phone_manifest(), &policy, &[]);
-    let line = line_of(&policy, "READ_PHONE_STATE");
-    let problem = lint.only_problem();
-    assert!(problem.starts_with(&format!("{}:{line}: CG102: purpose \"after_call_sms\" declares android.permission.READ_PHONE_STATE, but the manifest does not request it", lint.policy.display())), "{problem}");
-}
-
-#[test]
-fn cg102_honours_max_sdk_version_below_min_sdk() {
-    let manifest = phone_manifest().replace(
-        "<uses-permission android:name=\"android.permission.CAMERA\" />",
-        "<uses-permission android:name=\"android.permission.CAMERA\" android:maxSdkVersion=\"22\" />",
-    );
-    let lint = lint_texts(&manifest, &phone_policy(), &[]);
-    let problem = lint.only_problem();
-    assert!(problem.contains("CG102: purpose \"feedback_photo\" declares android.permission.CAMERA, but it is never requested at runtime: the manifest requests it only up to API 22"), "{problem}");
-}
-
-#[test]
-fn cg103_normal_permission_in_a_purpose_keeps_its_own_code_and_line() {
-    let policy = phone_policy().replace(
-        "\"android.permission.CALL_PHONE\"",
-        "\"android.permission.CALL_PHONE\",\n        \"android.permission.INTERNET\"",
-    );
-    let lint = lint_texts(&phone_manifest(), &policy, &[]);
-    assert_eq!(lint.run.code, 1);
-    let line = line_of(&policy, "android.permission.INTERNET");
-    assert_eq!(
-        lint.run.stdout.lines().collect::<Vec<_>>(),
-        vec![format!(
-            "{}:{line}: CG103: purpose \"dial_imported_numbers\" lists android.permission.INTERNET, which is not a runtime permission (granted at install time): there is no runtime consent to ask for; remove it from the purpose",
-            lint.policy.display()
-        )],
-        "the core's own rejection of the same entry is not repeated as CG100"
-    );
+fn each_rule_reports_one_problem_on_the_line_of_its_cause() {
+    let cases = [
+        RuleCase {
+            name: "CG100: a policy validation error, with its JSON path",
+            edit: In::Policy,
+            from: "\"id\": \"after_call_sms\"",
+            to: "\"id\": \"After-Call SMS\"",
+            // The purpose's SEND_SMS is still declared (by the purpose as written): no CG101 noise.
+            finding_in: In::Policy,
+            at: "After-Call SMS",
+            says: Says::StartsWith("CG100: $.purposes[6].id: "),
+        },
+        RuleCase {
+            name: "CG101: a runtime permission in the manifest that no purpose declares",
+            edit: In::Manifest,
+            from: "    <!-- feedback_photo -->",
+            to: "    <uses-permission android:name=\"android.permission.READ_SMS\" />\n    <!-- feedback_photo -->",
+            finding_in: In::Manifest,
+            at: "READ_SMS",
+            says: Says::Exactly("CG101: android.permission.READ_SMS is a runtime permission, but no purpose declares it: add it to the purpose that uses it, or remove it from the manifest"),
+        },
+        RuleCase {
+            // docs/seed-requirements.md 3.3: after-call SMS on API 31+ would need READ_PHONE_STATE.
+            name: "CG102: a purpose permission missing from the manifest",
+            edit: In::Policy,
+            from: "\"android.permission.SEND_SMS\"",
+            to: "\"android.permission.SEND_SMS\",\n        \"android.permission.READ_PHONE_STATE\"",
+            finding_in: In::Policy,
+            at: "READ_PHONE_STATE",
+            says: Says::StartsWith("CG102: purpose \"after_call_sms\" declares android.permission.READ_PHONE_STATE, but the manifest does not request it"),
+        },
+        RuleCase {
+            name: "CG102: android:maxSdkVersion below the minimum SDK honoured",
+            edit: In::Manifest,
+            from: "<uses-permission android:name=\"android.permission.CAMERA\" />",
+            to: "<uses-permission android:name=\"android.permission.CAMERA\" android:maxSdkVersion=\"22\" />",
+            finding_in: In::Policy,
+            at: "android.permission.CAMERA",
+            says: Says::StartsWith("CG102: purpose \"feedback_photo\" declares android.permission.CAMERA, but it is never requested at runtime: the manifest requests it only up to API 22"),
+        },
+        RuleCase {
+            // One line: the core's own rejection of the same entry is not repeated as CG100.
+            name: "CG103: a normal permission in a purpose keeps its own code and line",
+            edit: In::Policy,
+            from: "\"android.permission.CALL_PHONE\"",
+            to: "\"android.permission.CALL_PHONE\",\n        \"android.permission.INTERNET\"",
+            finding_in: In::Policy,
+            at: "android.permission.INTERNET",
+            says: Says::Exactly("CG103: purpose \"dial_imported_numbers\" lists android.permission.INTERNET, which is not a runtime permission (granted at install time): there is no runtime consent to ask for; remove it from the purpose"),
+        },
+        RuleCase {
+            name: "CG106: a manifest entry the lint cannot read",
+            edit: In::Manifest,
+            from: "<uses-permission android:name=\"android.permission.INTERNET\" />",
+            to: "<uses-permission android:name=\"android.permission.INTERNET\" />\n    <uses-permission />",
+            finding_in: In::Manifest,
+            at: "<uses-permission />",
+            says: Says::Exactly("CG106: <uses-permission> without android:name"),
+        },
+    ];
+    for case in cases {
+        let name = case.name;
+        let texts = match case.edit {
+            In::Manifest => Texts::phone().edit_manifest(case.from, case.to),
+            In::Policy => Texts::phone().edit_policy(case.from, case.to),
+        };
+        let lint = texts.lint(&[]);
+        let problem = lint.only_problem(name);
+        let at = match case.finding_in {
+            In::Manifest => lint.in_manifest(case.at),
+            In::Policy => lint.in_policy(case.at),
+        };
+        match case.says {
+            Says::Exactly(says) => assert_eq!(problem, format!("{at}: {says}"), "{name}"),
+            Says::StartsWith(says) => assert!(problem.starts_with(&format!("{at}: {says}")), "{name}: {problem}"),
+        }
+        assert!(lint.run.stderr.contains("1 problem ("), "{name}: {}", lint.run.stderr);
+    }
 }
 
 #[test]
 fn cg104_storage_read_on_33_plus_without_read_media() {
     // Drop the maxSdkVersion="29" that the example puts on READ_EXTERNAL_STORAGE.
-    let manifest = phone_manifest().replace(
+    let texts = Texts::phone().edit_manifest(
         "<uses-permission android:name=\"android.permission.READ_EXTERNAL_STORAGE\"\n        android:maxSdkVersion=\"29\" />",
         "<uses-permission android:name=\"android.permission.READ_EXTERNAL_STORAGE\" />",
     );
-    assert_ne!(manifest, phone_manifest());
-    let line = line_of(&manifest, "READ_EXTERNAL_STORAGE\" />");
     for target in [None, Some("33"), Some("34")] {
         let extra: Vec<&str> = target.map(|t| vec!["--target-sdk", t]).unwrap_or_default();
-        let lint = lint_texts(&manifest, &phone_policy(), &extra);
-        let problem = lint.only_problem();
+        let lint = texts.lint(&extra);
+        let problem = lint.only_problem(&format!("CG104, {extra:?}"));
+        let at = lint.in_manifest("READ_EXTERNAL_STORAGE\" />");
         assert!(
-            problem.contains(&format!(
-                "AndroidManifest.xml:{line}: CG104: READ_EXTERNAL_STORAGE is requested on Android 13+"
-            )),
+            problem.contains(&format!("{at}: CG104: READ_EXTERNAL_STORAGE is requested on Android 13+")),
             "{problem}"
         );
         assert!(problem.contains("purpose \"import_documents\""), "{problem}");
     }
     // Targeting 32, READ_EXTERNAL_STORAGE still works on Android 13.
-    let run = lint_texts(&manifest, &phone_policy(), &["--target-sdk", "32"]).run;
+    let run = texts.lint(&["--target-sdk", "32"]).run;
     assert_eq!(run.code, 0, "{}", run.stdout);
     // The same manifest's own targetSdkVersion decides when no flag is given.
-    let run =
-        lint_texts(&manifest.replace("targetSdkVersion=\"35\"", "targetSdkVersion=\"32\""), &phone_policy(), &[]).run;
+    let run = texts.edit_manifest("targetSdkVersion=\"35\"", "targetSdkVersion=\"32\"").lint(&[]).run;
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(run.stderr.contains("target SDK 32 (from the manifest"), "{}", run.stderr);
 }
 
 #[test]
 fn cg105_background_location_without_foreground() {
-    let manifest = read(&example("assistant", "AndroidManifest.xml")).replace(
-        "<uses-permission android:name=\"android.permission.WRITE_CALENDAR\" />",
-        "<uses-permission android:name=\"android.permission.WRITE_CALENDAR\" />\n    <uses-permission android:name=\"android.permission.ACCESS_BACKGROUND_LOCATION\" />",
-    );
-    let policy = read(&example("assistant", "policy.json")).replace(
-        "\"android.permission.WRITE_CALENDAR\"",
-        "\"android.permission.WRITE_CALENDAR\",\n        \"android.permission.ACCESS_BACKGROUND_LOCATION\"",
-    );
-    let run = lint_texts(&manifest, &policy, &[]).run;
+    let lint = Texts::example("assistant")
+        .edit_manifest(
+            "<uses-permission android:name=\"android.permission.WRITE_CALENDAR\" />",
+            "<uses-permission android:name=\"android.permission.WRITE_CALENDAR\" />\n    <uses-permission android:name=\"android.permission.ACCESS_BACKGROUND_LOCATION\" />",
+        )
+        .edit_policy(
+            "\"android.permission.WRITE_CALENDAR\"",
+            "\"android.permission.WRITE_CALENDAR\",\n        \"android.permission.ACCESS_BACKGROUND_LOCATION\"",
+        )
+        .lint(&[]);
+    let run = &lint.run;
     assert_eq!(run.code, 1);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{}", run.stdout);
-    let in_policy = format!("policy.json:{}: CG105: purpose \"calendar_fortune\"", line_of(&policy, "\"permissions\""));
+    let in_policy = format!("{}: CG105: purpose \"calendar_fortune\"", lint.in_policy("\"permissions\""));
     assert!(lines[0].contains(&in_policy), "{}", lines[0]);
-    let in_manifest = format!("AndroidManifest.xml:{}: CG105: ", line_of(&manifest, "BACKGROUND"));
+    let in_manifest = format!("{}: CG105: ", lint.in_manifest("BACKGROUND"));
     assert!(lines[1].contains(&in_manifest), "{}", lines[1]);
 }
 
 #[test]
-fn cg106_manifest_entries_the_lint_cannot_read() {
-    let manifest = phone_manifest().replace(
-        "<uses-permission android:name=\"android.permission.INTERNET\" />",
-        "<uses-permission android:name=\"android.permission.INTERNET\" />\n    <uses-permission />",
-    );
-    let run = lint_texts(&manifest, &phone_policy(), &[]).run;
-    assert_eq!(run.code, 1);
-    let expected = format!(
-        "AndroidManifest.xml:{}: CG106: <uses-permission> without android:name",
-        line_of(&manifest, "<uses-permission />")
-    );
-    assert!(run.stdout.contains(&expected), "{}", run.stdout);
-}
-
-#[test]
 fn tools_node_remove_is_not_a_request() {
-    let manifest = phone_manifest()
-        .replace("package=\"com.example.phonebackup\"", "xmlns:tools=\"http://schemas.android.com/tools\"\n    package=\"com.example.phonebackup\"")
-        .replace(
+    let run = Texts::phone()
+        .edit_manifest("package=\"com.example.phonebackup\"", "xmlns:tools=\"http://schemas.android.com/tools\"\n    package=\"com.example.phonebackup\"")
+        .edit_manifest(
             "    <!-- feedback_photo -->",
             "    <uses-permission android:name=\"android.permission.READ_PHONE_STATE\" tools:node=\"remove\" />\n    <!-- feedback_photo -->",
-        );
-    let run = lint_texts(&manifest, &phone_policy(), &[]).run;
+        )
+        .lint(&[])
+        .run;
     assert_eq!(run.code, 0, "{}", run.stdout);
 }
 
@@ -401,8 +466,13 @@ fn write_lines(path: &Path, lines: &[Vec<u8>]) {
     std::fs::write(path, lines.concat()).unwrap();
 }
 
+/// `consentgate journal SUBCOMMAND FILE`.
+fn journal_cli(subcommand: &str, path: &Path) -> Run {
+    cg(&[std::ffi::OsStr::new("journal"), subcommand.as_ref(), path.as_os_str()])
+}
+
 fn verify(path: &Path) -> Run {
-    cg(&[std::ffi::OsStr::new("journal"), "verify".as_ref(), path.as_os_str()])
+    journal_cli("verify", path)
 }
 
 #[test]
@@ -621,7 +691,7 @@ fn compacted_journal_verifies_shows_and_exports() {
     );
     let archive = f.dir.join("consent.journal.9.archive");
     assert_eq!(verify(&archive).code, 0);
-    let run = cg(&[std::ffi::OsStr::new("journal"), "export".as_ref(), f.journal.as_os_str()]);
+    let run = journal_cli("export", &f.journal);
     assert_eq!(run.code, 0);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(doc["state"], serde_json::to_value(e.state()).unwrap(), "the snapshot folds to the engine's state");
@@ -630,7 +700,7 @@ fn compacted_journal_verifies_shows_and_exports() {
 #[test]
 fn show_prints_a_utc_timeline() {
     let f = journal();
-    let run = cg(&[std::ffi::OsStr::new("journal"), "show".as_ref(), f.journal.as_os_str()]);
+    let run = journal_cli("show", &f.journal);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let out: Vec<&str> = run.stdout.lines().collect();
     assert!(out[0].ends_with("consent.journal: 9 events (seq 1-9), intact"), "{}", out[0]);
@@ -668,29 +738,26 @@ fn show_prints_a_utc_timeline() {
 fn show_torn_and_corrupt_journals() {
     let f = journal();
     let original = lines(&f.journal);
-    let mut torn = original.concat();
-    torn.extend_from_slice(b"{\"v\":1,\"se");
-    std::fs::write(&f.journal, &torn).unwrap();
-    let run = cg(&[std::ffi::OsStr::new("journal"), "show".as_ref(), f.journal.as_os_str()]);
-    assert_eq!(run.code, 1);
-    assert!(
-        run.stdout.contains("9 events (seq 1-9), torn last line (10 bytes never acknowledged, not shown)"),
-        "{}",
-        run.stdout
-    );
-    assert_eq!(run.stdout.lines().count(), 3 + 9);
-
-    let mut l = original.clone();
-    l.remove(6);
-    write_lines(&f.journal, &l);
-    let run = cg(&[std::ffi::OsStr::new("journal"), "show".as_ref(), f.journal.as_os_str()]);
-    assert_eq!(run.code, 3);
-    assert!(
-        run.stdout.contains("6 events (seq 1-6), CORRUPT at line 7: sequence number 8 where 7 was expected"),
-        "{}",
-        run.stdout
-    );
-    assert_eq!(run.stdout.lines().count(), 3 + 6, "only the events before the bad line:\n{}", run.stdout);
+    let torn = [original.concat(), b"{\"v\":1,\"se".to_vec()].concat();
+    let mut line_7_removed = original.clone();
+    line_7_removed.remove(6);
+    for (what, bytes, code, summary, events_shown) in [
+        ("torn", torn, 1, "9 events (seq 1-9), torn last line (10 bytes never acknowledged, not shown)", 9),
+        (
+            "line 7 removed",
+            line_7_removed.concat(),
+            3,
+            "6 events (seq 1-6), CORRUPT at line 7: sequence number 8 where 7 was expected",
+            6,
+        ),
+    ] {
+        std::fs::write(&f.journal, bytes).unwrap();
+        let run = journal_cli("show", &f.journal);
+        assert_eq!(run.code, code, "{what}");
+        assert!(run.stdout.contains(summary), "{what}: {}", run.stdout);
+        // Three lines of heading, then only the events before the damage.
+        assert_eq!(run.stdout.lines().count(), 3 + events_shown, "{what}:\n{}", run.stdout);
+    }
 }
 
 fn export(f: &Fixture, policy: bool) -> Run {
