@@ -8,10 +8,13 @@
 //!     scripts/update-api.sh        (or CONSENTGATE_BLESS=1 cargo test --features cli --test cli_golden)
 #![cfg(feature = "cli")]
 
-use std::path::Path;
-use std::process::Command;
+#[path = "common/cli.rs"]
+mod cli_run;
 
-const BIN: &str = env!("CARGO_BIN_EXE_consentgate");
+use std::path::Path;
+
+use cli_run::cg_in;
+
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 const EVERY_KIND: &str = "tests/fixtures/journals/every-kind/consent.journal";
@@ -186,15 +189,13 @@ const CASES: &[(&str, &[&str])] = &[
 
 /// The transcript of one run: the command, its exit code, then its two streams.
 fn transcript(args: &[&str]) -> String {
-    let out = Command::new(BIN).args(args).current_dir(ROOT).output().expect("the consentgate binary runs");
-    let code = out.status.code().expect("exited, not killed by a signal");
-    let stdout = String::from_utf8(out.stdout).expect("stdout is UTF-8");
-    let stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");
+    let run = cg_in(Path::new(ROOT), args);
     format!(
-        "$ consentgate {}\nexit {code}\n--- stdout\n{}--- stderr\n{}",
+        "$ consentgate {}\nexit {}\n--- stdout\n{}--- stderr\n{}",
         args.join(" "),
-        mask_host_clock(&stdout),
-        stderr
+        run.code,
+        mask_host_clock(&run.stdout),
+        run.stderr
     )
 }
 

@@ -1,5 +1,9 @@
 //! Runs the `consentgate` binary (feature `cli`) for the CLI test suites.
+// Each suite uses some of these.
+#![allow(dead_code)]
 
+use std::ffi::OsStr;
+use std::path::Path;
 use std::process::Command;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_consentgate");
@@ -12,8 +16,17 @@ pub struct Run {
 }
 
 /// Runs the binary with `args`; fails the test if it panicked.
-pub fn cg<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
-    let out = Command::new(BIN).args(args).output().expect("the consentgate binary runs");
+pub fn cg<S: AsRef<OsStr>>(args: &[S]) -> Run {
+    finish(Command::new(BIN).args(args))
+}
+
+/// Runs the binary with `args` in the folder `dir` (relative paths are read from there).
+pub fn cg_in<S: AsRef<OsStr>>(dir: &Path, args: &[S]) -> Run {
+    finish(Command::new(BIN).args(args).current_dir(dir))
+}
+
+fn finish(command: &mut Command) -> Run {
+    let out = command.output().expect("the consentgate binary runs");
     let run = Run {
         code: out.status.code().expect("exited, not killed by a signal"),
         stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
