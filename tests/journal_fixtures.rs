@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use consentgate::journal::record::Record;
+use consentgate::journal::scan::scan;
 use consentgate::{Actor, AgeBracket, Context, Engine, JournalOptions, ManualClock, OsResult, Policy, Source, Surface};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/journals");
@@ -80,6 +81,10 @@ fn every_line_of_an_old_journal_re_encodes_to_the_same_bytes() {
                     Record::decode(line.as_bytes()).unwrap_or_else(|e| panic!("{}:{}: {e}", file.display(), i + 1));
                 assert_eq!(record.encode(), line, "{}:{}", file.display(), i + 1);
             }
+            // The same through the loader's scan, which decodes every line into one reused record.
+            let scanned = scan(&bytes, None).unwrap_or_else(|c| panic!("{}:{}: {}", file.display(), c.line, c.reason));
+            let encoded: Vec<String> = scanned.records.iter().map(Record::encode).collect();
+            assert_eq!(encoded, text.lines().collect::<Vec<_>>(), "{}", file.display());
         }
     }
 }

@@ -2,6 +2,7 @@
 //! journaled durably before it changes the state; every decision first catches up with
 //! what other processes wrote, and fails closed when the journal cannot be trusted.
 
+mod catchup;
 pub mod decision;
 pub mod shared;
 pub(crate) mod snapshots;
@@ -17,6 +18,7 @@ use crate::journal::record::{Actor, AgeBracket, Event, OsResult, PurposeRef, Rec
 use crate::journal::{Change, Journal, JournalOptions};
 use crate::permission::{Permission, RequestPlan};
 use crate::policy::{Policy, Purpose};
+use catchup::Catchup;
 use decision::{decide, Decision, Source};
 use state::ConsentState;
 
@@ -259,10 +261,11 @@ impl Engine {
             Health::Ok | Health::Corrupt(_) if unchanged => return,
             _ => {}
         }
-        match self.journal.refresh() {
-            Ok(change) => {
+        let mut read = Catchup::new(&self.unsaved_refusals);
+        match self.journal.refresh(&mut read) {
+            Ok(()) => {
                 self.seen_generation = generation;
-                self.apply(change);
+                self.catch_up(read);
             }
             Err(e) => {
                 self.seen_generation = generation;
@@ -281,57 +284,72 @@ impl Engine {
     }
 
     fn apply(&mut self, change: Change) {
-        let records = match change {
-            Change::Appended(r) => r,
-            Change::Replaced(r) => {
-                if let Err(e) = self.check_first_snapshot(&r) {
+        self.catch_up(Catchup::of(change, &self.unsaved_refusals));
+    }
+
+    /// Applies a verified read: a whole file's fold replaces the state (once its snapshot,
+    /// if it opens with one, matches the archive it summarises); appended records fold onto it.
+    fn catch_up(&mut self, read: Catchup) {
+        match read {
+            Catchup::Appended(records) => {
+                for record in &records {
+                    if !catchup::step(&mut self.state, &mut self.unsaved_refusals, &mut self.last_seq, record) {
+                        self.snapshot_unreadable(record.seq);
+                        return;
+                    }
+                }
+            }
+            Catchup::Replaced(fold) => {
+                if let Err(e) = self.check_first_snapshot(fold.first_snapshot.as_ref()) {
                     self.fail(&e);
                     return;
                 }
-                self.state = ConsentState::default();
+                let fold = *fold;
+                self.state = fold.state;
+                self.last_seq = fold.last_seq;
+                self.unsaved_refusals = fold.unsaved;
                 // A journal that restarted below a refusal's position (erased, reset) has
                 // nothing left for that refusal to guard.
-                let end = r.last().map_or(0, |x| x.seq);
+                let end = fold.end.unwrap_or(0);
                 self.unsaved_refusals.retain(|u| u.after_seq <= end);
-                self.last_seq = 0;
-                r
-            }
-        };
-        for record in &records {
-            self.last_seq = record.seq;
-            if !self.unsaved_refusals.is_empty() {
-                self.unsaved_refusals.retain(|u| !u.superseded_by(record));
-            }
-            if !self.state.apply(record) {
-                let e = CoreError::Corrupt {
-                    path: self.journal.path().to_path_buf(),
-                    line: 0,
-                    reason: format!("snapshot event {} cannot be read", record.seq),
-                };
-                self.health = Health::Corrupt(Problem::of(&e, self.journal.path()));
-                return;
+                if let Some(seq) = fold.unreadable {
+                    self.snapshot_unreadable(seq);
+                    return;
+                }
             }
         }
         self.health = Health::Ok;
     }
 
+    fn snapshot_unreadable(&mut self, seq: u64) {
+        let e = CoreError::Corrupt {
+            path: self.journal.path().to_path_buf(),
+            line: 0,
+            reason: format!("snapshot event {seq} cannot be read"),
+        };
+        self.health = Health::Corrupt(Problem::of(&e, self.journal.path()));
+    }
+
     /// A live file that starts with a snapshot (compacted) is checked against the archive
     /// it summarises, when that archive is in the folder.
-    fn check_first_snapshot(&self, records: &[Record]) -> Result<()> {
-        let Some(first) = records.first().filter(|r| matches!(r.event, Event::Snapshot { .. })) else {
+    fn check_first_snapshot(&self, snapshot: Option<&Record>) -> Result<()> {
+        let Some(first) = snapshot else {
             return Ok(());
         };
-        match self.journal.summarised_by(first)? {
-            Some(before) if !snapshots::matches_history(first, &before) => Err(CoreError::Corrupt {
+        let mut folded = ConsentState::default();
+        let mut readable = true;
+        let archived = self.journal.summarised_by(first, |r| readable = readable && folded.apply(r))?;
+        if archived && !(readable && snapshots::claims(first, &folded)) {
+            return Err(CoreError::Corrupt {
                 path: self.journal.path().to_path_buf(),
                 line: 1,
                 reason: format!(
                     "the snapshot at seq {} does not equal the fold of the archived events it summarises (a forged or damaged snapshot)",
                     first.seq
                 ),
-            }),
-            _ => Ok(()),
+            });
         }
+        Ok(())
     }
 
     fn purpose_index(&self, id: &str) -> Result<usize> {

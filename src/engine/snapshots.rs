@@ -8,15 +8,10 @@ use serde::Serialize;
 use super::state::ConsentState;
 use crate::journal::record::{EventKind, Record};
 
-/// Whether `snapshot` states exactly what folding `before` (the history it summarises,
-/// oldest first) gives.
-pub(crate) fn matches_history(snapshot: &Record, before: &[Record]) -> bool {
-    let mut folded = ConsentState::default();
-    if !before.iter().all(|r| folded.apply(r)) {
-        return false;
-    }
+/// Whether `snapshot` states exactly `folded`, the fold of the history it summarises.
+pub(crate) fn claims(snapshot: &Record, folded: &ConsentState) -> bool {
     let mut claimed = ConsentState::default();
-    claimed.apply(snapshot) && claimed == folded
+    claimed.apply(snapshot) && claimed == *folded
 }
 
 /// A snapshot line of the history that was checked against the events it summarises

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{CoreError, Result};
 use generation::{CounterLease, Generation};
 use record::{Record, GENESIS_HASH};
-use scan::{scan, ChainPoint};
+use scan::{scan, scan_each, ChainPoint};
 
 pub const JOURNAL_FILE: &str = "consent.journal";
 const LOCK_FILE: &str = "consent.lock";
@@ -64,6 +64,30 @@ pub(crate) enum Change {
     Appended(Vec<Record>),
     /// The file was replaced (compaction, erase, recovery): the complete new content.
     Replaced(Vec<Record>),
+}
+
+/// Receives a read of the live file record by record, so a reader that folds them needs no
+/// copy of each (`Change` is the one that keeps them).
+pub(crate) trait Incoming {
+    /// First, once: whether the read is the file's complete content (it replaces all read
+    /// before, as `Change::Replaced`) or only what was appended.
+    fn start(&mut self, whole: bool);
+    /// Each verified record in order: a buffer reused for the next line, so copy what you
+    /// keep. Records arrive before the rest of the read is verified: when the read then
+    /// fails, discard everything received.
+    fn record(&mut self, record: &Record);
+}
+
+impl Incoming for Change {
+    fn start(&mut self, whole: bool) {
+        *self = if whole { Change::Replaced(Vec::new()) } else { Change::Appended(Vec::new()) };
+    }
+
+    fn record(&mut self, record: &Record) {
+        match self {
+            Change::Appended(records) | Change::Replaced(records) => records.push(record.clone()),
+        }
+    }
 }
 
 /// The reader's position in the live file.
@@ -181,21 +205,29 @@ impl Journal {
         }
     }
 
-    /// Reads whatever other writers added since the last read.
-    pub(crate) fn refresh(&mut self) -> Result<Change> {
+    /// Reads whatever other writers added since the last read, into `into`.
+    pub(crate) fn refresh(&mut self, into: &mut impl Incoming) -> Result<()> {
         let _guard = self.lock(false)?;
-        self.read_changes()
+        self.read_changes(into)
+    }
+
+    /// The read as a `Change`; the caller holds the lock (shared or exclusive).
+    fn read_change(&mut self) -> Result<Change> {
+        let mut change = Change::Appended(Vec::new());
+        self.read_changes(&mut change)?;
+        Ok(change)
     }
 
     /// The read itself; the caller holds the lock (shared or exclusive).
-    fn read_changes(&mut self) -> Result<Change> {
+    fn read_changes(&mut self, into: &mut impl Incoming) -> Result<()> {
         let mut file = match open_regular(&self.path, OpenOptions::new().read(true)) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let had_file = self.cursor.file_id.is_some() || self.reload;
                 self.cursor = Cursor::default();
                 self.reload = false;
-                return Ok(if had_file { Change::Replaced(Vec::new()) } else { Change::Appended(Vec::new()) });
+                into.start(had_file);
+                return Ok(());
             }
             Err(e) => return Err(CoreError::storage(&self.path, e)),
         };
@@ -204,8 +236,9 @@ impl Journal {
         let id = Some((meta.dev(), meta.ino()));
         let whole = self.reload || id != self.cursor.file_id || meta.len() < self.cursor.offset;
         let (start, from) = if whole { (None, 0) } else { (self.cursor.end.clone(), self.cursor.offset) };
+        into.start(whole);
         if !whole && meta.len() == from {
-            return Ok(Change::Appended(Vec::new()));
+            return Ok(());
         }
         file.seek(SeekFrom::Start(from)).map_err(|e| CoreError::storage(&self.path, e))?;
         let mut bytes = Vec::with_capacity((meta.len() - from) as usize);
@@ -215,11 +248,8 @@ impl Journal {
             .read_to_end(&mut bytes)
             .map_err(|e| CoreError::storage(&self.path, e))?;
         check_size(&self.path, from + bytes.len() as u64)?;
-        let scanned = scan(&bytes, start.as_ref()).map_err(|c| CoreError::Corrupt {
-            path: self.path.clone(),
-            line: c.line,
-            reason: c.reason,
-        })?;
+        let scanned = scan_each(&bytes, start.as_ref(), |record| into.record(record))
+            .map_err(|c| CoreError::Corrupt { path: self.path.clone(), line: c.line, reason: c.reason })?;
         if scanned.torn_tail > 0 {
             log::warn!("consent journal: dropping an unfinished last write of {} bytes", scanned.torn_tail);
         }
@@ -231,14 +261,14 @@ impl Journal {
             self.cursor.end = None;
         }
         self.reload = false;
-        Ok(if whole { Change::Replaced(scanned.records) } else { Change::Appended(scanned.records) })
+        Ok(())
     }
 
     /// Appends events durably. Returns first what other processes appended since the last
     /// read (to be applied before), then the stored events with their sequence numbers.
     pub(crate) fn append(&mut self, drafts: Vec<Record>) -> Result<(Change, Vec<Record>)> {
         let _guard = self.lock(true)?;
-        let change = self.read_changes()?;
+        let change = self.read_change()?;
         let stored = self.write_locked(drafts)?;
         Ok((change, stored))
     }
@@ -317,7 +347,7 @@ impl Journal {
     /// `more_than` events: another process may have compacted it since the caller looked.
     pub(crate) fn compact(&mut self, more_than: usize, snapshot: impl FnOnce(&[Record]) -> Record) -> Result<Change> {
         let _guard = self.lock(true)?;
-        let change = self.read_changes()?;
+        let change = self.read_change()?;
         let pending: Vec<Record> = match &change {
             Change::Appended(r) | Change::Replaced(r) => r.clone(),
         };
@@ -500,20 +530,21 @@ impl Journal {
     }
 
     /// The archived history a snapshot at the head of the live file summarises (the
-    /// archive compaction made from the events before it), checked to end exactly where
-    /// the snapshot's chain begins. `None` when that archive is not in the folder.
-    pub(crate) fn summarised_by(&self, snapshot: &Record) -> Result<Option<Vec<Record>>> {
+    /// archive compaction made from the events before it), handed to `each` record by record
+    /// (see `scan_each`), and checked to end exactly where the snapshot's chain begins.
+    /// False when that archive is not in the folder.
+    pub(crate) fn summarised_by(&self, snapshot: &Record, each: impl FnMut(&Record)) -> Result<bool> {
         let _guard = self.lock(false)?;
         let before = snapshot.seq.saturating_sub(1);
         let path = self.dir.join(format!("{ARCHIVE_PREFIX}{before}{ARCHIVE_SUFFIX}"));
-        let Some(bytes) = read_whole(&path)? else { return Ok(None) };
-        let scanned = scan(&bytes, None).map_err(|c| CoreError::Corrupt {
+        let Some(bytes) = read_whole(&path)? else { return Ok(false) };
+        let scanned = scan_each(&bytes, None, each).map_err(|c| CoreError::Corrupt {
             path: path.clone(),
             line: c.line,
             reason: c.reason,
         })?;
         match scanned.end {
-            Some(end) if end.seq == before && end.hash == snapshot.prev => Ok(Some(scanned.records)),
+            Some(end) if end.seq == before && end.hash == snapshot.prev => Ok(true),
             _ => Err(CoreError::Corrupt {
                 path: self.path.clone(),
                 line: 1,

@@ -17,7 +17,7 @@ use hex::encode as hex;
 
 /// A digest as 64 lowercase hex digits (the chain hash); `hex::encode` builds its string a
 /// character at a time, which was 15% of decoding a line.
-fn hex_digest(digest: &[u8; 32]) -> String {
+pub(crate) fn hex_digest(digest: &[u8; 32]) -> String {
     let mut text = [0u8; 64];
     // Neither step can fail: the output is twice the input, and hex digits are ASCII.
     let _ = hex::encode_to_slice(digest, &mut text);
@@ -342,23 +342,26 @@ impl<'a> Line<'a> {
     /// The record, if the line has every field its kind requires. Fields a kind does not
     /// use are ignored (no version of the SDK wrote any).
     fn into_record(self) -> Result<Record, LineError> {
+        let mut record = Record::empty();
+        self.fill(&mut record, &mut Buffers::default())?;
+        Ok(record)
+    }
+
+    /// As `into_record`, written over `r`: its strings and those in `spare` are reused, so
+    /// a file decoded into one record allocates for its longest fields, not for every line.
+    /// On an error `r` is left half-written (the caller stops there).
+    fn fill(self, r: &mut Record, spare: &mut Buffers) -> Result<(), LineError> {
         let kind = self.event;
         let need = |field: &'static str| LineError::MissingField { kind, field };
-        let has_fp = self.fp.is_some();
-        let seen_fp = self.seen_fp.map(Cow::into_owned);
-        let purpose = match (self.purpose, self.fp) {
-            (Some(purpose), Some(fp)) => Ok(PurposeRef { purpose: purpose.into_owned(), fp: fp.into_owned(), seen_fp }),
-            (None, _) => Err(need("purpose")),
-            (_, None) => Err(need("fp")),
-        };
-        let event = match kind {
+        spare.recycle(std::mem::replace(&mut r.event, Event::PolicyAccepted));
+        r.event = match kind {
             EventKind::PolicyAccepted => Event::PolicyAccepted,
-            EventKind::ConsentGranted => Event::ConsentGranted(purpose?),
-            EventKind::ConsentDenied => Event::ConsentDenied(purpose?),
-            EventKind::ConsentWithdrawn => Event::ConsentWithdrawn(purpose?),
+            EventKind::ConsentGranted => Event::ConsentGranted(self.purpose_ref(spare)?),
+            EventKind::ConsentDenied => Event::ConsentDenied(self.purpose_ref(spare)?),
+            EventKind::ConsentWithdrawn => Event::ConsentWithdrawn(self.purpose_ref(spare)?),
             EventKind::OsResult => Event::OsResult {
-                purpose: purpose?,
-                permission: self.permission.ok_or_else(|| need("permission"))?.into_owned(),
+                purpose: self.purpose_ref(spare)?,
+                permission: spare.text(self.permission.as_deref().ok_or_else(|| need("permission"))?),
                 result: self.os_result.ok_or_else(|| need("os_result"))?,
             },
             EventKind::AgeBracketSet => Event::AgeBracketSet { age: self.age.ok_or_else(|| need("age"))? },
@@ -367,29 +370,93 @@ impl<'a> Line<'a> {
             }
             EventKind::Snapshot => Event::Snapshot { state: self.state.ok_or_else(|| need("state"))?.into_owned() },
             EventKind::JournalReset => {
-                Event::JournalReset { note: self.note.ok_or_else(|| need("note"))?.into_owned() }
+                Event::JournalReset { note: spare.text(self.note.as_deref().ok_or_else(|| need("note"))?) }
             }
             EventKind::PolicyWithdrawn => Event::PolicyWithdrawn,
             EventKind::PermissionRevoked => Event::PermissionRevoked {
                 // Without a purpose only when neither purpose field is there.
-                purpose: match purpose {
-                    Err(LineError::MissingField { field: "purpose", .. }) if !has_fp => None,
-                    other => Some(other?),
+                purpose: match (&self.purpose, &self.fp) {
+                    (None, None) => None,
+                    _ => Some(self.purpose_ref(spare)?),
                 },
-                permission: self.permission.ok_or_else(|| need("permission"))?.into_owned(),
+                permission: spare.text(self.permission.as_deref().ok_or_else(|| need("permission"))?),
             },
         };
-        Ok(Record {
-            v: self.v,
-            seq: self.seq,
-            ts: self.ts,
-            policy_version: self.policy_version.into_owned(),
-            surface: self.surface,
-            locale: self.locale.into_owned(),
-            actor: self.actor,
-            prev: self.prev.into_owned(),
-            event,
+        r.v = self.v;
+        r.seq = self.seq;
+        r.ts = self.ts;
+        set(&mut r.policy_version, &self.policy_version);
+        r.surface = self.surface;
+        set(&mut r.locale, &self.locale);
+        r.actor = self.actor;
+        set(&mut r.prev, &self.prev);
+        Ok(())
+    }
+
+    /// The purpose fields, which the consent kinds require.
+    fn purpose_ref(&self, spare: &mut Buffers) -> Result<PurposeRef, LineError> {
+        let need = |field: &'static str| LineError::MissingField { kind: self.event, field };
+        let purpose = self.purpose.as_deref().ok_or_else(|| need("purpose"))?;
+        let fp = self.fp.as_deref().ok_or_else(|| need("fp"))?;
+        Ok(PurposeRef {
+            purpose: spare.text(purpose),
+            fp: spare.text(fp),
+            seen_fp: self.seen_fp.as_deref().map(|seen| spare.text(seen)),
         })
+    }
+}
+
+/// Overwrites `into` with `text`, in its own buffer when it is large enough.
+fn set(into: &mut String, text: &str) {
+    into.clear();
+    into.push_str(text);
+}
+
+/// Strings of records decoded before, for the next record's event fields (whose kind, and
+/// so whose fields, change from line to line).
+#[derive(Default)]
+pub(crate) struct Buffers(Vec<String>);
+
+impl Buffers {
+    /// Most strings an event holds (purpose, fp, seen_fp, permission).
+    const KEPT: usize = 4;
+
+    fn text(&mut self, text: &str) -> String {
+        let mut buffer = self.0.pop().unwrap_or_default();
+        set(&mut buffer, text);
+        buffer
+    }
+
+    fn keep(&mut self, buffer: String) {
+        if self.0.len() < Buffers::KEPT {
+            self.0.push(buffer);
+        }
+    }
+
+    fn keep_purpose(&mut self, p: PurposeRef) {
+        self.keep(p.purpose);
+        self.keep(p.fp);
+        if let Some(seen) = p.seen_fp {
+            self.keep(seen);
+        }
+    }
+
+    fn recycle(&mut self, event: Event) {
+        match event {
+            Event::ConsentGranted(p) | Event::ConsentDenied(p) | Event::ConsentWithdrawn(p) => self.keep_purpose(p),
+            Event::OsResult { purpose, permission, .. } => {
+                self.keep_purpose(purpose);
+                self.keep(permission);
+            }
+            Event::PermissionRevoked { purpose, permission } => {
+                if let Some(p) = purpose {
+                    self.keep_purpose(p);
+                }
+                self.keep(permission);
+            }
+            Event::JournalReset { note } => self.keep(note),
+            _ => {}
+        }
     }
 }
 
@@ -472,11 +539,14 @@ impl Record {
 
     /// Parses and checks one line (without its newline).
     pub fn decode(line: &[u8]) -> Result<Record, LineError> {
-        Record::decode_hashed(line).map(|(record, _)| record)
+        let mut record = Record::empty();
+        Record::decode_into(line, &mut record, &mut Buffers::default())?;
+        Ok(record)
     }
 
-    /// Parses and checks one line, and returns its chain hash too (one SHA-256 for both).
-    pub(crate) fn decode_hashed(line: &[u8]) -> Result<(Record, String), LineError> {
+    /// Parses and checks one line into `into` (reusing its strings and `spare`'s, see
+    /// `Line::fill`), and returns the line's digest: the chain hash, one SHA-256 for both.
+    pub(crate) fn decode_into(line: &[u8], into: &mut Record, spare: &mut Buffers) -> Result<[u8; 32], LineError> {
         if !Record::looks_complete(line) {
             return Err(LineError::NoChecksum);
         }
@@ -497,7 +567,23 @@ impl Record {
         if parsed.v > FORMAT_VERSION || parsed.v == 0 {
             return Err(LineError::UnsupportedVersion(parsed.v));
         }
-        Ok((parsed.into_record()?, hex_digest(&digest)))
+        parsed.fill(into, spare)?;
+        Ok(digest)
+    }
+
+    /// A record to decode into (`decode_into`): no strings allocated yet.
+    pub(crate) fn empty() -> Record {
+        Record {
+            v: 0,
+            seq: 0,
+            ts: 0,
+            policy_version: String::new(),
+            surface: Surface::Sdk,
+            locale: String::new(),
+            actor: Actor::System,
+            prev: String::new(),
+            event: Event::PolicyAccepted,
+        }
     }
 
     /// Whether `line` ends like a complete record (whatever its checksum says).

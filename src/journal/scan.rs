@@ -2,7 +2,7 @@
 //! chain, and the line between a torn tail (dropped) and corruption (fail closed).
 //! Pure: no I/O, so the loader, the CLI's `journal verify` and the fuzzers share it.
 
-use super::record::{Event, Record, GENESIS_HASH};
+use super::record::{Buffers, Event, Record, GENESIS_HASH};
 
 /// Where the chain stands before the scanned bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,11 +37,26 @@ pub struct Corruption {
 /// be seq 1 on the genesis hash, or a snapshot / reset line that opens a new segment.
 pub fn scan(bytes: &[u8], start: Option<&ChainPoint>) -> Result<Scan, Corruption> {
     // One record a line: sized once instead of growing (each growth moved every record).
-    let mut out = Scan { records: Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count()), ..Scan::default() };
-    let (mut seq, mut hash, mut line_no) = match start {
-        Some(p) => (Some(p.seq), Some(p.hash.clone()), p.lines),
-        None => (None, None, 0),
-    };
+    let mut records = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count());
+    let scanned = scan_each(bytes, start, |record| records.push(record.clone()))?;
+    Ok(Scan { records, ..scanned })
+}
+
+/// As `scan`, but hands each verified record to `each` instead of collecting them (a
+/// record reused from line to line: copy what you keep). A record reaches `each` before
+/// the lines after it are verified: on an error, discard what it received.
+pub(crate) fn scan_each(
+    bytes: &[u8],
+    start: Option<&ChainPoint>,
+    mut each: impl FnMut(&Record),
+) -> Result<Scan, Corruption> {
+    let mut out = Scan::default();
+    let mut seq = start.map(|p| p.seq);
+    let mut line_no = start.map_or(0, |p| p.lines);
+    // The chain hash of the last line read, as hex; before the first, the start's.
+    let mut last: Option<[u8; 64]> = None;
+    let mut record = Record::empty();
+    let mut spare = Buffers::default();
     let mut pos = 0;
     while pos < bytes.len() {
         let Some(nl) = memchr::memchr(b'\n', &bytes[pos..]) else {
@@ -49,18 +64,31 @@ pub fn scan(bytes: &[u8], start: Option<&ChainPoint>) -> Result<Scan, Corruption
         };
         let line = &bytes[pos..pos + nl];
         line_no += 1;
-        let (record, h) =
-            Record::decode_hashed(line).map_err(|e| Corruption { line: line_no, reason: e.to_string() })?;
-        check_chain(&record, seq, hash.as_deref()).map_err(|reason| Corruption { line: line_no, reason })?;
+        let digest = Record::decode_into(line, &mut record, &mut spare)
+            .map_err(|e| Corruption { line: line_no, reason: e.to_string() })?;
+        let hash = match &last {
+            Some(hex) => Some(&hex[..]),
+            None => start.map(|p| p.hash.as_bytes()),
+        };
+        check_chain(&record, seq, hash).map_err(|reason| Corruption { line: line_no, reason })?;
         seq = Some(record.seq);
-        hash = Some(h);
-        out.records.push(record);
+        let mut hex = [0u8; 64];
+        // Cannot fail: the output is twice the input.
+        let _ = hex::encode_to_slice(digest, &mut hex);
+        last = Some(hex);
+        each(&record);
         pos += nl + 1;
     }
     out.consumed = pos;
+    let hash: Option<String> = match last {
+        // Hex digits: ASCII, so nothing is lost.
+        Some(hex) => Some(String::from_utf8_lossy(&hex).into_owned()),
+        None => start.map(|p| p.hash.clone()),
+    };
     let tail = &bytes[pos..];
     if !tail.is_empty() {
-        classify_tail(tail, seq, hash.as_deref()).map_err(|reason| Corruption { line: line_no + 1, reason })?;
+        classify_tail(tail, seq, hash.as_deref().map(str::as_bytes))
+            .map_err(|reason| Corruption { line: line_no + 1, reason })?;
         out.torn_tail = tail.len();
     }
     if let (Some(seq), Some(hash)) = (seq, hash) {
@@ -69,7 +97,8 @@ pub fn scan(bytes: &[u8], start: Option<&ChainPoint>) -> Result<Scan, Corruption
     Ok(out)
 }
 
-fn check_chain(record: &Record, seq: Option<u64>, hash: Option<&str>) -> Result<(), String> {
+/// `hash`: the chain hash of the line before, as hex.
+fn check_chain(record: &Record, seq: Option<u64>, hash: Option<&[u8]>) -> Result<(), String> {
     match (seq, hash) {
         (Some(seq), Some(hash)) => {
             if record.seq != seq + 1 {
@@ -79,7 +108,7 @@ fn check_chain(record: &Record, seq: Option<u64>, hash: Option<&str>) -> Result<
                     seq + 1
                 ));
             }
-            if record.prev != hash {
+            if record.prev.as_bytes() != hash {
                 return Err("hash chain broken: the previous line was changed, removed or reordered".into());
             }
             if matches!(record.event, Event::Snapshot { .. } | Event::JournalReset { .. }) {
@@ -104,7 +133,7 @@ const LINE_START: &[u8] = b"{\"v\":";
 /// checksum, and if complete, are a valid next event. Anything else (zeroed blocks,
 /// binary garbage, a line's middle) is damage, not a crash: it fails closed as corrupt,
 /// so an append cannot truncate it away as if it were an unfinished write.
-fn classify_tail(tail: &[u8], seq: Option<u64>, hash: Option<&str>) -> Result<(), String> {
+fn classify_tail(tail: &[u8], seq: Option<u64>, hash: Option<&[u8]>) -> Result<(), String> {
     let start = &tail[..tail.len().min(LINE_START.len())];
     if start != &LINE_START[..start.len()] {
         return Err("the last line neither is a complete event nor begins like one (damaged, not a torn write)".into());
