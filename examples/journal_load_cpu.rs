@@ -1,14 +1,15 @@
 //! Journal load per event in CPU time (this thread's), for A/B comparisons on a busy machine
 //! where divan's wall-clock medians swing with other processes (BENCHMARKS.md, "Journal load").
 //!
-//!     cargo run --profile bench --example journal_load_cpu -- DIR MODE [ROUNDS]
+//!     cargo run --profile bench --example journal_load_cpu -- DIR MODE [ROUNDS] [EVENTS]
 //!
-//! DIR gets a 1,000-event journal written through the engine by the benches' own
+//! DIR gets a journal of EVENTS events (1,000 unless given) written through the engine by the benches' own
 //! `fill_journal` (benches/common/events.rs: the phone-backup policy, grant / OS result /
 //! withdraw / deny cycling) unless it holds one.
 //! MODE: `decode` (`Record::decode` of every line), `scan` (verify the file in memory),
 //! `open` (`Engine::open`: read, verify, fold), `alt` (the app's JSON-lines alternative of
-//! `benches/journal.rs`: read, parse each line into a small struct, fold into a map).
+//! `benches/journal.rs`: read, parse each line into a small struct, fold into a map),
+//! `policy` (`Policy::parse` of the policy alone: the part of `open` that is not the journal).
 //! Build the same file on two trees and run them interleaved: the ratio is what counts.
 
 use std::collections::HashMap;
@@ -48,7 +49,7 @@ fn thread_cpu_ns() -> f64 {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 3 {
-        eprintln!("usage: journal_load_cpu DIR decode|scan|open|alt [ROUNDS]");
+        eprintln!("usage: journal_load_cpu DIR decode|scan|open|alt|policy [ROUNDS] [EVENTS]");
         std::process::exit(2);
     }
     let dir = Path::new(&args[1]);
@@ -57,7 +58,8 @@ fn main() {
     let path = dir.join("consent.journal");
     if !path.exists() {
         std::fs::create_dir_all(dir).expect("folder");
-        bench_events::fill_journal(&mut open(dir), 1_000);
+        let events = args.get(4).map_or(1_000, |n| n.parse().expect("EVENTS is a number"));
+        bench_events::fill_journal(&mut open(dir), events);
     }
     let bytes = std::fs::read(&path).expect("journal");
     let lines: Vec<&[u8]> = bytes.split(|&c| c == b'\n').filter(|l| !l.is_empty()).collect();
@@ -68,6 +70,7 @@ fn main() {
             "decode" => lines.iter().filter(|l| Record::decode(l).is_ok()).count(),
             "scan" => scan(&bytes, None).expect("verifies").records.len(),
             "open" => open(dir).state().purposes.len(),
+            "policy" => Policy::parse(POLICY).expect("valid policy").purposes.len(),
             "alt" => {
                 let bytes = std::fs::read(&path).expect("journal");
                 let mut allowed: HashMap<String, bool> = HashMap::new();
