@@ -38,36 +38,27 @@ pub(super) fn parse(line: &[u8]) -> Option<Line<'_>> {
         std::str::from_utf8(line).ok()?
     };
     let mut at = Reader { text, at: 0 };
-    at.literal(b"{\"v\":")?;
-    let v = u32::try_from(at.unsigned()?).ok()?;
-    at.literal(b",\"seq\":")?;
-    let seq = at.unsigned()?;
-    at.literal(b",\"ts\":")?;
-    let ts = at.signed()?;
-    at.literal(b",\"event\":")?;
-    let event = at.variant()?;
-    let purpose = at.optional(b",\"purpose\":")?;
-    let fp = at.optional(b",\"fp\":")?;
-    let seen_fp = at.optional(b",\"seen_fp\":")?;
-    at.literal(b",\"policy_version\":")?;
-    let policy_version = at.string()?;
-    at.literal(b",\"surface\":")?;
-    let surface = at.variant()?;
-    at.literal(b",\"locale\":")?;
-    let locale = at.string()?;
-    at.literal(b",\"actor\":")?;
-    let actor = at.variant()?;
-    let permission = at.optional(b",\"permission\":")?;
-    let os_result = if at.literal(b",\"os_result\":").is_some() { Some(at.variant()?) } else { None };
-    let age = if at.literal(b",\"age\":").is_some() { Some(at.variant()?) } else { None };
-    let guardian = if at.literal(b",\"guardian\":").is_some() { Some(at.boolean()?) } else { None };
+    let v = u32::try_from(at.field(b"{\"v\":", Reader::unsigned)?).ok()?;
+    let seq = at.field(b",\"seq\":", Reader::unsigned)?;
+    let ts = at.field(b",\"ts\":", Reader::signed)?;
+    let event = at.field(b",\"event\":", Reader::variant)?;
+    let purpose = at.optional(b",\"purpose\":", Reader::string)?;
+    let fp = at.optional(b",\"fp\":", Reader::string)?;
+    let seen_fp = at.optional(b",\"seen_fp\":", Reader::string)?;
+    let policy_version = at.field(b",\"policy_version\":", Reader::string)?;
+    let surface = at.field(b",\"surface\":", Reader::variant)?;
+    let locale = at.field(b",\"locale\":", Reader::string)?;
+    let actor = at.field(b",\"actor\":", Reader::variant)?;
+    let permission = at.optional(b",\"permission\":", Reader::string)?;
+    let os_result = at.optional(b",\"os_result\":", Reader::variant)?;
+    let age = at.optional(b",\"age\":", Reader::variant)?;
+    let guardian = at.optional(b",\"guardian\":", Reader::boolean)?;
     // A snapshot's state is a whole JSON document: serde's job (one line per file).
     if at.literal(b",\"state\":").is_some() {
         return None;
     }
-    let note = at.optional(b",\"note\":")?;
-    at.literal(b",\"prev\":")?;
-    let prev = at.string()?;
+    let note = at.optional(b",\"note\":", Reader::string)?;
+    let prev = at.field(b",\"prev\":", Reader::string)?;
     at.checksum_suffix()?;
     Some(Line {
         v,
@@ -108,13 +99,23 @@ impl<'a> Reader<'a> {
         (self.rest().first_chunk::<N>() == Some(lit)).then(|| self.at += N)
     }
 
-    /// A string field that may be absent: `Some(None)` when `key` does not follow,
-    /// `None` (decline) when it does but its value is not a plain string.
-    fn optional<const N: usize>(&mut self, key: &[u8; N]) -> Option<Option<Cow<'a, str>>> {
+    /// A field: `key`, then its value as `value` reads it.
+    fn field<T, const N: usize>(&mut self, key: &[u8; N], value: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+        self.literal(key)?;
+        value(self)
+    }
+
+    /// A field that may be absent: `Some(None)` when `key` does not follow, `None`
+    /// (decline) when it does but `value` cannot read what comes after it.
+    fn optional<T, const N: usize>(
+        &mut self,
+        key: &[u8; N],
+        value: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<Option<T>> {
         if self.literal(key).is_none() {
             return Some(None);
         }
-        self.string().map(Some)
+        value(self).map(Some)
     }
 
     /// `"..."`: the text up to the next quote (the line has no escapes, see `parse`).
