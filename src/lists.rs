@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::engine::views::PermissionView;
+use crate::engine::views::{permission_views, PermissionView, RecipientView, SdkView};
 use crate::policy::{Policy, Purpose};
 
 /// One row of the collection list: one purpose.
@@ -140,18 +140,15 @@ pub(crate) fn lists(policy: &Policy, locale: &str) -> Lists {
             purpose: text.clone(),
             information: information(purpose, policy, locale, words),
             when: when.clone(),
-            permissions: purpose
-                .permissions
-                .iter()
-                .map(|p| PermissionView { name: p.name(), label: p.label(locale) })
-                .collect(),
+            permissions: permission_views(&purpose.permissions, locale),
         });
         for r in &purpose.recipients {
+            let r = RecipientView::of(r, locale, d);
             sharing.push(SharingRow {
                 kind: RecipientKind::Recipient,
-                recipient: r.name.for_locale(locale, d).to_string(),
+                recipient: r.name,
                 company: None,
-                information: r.data.for_locale(locale, d).to_string(),
+                information: r.data,
                 purpose_id: purpose.id.clone(),
                 purpose: text.clone(),
                 when: when.clone(),
@@ -159,15 +156,16 @@ pub(crate) fn lists(policy: &Policy, locale: &str) -> Lists {
             });
         }
         for sdk in policy.sdks_of(purpose) {
+            let sdk = SdkView::of(sdk, locale, d);
             sharing.push(SharingRow {
                 kind: RecipientKind::Sdk,
-                recipient: sdk.name.for_locale(locale, d).to_string(),
-                company: Some(sdk.company.for_locale(locale, d).to_string()),
-                information: sdk.data.for_locale(locale, d).to_string(),
+                recipient: sdk.name,
+                company: Some(sdk.company),
+                information: sdk.data,
                 purpose_id: purpose.id.clone(),
                 purpose: text.clone(),
                 when: when.clone(),
-                link: Some(sdk.privacy_url.for_locale(locale, d).to_string()),
+                link: Some(sdk.privacy_url),
             });
         }
     }

@@ -10,7 +10,7 @@ use super::Engine;
 use crate::error::{CoreError, Result};
 use crate::journal::record::{Actor, Event, Record, Surface};
 use crate::permission::Permission;
-use crate::policy::{Policy, Purpose, Sdk};
+use crate::policy::{Policy, Purpose, Recipient, Sdk};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PermissionView {
@@ -19,7 +19,8 @@ pub struct PermissionView {
     pub label: &'static str,
 }
 
-fn permission_views(permissions: &[Permission], locale: &str) -> Vec<PermissionView> {
+/// The permissions in words, in `locale`.
+pub(crate) fn permission_views(permissions: &[Permission], locale: &str) -> Vec<PermissionView> {
     permissions.iter().map(|p| PermissionView { name: p.name(), label: p.label(locale) }).collect()
 }
 
@@ -28,6 +29,15 @@ fn permission_views(permissions: &[Permission], locale: &str) -> Vec<PermissionV
 pub struct RecipientView {
     pub name: String,
     pub data: String,
+}
+
+impl RecipientView {
+    pub(crate) fn of(recipient: &Recipient, locale: &str, default_locale: &str) -> RecipientView {
+        RecipientView {
+            name: recipient.name.for_locale(locale, default_locale).to_string(),
+            data: recipient.data.for_locale(locale, default_locale).to_string(),
+        }
+    }
 }
 
 /// A third-party SDK in the requested language.
@@ -53,15 +63,7 @@ impl SdkView {
 }
 
 fn recipient_views(policy: &Policy, purpose: &Purpose, locale: &str) -> Vec<RecipientView> {
-    let d = &policy.default_locale;
-    purpose
-        .recipients
-        .iter()
-        .map(|r| RecipientView {
-            name: r.name.for_locale(locale, d).to_string(),
-            data: r.data.for_locale(locale, d).to_string(),
-        })
-        .collect()
+    purpose.recipients.iter().map(|r| RecipientView::of(r, locale, &policy.default_locale)).collect()
 }
 
 fn sdk_views(policy: &Policy, purpose: &Purpose, locale: &str) -> Vec<SdkView> {
