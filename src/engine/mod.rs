@@ -338,7 +338,7 @@ impl Engine {
         };
         let mut folded = ConsentState::default();
         let mut readable = true;
-        let archived = self.journal.summarised_by(first, |r| readable = readable && folded.apply(r))?;
+        let archived = self.journal.summarised_by(first, &mut |r| readable = readable && folded.apply(r))?;
         if archived && !(readable && snapshots::claims(first, &folded)) {
             return Err(CoreError::Corrupt {
                 path: self.journal.path().to_path_buf(),

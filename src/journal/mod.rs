@@ -206,7 +206,7 @@ impl Journal {
     }
 
     /// Reads whatever other writers added since the last read, into `into`.
-    pub(crate) fn refresh(&mut self, into: &mut impl Incoming) -> Result<()> {
+    pub(crate) fn refresh(&mut self, into: &mut dyn Incoming) -> Result<()> {
         let _guard = self.lock(false)?;
         self.read_changes(into)
     }
@@ -218,8 +218,9 @@ impl Journal {
         Ok(change)
     }
 
-    /// The read itself; the caller holds the lock (shared or exclusive).
-    fn read_changes(&mut self, into: &mut impl Incoming) -> Result<()> {
+    /// The read itself; the caller holds the lock (shared or exclusive). (`dyn`: one copy in
+    /// the `.so` for every reader.)
+    fn read_changes(&mut self, into: &mut dyn Incoming) -> Result<()> {
         let mut file = match open_regular(&self.path, OpenOptions::new().read(true)) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -248,7 +249,7 @@ impl Journal {
             .read_to_end(&mut bytes)
             .map_err(|e| CoreError::storage(&self.path, e))?;
         check_size(&self.path, from + bytes.len() as u64)?;
-        let scanned = scan_each(&bytes, start.as_ref(), |record| into.record(record))
+        let scanned = scan_each(&bytes, start.as_ref(), &mut |record| into.record(record))
             .map_err(|c| CoreError::Corrupt { path: self.path.clone(), line: c.line, reason: c.reason })?;
         if scanned.torn_tail > 0 {
             log::warn!("consent journal: dropping an unfinished last write of {} bytes", scanned.torn_tail);
@@ -533,7 +534,7 @@ impl Journal {
     /// archive compaction made from the events before it), handed to `each` record by record
     /// (see `scan_each`), and checked to end exactly where the snapshot's chain begins.
     /// False when that archive is not in the folder.
-    pub(crate) fn summarised_by(&self, snapshot: &Record, each: impl FnMut(&Record)) -> Result<bool> {
+    pub(crate) fn summarised_by(&self, snapshot: &Record, each: &mut dyn FnMut(&Record)) -> Result<bool> {
         let _guard = self.lock(false)?;
         let before = snapshot.seq.saturating_sub(1);
         let path = self.dir.join(format!("{ARCHIVE_PREFIX}{before}{ARCHIVE_SUFFIX}"));

@@ -38,17 +38,18 @@ pub struct Corruption {
 pub fn scan(bytes: &[u8], start: Option<&ChainPoint>) -> Result<Scan, Corruption> {
     // One record a line: sized once instead of growing (each growth moved every record).
     let mut records = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count());
-    let scanned = scan_each(bytes, start, |record| records.push(record.clone()))?;
+    let scanned = scan_each(bytes, start, &mut |record| records.push(record.clone()))?;
     Ok(Scan { records, ..scanned })
 }
 
 /// As `scan`, but hands each verified record to `each` instead of collecting them (a
 /// record reused from line to line: copy what you keep). A record reaches `each` before
-/// the lines after it are verified: on an error, discard what it received.
+/// the lines after it are verified: on an error, discard what it received. (`dyn`: one copy of
+/// the decoder in the `.so` for every reader.)
 pub(crate) fn scan_each(
     bytes: &[u8],
     start: Option<&ChainPoint>,
-    mut each: impl FnMut(&Record),
+    each: &mut dyn FnMut(&Record),
 ) -> Result<Scan, Corruption> {
     let mut out = Scan::default();
     let mut seq = start.map(|p| p.seq);
