@@ -335,3 +335,70 @@ fn closing_engines_releases_their_counter_mappings() {
         assert!(!shared.is_allowed(FP), "a closed engine answers no");
     }
 }
+
+/// The live journal replaced behind an engine's back (a new file renamed in, the change
+/// counter untouched: code running as the app, or a swap between the engine's check and its
+/// write lock) by a compacted history whose archive was then damaged. The read that the
+/// write makes under the lock finds the snapshot unproven: the write is refused and the
+/// engine fails closed, instead of carrying on with the consent it held before.
+#[test]
+fn a_write_onto_a_replaced_journal_whose_snapshot_fails_its_check_fails_closed() {
+    let (dir, clock, mut a) = temp_engine(small_policy());
+    accept_and_grant(&mut a, &["feedback_photo"]);
+    assert_eq!(a.decide("feedback_photo", Source::Feature).unwrap(), Decision::Allowed);
+
+    // The same history in another folder, withdrawn there and compacted.
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::copy(journal(dir.path()), journal(elsewhere.path())).unwrap();
+    let mut b = open(small_policy(), elsewhere.path(), &clock);
+    b.withdraw("feedback_photo", &user(Surface::SettingsScreen)).unwrap();
+    b.compact().unwrap();
+    drop(b);
+    let archive = std::fs::read_dir(elsewhere.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".archive"))
+        .expect("compaction leaves an archive");
+    // One byte of the archive changed: the snapshot no longer has a history that proves it.
+    let mut bytes = std::fs::read(&archive).unwrap();
+    let at = bytes.iter().position(|&b| b == b'z').expect("the archive names a locale");
+    bytes[at] = b'y';
+    std::fs::write(dir.path().join(archive.file_name().unwrap()), bytes).unwrap();
+    let staged = dir.path().join("staged");
+    std::fs::copy(journal(elsewhere.path()), &staged).unwrap();
+    std::fs::rename(&staged, journal(dir.path())).unwrap();
+
+    let written = a.accept_policy(&user(Surface::App));
+    assert!(written.is_err(), "a write onto an unproven journal is refused: {written:?}");
+    assert!(a.storage_problem().is_some(), "the engine says what is wrong");
+    assert_eq!(a.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_STORAGE);
+    // A fresh engine sees the same folder the same way.
+    let fresh = open(small_policy(), dir.path(), &clock);
+    assert!(fresh.storage_problem().is_some());
+}
+
+/// A correctly signed snapshot line at the largest sequence number, another line after it:
+/// reading the file reports the chain as broken instead of overflowing (a panic in a debug
+/// build, a silent wrap to 0 in a release one), and an engine on it fails closed.
+#[test]
+fn a_sequence_number_at_its_largest_is_corruption_not_an_overflow() {
+    let (dir, clock, mut e) = temp_engine(small_policy());
+    accept_and_grant(&mut e, &["feedback_photo"]);
+    e.compact().unwrap();
+    e.withdraw("feedback_photo", &user(Surface::SettingsScreen)).unwrap();
+    let live = lines(&journal(dir.path()));
+    assert_eq!(live.len(), 2, "a snapshot and the withdrawal: {live:?}");
+
+    let mut snapshot: serde_json::Value = serde_json::from_str(&live[0]).unwrap();
+    let map = snapshot.as_object_mut().unwrap();
+    map.remove("sum");
+    map.insert("seq".into(), u64::MAX.into());
+    let text = format!("{}\n{}\n", signed_line(&snapshot), live[1]);
+    let refused = scan(text.as_bytes(), None).expect_err("nothing follows the largest sequence number");
+    assert!(refused.reason.contains("largest"), "{refused:?}");
+
+    std::fs::write(journal(dir.path()), text).unwrap();
+    let mut victim = open(small_policy(), dir.path(), &clock);
+    assert!(victim.storage_problem().is_some());
+    assert_eq!(victim.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_STORAGE);
+}

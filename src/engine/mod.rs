@@ -276,6 +276,9 @@ impl Engine {
 
     fn fail(&mut self, e: &CoreError) {
         log::error!("consent journal unusable, failing closed: {e}");
+        // Only a whole read can make the journal trusted again: lines appended later must not
+        // be folded onto a history that failed its check.
+        self.journal.read_whole_next_time();
         let problem = Problem::of(e, self.journal.path());
         self.health = match e {
             CoreError::Corrupt { .. } => Health::Corrupt(problem),
@@ -322,6 +325,7 @@ impl Engine {
     }
 
     fn snapshot_unreadable(&mut self, seq: u64) {
+        self.journal.read_whole_next_time();
         let e = CoreError::Corrupt {
             path: self.journal.path().to_path_buf(),
             line: 0,
@@ -443,6 +447,13 @@ impl Engine {
         match self.journal.append(records) {
             Ok((change, stored)) => {
                 self.apply(change);
+                if let Some(e) = self.problem_error() {
+                    // The read made under the write lock found the file unproven (a replaced
+                    // journal whose snapshot fails its archive): what was just written goes on
+                    // no trusted history. Fail closed; a refusal still holds in this process.
+                    self.unsaved_refusals.extend(refusals);
+                    return Err(e);
+                }
                 self.apply(Change::Appended(stored));
                 self.seen_generation = self.journal.written_generation();
                 let limit = self.journal.options().compact_after;

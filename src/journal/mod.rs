@@ -205,6 +205,12 @@ impl Journal {
         }
     }
 
+    /// The next read starts from the top of the file: what was read so far did not check
+    /// out, so nothing may be folded on top of it.
+    pub(crate) fn read_whole_next_time(&mut self) {
+        self.reload = true;
+    }
+
     /// Reads whatever other writers added since the last read, into `into`.
     pub(crate) fn refresh(&mut self, into: &mut dyn Incoming) -> Result<()> {
         let _guard = self.lock(false)?;
@@ -274,6 +280,15 @@ impl Journal {
         Ok((change, stored))
     }
 
+    /// The sequence number after `seq`; none after the largest (a hostile file can end there).
+    fn next_seq(&self, seq: u64) -> Result<u64> {
+        seq.checked_add(1).ok_or_else(|| CoreError::Corrupt {
+            path: self.path.clone(),
+            line: 0,
+            reason: format!("the last event's sequence number {seq} is the largest there is: no event can follow"),
+        })
+    }
+
     fn write_locked(&mut self, drafts: Vec<Record>) -> Result<Vec<Record>> {
         let (mut seq, mut prev) = match &self.cursor.end {
             Some(p) => (p.seq, p.hash.clone()),
@@ -282,7 +297,7 @@ impl Journal {
         let mut text = String::new();
         let mut stored = Vec::with_capacity(drafts.len());
         for mut record in drafts {
-            seq += 1;
+            seq = self.next_seq(seq)?;
             record.v = record.needed_version();
             record.seq = seq;
             record.prev = prev;
@@ -360,7 +375,7 @@ impl Journal {
         }
         let mut record = snapshot(&pending);
         record.v = record.needed_version();
-        record.seq = end.seq + 1;
+        record.seq = self.next_seq(end.seq)?;
         record.prev = end.hash.clone();
         let (line, line_digest) = record.encode_hashed();
         let tmp = self.dir.join(TMP_FILE);

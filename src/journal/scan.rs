@@ -102,11 +102,14 @@ pub(crate) fn scan_each(
 fn check_chain(record: &Record, seq: Option<u64>, hash: Option<&[u8]>) -> Result<(), String> {
     match (seq, hash) {
         (Some(seq), Some(hash)) => {
-            if record.seq != seq + 1 {
+            // A hostile file can end a line at the largest number: nothing may follow it.
+            let Some(next) = seq.checked_add(1) else {
+                return Err(format!("sequence number {} after {seq}, the largest there is", record.seq));
+            };
+            if record.seq != next {
                 return Err(format!(
-                    "sequence number {} where {} was expected (events removed or reordered)",
-                    record.seq,
-                    seq + 1
+                    "sequence number {} where {next} was expected (events removed or reordered)",
+                    record.seq
                 ));
             }
             if record.prev.as_bytes() != hash {
