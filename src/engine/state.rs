@@ -124,15 +124,13 @@ impl ConsentState {
     // strings are copied into the existing buffers instead of allocating new ones (a load
     // folds every event, and allocation was a fifth of it).
     fn decided(&mut self, p: &PurposeRef, status: ConsentStatus, record: &Record) {
-        let seen_fp = if status == ConsentStatus::Granted { p.seen_fp.as_ref() } else { None };
+        let seen_fp = if status == ConsentStatus::Granted { &p.seen_fp } else { &None };
         match self.purposes.get_mut(&p.purpose) {
             Some(entry) => {
                 entry.status = status;
                 entry.fp.clone_from(&p.fp);
-                match (&mut entry.seen_fp, seen_fp) {
-                    (Some(mine), Some(theirs)) => mine.clone_from(theirs),
-                    (mine, theirs) => *mine = theirs.cloned(),
-                }
+                // Option's clone_from reuses the buffer when both hold a string.
+                entry.seen_fp.clone_from(seen_fp);
                 entry.ts = record.ts;
                 entry.actor = record.actor;
                 entry.revoked_in_system_settings = false;
@@ -141,7 +139,7 @@ impl ConsentState {
                 let entry = PurposeRecord {
                     status,
                     fp: p.fp.clone(),
-                    seen_fp: seen_fp.cloned(),
+                    seen_fp: seen_fp.clone(),
                     ts: record.ts,
                     actor: record.actor,
                     revoked_in_system_settings: false,
