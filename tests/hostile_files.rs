@@ -40,7 +40,11 @@ fn within_time<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'st
 /// Signs an event body the way the journal does (the chain is not secret: anyone with
 /// the file can compute one, which is why a snapshot must not be taken on its word).
 fn signed_line(body: &serde_json::Value) -> String {
-    let body = serde_json::to_string(body).unwrap();
+    signed_text(&serde_json::to_string(body).unwrap())
+}
+
+/// The same for an event body already written out (its fields in the order given).
+fn signed_text(body: &str) -> String {
     let digest = Sha256::digest(body.as_bytes());
     let sum: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
     format!("{},\"sum\":\"{sum}\"}}", &body[..body.len() - 1])
@@ -401,4 +405,67 @@ fn a_sequence_number_at_its_largest_is_corruption_not_an_overflow() {
     let mut victim = open(small_policy(), dir.path(), &clock);
     assert!(victim.storage_problem().is_some());
     assert_eq!(victim.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_STORAGE);
+}
+
+/// Adds one to the folder's change counter in place (same file, same size), as any other
+/// process's write does: engines on the folder read the journal again at their next sync.
+fn bump_change_counter(dir: &Path) {
+    use std::os::unix::fs::FileExt;
+    let counter = std::fs::OpenOptions::new().read(true).write(true).open(dir.join("consent.gen")).unwrap();
+    let mut value = [0u8; 8];
+    counter.read_exact_at(&mut value, 0).unwrap();
+    counter.write_all_at(&(u64::from_ne_bytes(value) + 1).to_ne_bytes(), 0).unwrap();
+}
+
+/// A read of the whole journal that finds no complete line (an empty file, or only the torn
+/// start of one) left the reader without a chain position; when the same file then grew in
+/// place, the next read was incremental, and a snapshot as its first line was folded without
+/// the check against its archive that a whole read makes. Here a forged "granted" snapshot,
+/// chained on the real end of a history that ends in a withdrawal, grows the file: both the
+/// read a write makes under its lock and the read a sync makes must refuse it.
+#[test]
+fn a_snapshot_appearing_in_a_journal_read_empty_is_checked_against_its_archive() {
+    for torn in [0, 10] {
+        let (dir, clock, mut e) = temp_engine(small_policy());
+        accept_and_grant(&mut e, &["feedback_photo"]);
+        e.compact().unwrap();
+        let granted_snapshot = lines(&journal(dir.path())).remove(0);
+        e.withdraw("feedback_photo", &user(Surface::SettingsScreen)).unwrap();
+        e.compact().unwrap();
+        drop(e);
+        let real: serde_json::Value = serde_json::from_str(&lines(&journal(dir.path()))[0]).unwrap();
+        // The granted snapshot's line as the encoder wrote it (so a torn start of it begins
+        // like any line), moved onto the real snapshot's seq and prev and signed again.
+        let old: serde_json::Value = serde_json::from_str(&granted_snapshot).unwrap();
+        let body = granted_snapshot[..granted_snapshot.rfind(",\"sum\":").unwrap()]
+            .replacen(&format!(",\"seq\":{},", old["seq"]), &format!(",\"seq\":{},", real["seq"]), 1)
+            .replacen(old["prev"].as_str().unwrap(), real["prev"].as_str().unwrap(), 1);
+        let forged = format!("{}\n", signed_text(&format!("{body}}}")));
+        assert!(forged.starts_with("{\"v\":") && forged.contains(real["prev"].as_str().unwrap()));
+        assert!(scan(forged.as_bytes(), None).is_ok(), "the forged line itself verifies");
+
+        // The live file holds no complete line while two engines open it (the archives stay).
+        std::fs::write(journal(dir.path()), &forged[..torn]).unwrap();
+        let mut writer = open(small_policy(), dir.path(), &clock);
+        let mut reader = open(small_policy(), dir.path(), &clock);
+        assert_eq!(writer.storage_problem(), None, "torn {torn}: nothing wrong yet");
+        assert_eq!(reader.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_POLICY);
+
+        // The same file grows in place to the forged snapshot.
+        use std::io::Write;
+        let mut live = std::fs::OpenOptions::new().append(true).open(journal(dir.path())).unwrap();
+        live.write_all(&forged.as_bytes()[torn..]).unwrap();
+        drop(live);
+
+        let written = writer.accept_policy(&user(Surface::App));
+        assert!(written.is_err(), "torn {torn}: a write onto an unproven snapshot is refused: {written:?}");
+        assert_eq!(writer.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_STORAGE, "torn {torn}");
+
+        bump_change_counter(dir.path());
+        assert_eq!(reader.decide("feedback_photo", Source::Feature).unwrap(), BLOCKED_STORAGE, "torn {torn}");
+        let problem = reader.storage_problem().expect("the reader says what is wrong").to_string();
+        assert!(problem.contains("snapshot"), "torn {torn}: {problem}");
+        let shared = SharedEngine::new(open(small_policy(), dir.path(), &clock));
+        assert!(!shared.is_allowed(FP), "torn {torn}: the withdrawn purpose stays withdrawn");
+    }
 }

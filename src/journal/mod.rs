@@ -241,7 +241,11 @@ impl Journal {
         let meta = file.metadata().map_err(|e| CoreError::storage(&self.path, e))?;
         check_size(&self.path, meta.len())?;
         let id = Some((meta.dev(), meta.ino()));
-        let whole = self.reload || id != self.cursor.file_id || meta.len() < self.cursor.offset;
+        // Incremental only from a chain position: after a whole read that found no complete
+        // line (empty file, torn tail) the next read is whole again, so a snapshot opening the
+        // file is checked against its archive like any other (`Change::Replaced`).
+        let whole =
+            self.reload || id != self.cursor.file_id || meta.len() < self.cursor.offset || self.cursor.end.is_none();
         let (start, from) = if whole { (None, 0) } else { (self.cursor.end.clone(), self.cursor.offset) };
         into.start(whole);
         if !whole && meta.len() == from {
