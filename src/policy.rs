@@ -521,9 +521,10 @@ impl Validator {
             _ => Some(None),
         };
         let (sdks, mut purposes) = (sdks?, purposes?);
+        let mut scratch = fingerprint::Scratch::default();
         for purpose in &mut purposes {
             purpose.sdks = (0..sdks.len()).filter(|&i| sdks[i].purposes.contains(&purpose.id)).collect();
-            (purpose.fingerprint, purpose.seen_fingerprints) = fingerprint::fingerprints(purpose, &sdks);
+            (purpose.fingerprint, purpose.seen_fingerprints) = fingerprint::fingerprints(purpose, &sdks, &mut scratch);
         }
         Some(Policy {
             schema: self.schema,

@@ -18,26 +18,44 @@ use sha2::{Digest, Sha256};
 
 use super::{Purpose, Sdk, Text};
 
+/// Buffers for the canonical bytes, reused for every purpose of a policy (a parse would
+/// otherwise allocate six small vectors per purpose).
+#[derive(Default)]
+pub(super) struct Scratch {
+    head: Canonical,
+    mid: Canonical,
+    tail: Canonical,
+    description: Canonical,
+    seen_one: Canonical,
+    names: Vec<&'static str>,
+}
+
 /// The whole purpose's fingerprint, and per description locale the fingerprint of what a
 /// reader of that translation saw.
-pub(super) fn fingerprints(purpose: &Purpose, sdks: &[Sdk]) -> (String, BTreeMap<String, String>) {
+pub(super) fn fingerprints(
+    purpose: &Purpose,
+    sdks: &[Sdk],
+    scratch: &mut Scratch,
+) -> (String, BTreeMap<String, String>) {
     // The purpose's object is hashed in pieces that both kinds share:
     //   whole: head description mid tail     {"data":..,  "description":{..},  "id":..,..,"sdks":[..]  ,"when":..}
     //   seen:  head mid seen tail            {"data":..,  "id":..,..,"sdks":[..]  ,"seen":{..}  ,"when":..}
     // `mid` always starts with a field, so the pieces before it end with their comma.
-    let mut head = Canonical(Vec::with_capacity(64));
+    let Scratch { head, mid, tail, description, seen_one, names } = scratch;
+    head.0.clear();
     head.0.push(b'{');
     if let Some(data) = &purpose.data {
         head.key("data");
         head.text(data);
         head.0.push(b',');
     }
-    let mut mid = Canonical(Vec::with_capacity(256));
+    mid.0.clear();
     let mut fields = mid.fields();
     fields.field("id").str(&purpose.id);
-    let mut names: Vec<&str> = purpose.permissions.iter().map(|p| p.name()).collect();
+    names.clear();
+    names.extend(purpose.permissions.iter().map(|p| p.name()));
     names.sort_unstable();
-    fields.field("permissions").list(&names, |c, name| c.str(name));
+    fields.field("permissions").list(names, |c, name| c.str(name));
     fields.field("recipients").list(&purpose.recipients, |c, r| {
         c.object(|o| {
             o.field("data").text(&r.data);
@@ -57,7 +75,7 @@ pub(super) fn fingerprints(purpose: &Purpose, sdks: &[Sdk]) -> (String, BTreeMap
             })
         });
     }
-    let mut tail = Canonical(Vec::new());
+    tail.0.clear();
     if let Some(when) = &purpose.when {
         tail.0.push(b',');
         tail.key("when");
@@ -65,7 +83,7 @@ pub(super) fn fingerprints(purpose: &Purpose, sdks: &[Sdk]) -> (String, BTreeMap
     }
     tail.0.push(b'}');
 
-    let mut description = Canonical(Vec::with_capacity(256));
+    description.0.clear();
     description.key("description");
     description.locales(&purpose.description);
     description.0.push(b',');
@@ -74,7 +92,6 @@ pub(super) fn fingerprints(purpose: &Purpose, sdks: &[Sdk]) -> (String, BTreeMap
 
     // Every translation's hash starts with the same bytes: hash them once.
     let shared = Sha256::new().chain_update(&head.0).chain_update(&mid.0);
-    let mut seen_one = Canonical(Vec::with_capacity(128));
     let seen = purpose
         .description
         .iter()
@@ -102,11 +119,13 @@ fn short_hex(digest: &[u8]) -> String {
 }
 
 /// serde_json's compact JSON, written piece by piece (keys in sorted order by the caller).
+#[derive(Default)]
 struct Canonical(Vec<u8>);
 
 impl Canonical {
     fn str(&mut self, s: &str) {
-        if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        // Without an early exit the check is vectorized: most strings need no escape.
+        if s.bytes().fold(false, |escape, b| escape | (b < 0x20) | (b == b'"') | (b == b'\\')) {
             // serde_json's escaping, for the strings that need one.
             serde_json::to_writer(&mut self.0, s).expect("a Vec takes every write");
         } else {
