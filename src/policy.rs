@@ -493,13 +493,14 @@ impl Validator {
                 None
             }
             Some(Json::Array(items)) => {
-                let mut seen = HashSet::new();
+                // The ids as the text holds them (no copy of each).
+                let mut seen = HashSet::with_capacity(items.len());
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     let purposes = Path::Root.key("purposes");
                     let path = purposes.index(i);
                     if let Some(p) = self.purpose(item, &path) {
-                        if !seen.insert(p.id.clone()) {
+                        if !seen.insert(id_in_text(item)) {
                             self.issue(format!("{path}.id"), format!("duplicate purpose id \"{}\"", p.id));
                         }
                         out.push(p);
@@ -960,6 +961,17 @@ impl Validator {
             ok = false;
         }
         ok.then_some(PolicyText { url, asset })
+    }
+}
+
+/// The `id` string of a purpose object (one `Validator::purpose` accepted, so it has one).
+fn id_in_text<'a>(purpose: &'a Json<'_>) -> Option<&'a str> {
+    match purpose {
+        Json::Object(map) => match map.get("id") {
+            Some(Json::String(id)) => Some(id),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
