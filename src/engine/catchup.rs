@@ -5,7 +5,7 @@
 
 use super::state::ConsentState;
 use super::UnsavedRefusal;
-use crate::journal::record::{Event, Record};
+use crate::journal::record::{EventView, Record, RecordView};
 use crate::journal::{Change, Incoming};
 
 pub(super) enum Catchup {
@@ -50,7 +50,7 @@ impl Catchup {
             Change::Replaced(records) => {
                 let mut read = Catchup::new(unsaved);
                 for record in &records {
-                    read.record(record);
+                    read.record(&record.view());
                 }
                 read
             }
@@ -65,12 +65,12 @@ impl Incoming for Catchup {
         }
     }
 
-    fn record(&mut self, record: &Record) {
+    fn record(&mut self, record: &RecordView<'_>) {
         match self {
-            Catchup::Appended(records) => records.push(record.clone()),
+            Catchup::Appended(records) => records.push(record.to_record()),
             Catchup::Replaced(fold) => {
-                if fold.end.is_none() && matches!(record.event, Event::Snapshot { .. }) {
-                    fold.first_snapshot = Some(record.clone());
+                if fold.end.is_none() && matches!(record.event, EventView::Snapshot { .. }) {
+                    fold.first_snapshot = Some(record.to_record());
                 }
                 fold.end = Some(record.seq);
                 if fold.unreadable.is_none() && !step(&mut fold.state, &mut fold.unsaved, &mut fold.last_seq, record) {
@@ -87,11 +87,11 @@ pub(super) fn step(
     state: &mut ConsentState,
     unsaved: &mut Vec<UnsavedRefusal>,
     last_seq: &mut u64,
-    record: &Record,
+    record: &RecordView<'_>,
 ) -> bool {
     *last_seq = record.seq;
     if !unsaved.is_empty() {
         unsaved.retain(|u| !u.superseded_by(record));
     }
-    state.apply(record)
+    state.apply_view(record)
 }

@@ -14,7 +14,9 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::error::{CoreError, Result};
-use crate::journal::record::{Actor, AgeBracket, Event, OsResult, PurposeRef, Record, Surface, FORMAT_VERSION};
+use crate::journal::record::{
+    Actor, AgeBracket, Event, EventView, OsResult, PurposeRef, Record, RecordView, Surface, FORMAT_VERSION,
+};
 use crate::journal::{Change, Journal, JournalOptions};
 use crate::permission::{Permission, RequestPlan};
 use crate::policy::{Policy, Purpose};
@@ -176,19 +178,19 @@ impl UnsavedRefusal {
     }
 
     /// Whether the stored event `record` is a later decision on the same subject.
-    fn superseded_by(&self, record: &Record) -> bool {
-        if matches!(record.event, Event::JournalReset { .. }) {
+    fn superseded_by(&self, record: &RecordView<'_>) -> bool {
+        if matches!(record.event, EventView::JournalReset { .. }) {
             return true;
         }
         record.seq > self.after_seq
             && match &self.purpose {
                 Some(p) => {
-                    record.event.consent().is_some_and(|c| &c.purpose == p)
-                        || matches!(&record.event, Event::PermissionRevoked { purpose: Some(c), .. } if &c.purpose == p)
+                    record.event.consent().is_some_and(|c| c.purpose == p.as_str())
+                        || matches!(&record.event, EventView::PermissionRevoked { purpose: Some(c), .. } if c.purpose == p.as_str())
                 }
                 None => matches!(
                     record.event,
-                    Event::GuardianConsent { .. } | Event::AgeBracketSet { .. } | Event::PolicyAccepted
+                    EventView::GuardianConsent { .. } | EventView::AgeBracketSet { .. } | EventView::PolicyAccepted
                 ),
             }
     }
@@ -296,7 +298,7 @@ impl Engine {
         match read {
             Catchup::Appended(records) => {
                 for record in &records {
-                    if !catchup::step(&mut self.state, &mut self.unsaved_refusals, &mut self.last_seq, record) {
+                    if !catchup::step(&mut self.state, &mut self.unsaved_refusals, &mut self.last_seq, &record.view()) {
                         self.snapshot_unreadable(record.seq);
                         return;
                     }
@@ -342,7 +344,7 @@ impl Engine {
         };
         let mut folded = ConsentState::default();
         let mut readable = true;
-        let archived = self.journal.summarised_by(first, &mut |r| readable = readable && folded.apply(r))?;
+        let archived = self.journal.summarised_by(first, &mut |r| readable = readable && folded.apply_view(r))?;
         if archived && !(readable && snapshots::claims(first, &folded)) {
             return Err(CoreError::Corrupt {
                 path: self.journal.path().to_path_buf(),

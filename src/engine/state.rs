@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::journal::record::{Actor, AgeBracket, Event, OsResult, PurposeRef, Record};
+use crate::journal::record::{Actor, AgeBracket, EventView, OsResult, PurposeView, Record, RecordView};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -71,23 +71,28 @@ impl ConsentState {
     /// Applies one event. A snapshot replaces the state; a reset starts from nothing.
     /// Returns false for a snapshot whose state cannot be read (the caller fails closed).
     pub fn apply(&mut self, record: &Record) -> bool {
+        self.apply_view(&record.view())
+    }
+
+    /// `apply` for a record as the load reads it, borrowing the line's text.
+    pub(crate) fn apply_view(&mut self, record: &RecordView<'_>) -> bool {
         let ts = record.ts;
         match &record.event {
-            Event::PolicyAccepted => {
-                self.accepted = Some(Acceptance { policy_version: record.policy_version.clone(), ts });
+            EventView::PolicyAccepted => {
+                self.accepted = Some(Acceptance { policy_version: record.policy_version.to_owned(), ts });
             }
-            Event::ConsentGranted(p) => self.decided(p, ConsentStatus::Granted, record),
-            Event::ConsentDenied(p) => self.decided(p, ConsentStatus::Denied, record),
-            Event::ConsentWithdrawn(p) => self.decided(p, ConsentStatus::Withdrawn, record),
-            Event::OsResult { permission, result, .. } => self.os_answer(permission, *result, ts),
-            Event::AgeBracketSet { age } => self.age = *age,
-            Event::GuardianConsent { given } => self.guardian_consent = *given,
-            Event::Snapshot { state } => match ConsentState::deserialize(state) {
+            EventView::ConsentGranted(p) => self.decided(p, ConsentStatus::Granted, record),
+            EventView::ConsentDenied(p) => self.decided(p, ConsentStatus::Denied, record),
+            EventView::ConsentWithdrawn(p) => self.decided(p, ConsentStatus::Withdrawn, record),
+            EventView::OsResult { permission, result, .. } => self.os_answer(permission, *result, ts),
+            EventView::AgeBracketSet { age } => self.age = *age,
+            EventView::GuardianConsent { given } => self.guardian_consent = *given,
+            EventView::Snapshot { state } => match ConsentState::deserialize(*state) {
                 Ok(state) => *self = state,
                 Err(_) => return false,
             },
-            Event::JournalReset { .. } => *self = ConsentState::default(),
-            Event::PolicyWithdrawn => {
+            EventView::JournalReset { .. } => *self = ConsentState::default(),
+            EventView::PolicyWithdrawn => {
                 // Back to before acceptance. Every consent given ends as if withdrawn (the
                 // user said no to all of it): accepting again later revives none of them.
                 self.accepted = None;
@@ -105,13 +110,13 @@ impl ConsentState {
                     }
                 }
             }
-            Event::PermissionRevoked { purpose, permission } => {
+            EventView::PermissionRevoked { purpose, permission } => {
                 // Switched off in Android's settings: the OS no longer grants it, and for the
                 // purpose named (if any) a withdrawal.
                 self.os_answer(permission, OsResult::Denied, ts);
                 if let Some(p) = purpose {
                     self.decided(p, ConsentStatus::Withdrawn, record);
-                    if let Some(r) = self.purposes.get_mut(&p.purpose) {
+                    if let Some(r) = self.purposes.get_mut(p.purpose) {
                         r.revoked_in_system_settings = true;
                     }
                 }
@@ -123,14 +128,16 @@ impl ConsentState {
     // Both update an entry in place when the key is there (most events of a journal): the
     // strings are copied into the existing buffers instead of allocating new ones (a load
     // folds every event, and allocation was a fifth of it).
-    fn decided(&mut self, p: &PurposeRef, status: ConsentStatus, record: &Record) {
-        let seen_fp = if status == ConsentStatus::Granted { &p.seen_fp } else { &None };
-        match self.purposes.get_mut(&p.purpose) {
+    fn decided(&mut self, p: &PurposeView<'_>, status: ConsentStatus, record: &RecordView<'_>) {
+        let seen_fp = if status == ConsentStatus::Granted { p.seen_fp } else { None };
+        match self.purposes.get_mut(p.purpose) {
             Some(entry) => {
                 entry.status = status;
-                entry.fp.clone_from(&p.fp);
-                // Option's clone_from reuses the buffer when both hold a string.
-                entry.seen_fp.clone_from(seen_fp);
+                overwrite(&mut entry.fp, p.fp);
+                match (&mut entry.seen_fp, seen_fp) {
+                    (Some(buffer), Some(seen)) => overwrite(buffer, seen),
+                    (slot, seen) => *slot = seen.map(str::to_owned),
+                }
                 entry.ts = record.ts;
                 entry.actor = record.actor;
                 entry.revoked_in_system_settings = false;
@@ -138,13 +145,13 @@ impl ConsentState {
             None => {
                 let entry = PurposeRecord {
                     status,
-                    fp: p.fp.clone(),
-                    seen_fp: seen_fp.clone(),
+                    fp: p.fp.to_owned(),
+                    seen_fp: seen_fp.map(str::to_owned),
                     ts: record.ts,
                     actor: record.actor,
                     revoked_in_system_settings: false,
                 };
-                self.purposes.insert(p.purpose.clone(), entry);
+                self.purposes.insert(p.purpose.to_owned(), entry);
             }
         }
     }
@@ -157,6 +164,12 @@ impl ConsentState {
             }
         }
     }
+}
+
+/// Overwrites `into` with `text`, in its own buffer when it is large enough.
+fn overwrite(into: &mut String, text: &str) {
+    into.clear();
+    into.push_str(text);
 }
 
 impl PurposeRecord {

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{CoreError, Result};
 use generation::{CounterLease, Generation};
-use record::{Record, GENESIS_HASH};
+use record::{Record, RecordView, GENESIS_HASH};
 use scan::{scan, scan_each, ChainPoint};
 
 pub const JOURNAL_FILE: &str = "consent.journal";
@@ -72,10 +72,10 @@ pub(crate) trait Incoming {
     /// First, once: whether the read is the file's complete content (it replaces all read
     /// before, as `Change::Replaced`) or only what was appended.
     fn start(&mut self, whole: bool);
-    /// Each verified record in order: a buffer reused for the next line, so copy what you
-    /// keep. Records arrive before the rest of the read is verified: when the read then
-    /// fails, discard everything received.
-    fn record(&mut self, record: &Record);
+    /// Each verified record in order, as a view of the line read: copy what you keep.
+    /// Records arrive before the rest of the read is verified: when the read then fails,
+    /// discard everything received.
+    fn record(&mut self, record: &RecordView<'_>);
 }
 
 impl Incoming for Change {
@@ -83,9 +83,9 @@ impl Incoming for Change {
         *self = if whole { Change::Replaced(Vec::new()) } else { Change::Appended(Vec::new()) };
     }
 
-    fn record(&mut self, record: &Record) {
+    fn record(&mut self, record: &RecordView<'_>) {
         match self {
-            Change::Appended(records) | Change::Replaced(records) => records.push(record.clone()),
+            Change::Appended(records) | Change::Replaced(records) => records.push(record.to_record()),
         }
     }
 }
@@ -553,7 +553,7 @@ impl Journal {
     /// archive compaction made from the events before it), handed to `each` record by record
     /// (see `scan_each`), and checked to end exactly where the snapshot's chain begins.
     /// False when that archive is not in the folder.
-    pub(crate) fn summarised_by(&self, snapshot: &Record, each: &mut dyn FnMut(&Record)) -> Result<bool> {
+    pub(crate) fn summarised_by(&self, snapshot: &Record, each: &mut dyn FnMut(&RecordView<'_>)) -> Result<bool> {
         let _guard = self.lock(false)?;
         let before = snapshot.seq.saturating_sub(1);
         let path = self.dir.join(format!("{ARCHIVE_PREFIX}{before}{ARCHIVE_SUFFIX}"));

@@ -227,7 +227,131 @@ impl PurposeRef {
     }
 }
 
+/// A decoded line, borrowing its text: from the line itself when the load reads it (so a
+/// file is folded without copying each line into an owned `Record`), or from a `Record`
+/// (`Record::view`). The same shape as `Record` and `Event`, so the fold is written once.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct RecordView<'a> {
+    pub v: u32,
+    pub seq: u64,
+    pub ts: i64,
+    pub policy_version: &'a str,
+    pub surface: Surface,
+    pub locale: &'a str,
+    pub actor: Actor,
+    pub prev: &'a str,
+    pub event: EventView<'a>,
+}
+
+/// `Event`, borrowed (see `RecordView`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum EventView<'a> {
+    PolicyAccepted,
+    ConsentGranted(PurposeView<'a>),
+    ConsentDenied(PurposeView<'a>),
+    ConsentWithdrawn(PurposeView<'a>),
+    OsResult { purpose: PurposeView<'a>, permission: &'a str, result: OsResult },
+    AgeBracketSet { age: AgeBracket },
+    GuardianConsent { given: bool },
+    Snapshot { state: &'a serde_json::Value },
+    JournalReset { note: &'a str },
+    PolicyWithdrawn,
+    PermissionRevoked { purpose: Option<PurposeView<'a>>, permission: &'a str },
+}
+
+/// `PurposeRef`, borrowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PurposeView<'a> {
+    pub purpose: &'a str,
+    pub fp: &'a str,
+    pub seen_fp: Option<&'a str>,
+}
+
+impl PurposeView<'_> {
+    fn to_owned(self) -> PurposeRef {
+        PurposeRef {
+            purpose: self.purpose.to_owned(),
+            fp: self.fp.to_owned(),
+            seen_fp: self.seen_fp.map(str::to_owned),
+        }
+    }
+}
+
+impl PurposeRef {
+    fn view(&self) -> PurposeView<'_> {
+        PurposeView { purpose: &self.purpose, fp: &self.fp, seen_fp: self.seen_fp.as_deref() }
+    }
+}
+
+impl EventView<'_> {
+    /// The purpose of a consent decision (granted, denied, withdrawn).
+    pub(crate) fn consent(&self) -> Option<&PurposeView<'_>> {
+        match self {
+            EventView::ConsentGranted(p) | EventView::ConsentDenied(p) | EventView::ConsentWithdrawn(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    fn to_owned(self) -> Event {
+        match self {
+            EventView::PolicyAccepted => Event::PolicyAccepted,
+            EventView::ConsentGranted(p) => Event::ConsentGranted(p.to_owned()),
+            EventView::ConsentDenied(p) => Event::ConsentDenied(p.to_owned()),
+            EventView::ConsentWithdrawn(p) => Event::ConsentWithdrawn(p.to_owned()),
+            EventView::OsResult { purpose, permission, result } => {
+                Event::OsResult { purpose: purpose.to_owned(), permission: permission.to_owned(), result }
+            }
+            EventView::AgeBracketSet { age } => Event::AgeBracketSet { age },
+            EventView::GuardianConsent { given } => Event::GuardianConsent { given },
+            EventView::Snapshot { state } => Event::Snapshot { state: state.clone() },
+            EventView::JournalReset { note } => Event::JournalReset { note: note.to_owned() },
+            EventView::PolicyWithdrawn => Event::PolicyWithdrawn,
+            EventView::PermissionRevoked { purpose, permission } => Event::PermissionRevoked {
+                purpose: purpose.map(PurposeView::to_owned),
+                permission: permission.to_owned(),
+            },
+        }
+    }
+}
+
+impl RecordView<'_> {
+    /// An owned copy, for the readers that keep records.
+    pub(crate) fn to_record(self) -> Record {
+        Record {
+            v: self.v,
+            seq: self.seq,
+            ts: self.ts,
+            policy_version: self.policy_version.to_owned(),
+            surface: self.surface,
+            locale: self.locale.to_owned(),
+            actor: self.actor,
+            prev: self.prev.to_owned(),
+            event: self.event.to_owned(),
+        }
+    }
+}
+
 impl Event {
+    fn view(&self) -> EventView<'_> {
+        match self {
+            Event::PolicyAccepted => EventView::PolicyAccepted,
+            Event::ConsentGranted(p) => EventView::ConsentGranted(p.view()),
+            Event::ConsentDenied(p) => EventView::ConsentDenied(p.view()),
+            Event::ConsentWithdrawn(p) => EventView::ConsentWithdrawn(p.view()),
+            Event::OsResult { purpose, permission, result } => {
+                EventView::OsResult { purpose: purpose.view(), permission, result: *result }
+            }
+            Event::AgeBracketSet { age } => EventView::AgeBracketSet { age: *age },
+            Event::GuardianConsent { given } => EventView::GuardianConsent { given: *given },
+            Event::Snapshot { state } => EventView::Snapshot { state },
+            Event::JournalReset { note } => EventView::JournalReset { note },
+            Event::PolicyWithdrawn => EventView::PolicyWithdrawn,
+            Event::PermissionRevoked { purpose, permission } => {
+                EventView::PermissionRevoked { purpose: purpose.as_ref().map(PurposeRef::view), permission }
+            }
+        }
+    }
+
     pub(crate) fn kind(&self) -> EventKind {
         match self {
             Event::PolicyAccepted => EventKind::PolicyAccepted,
@@ -342,121 +466,63 @@ impl<'a> Line<'a> {
     /// The record, if the line has every field its kind requires. Fields a kind does not
     /// use are ignored (no version of the SDK wrote any).
     fn into_record(self) -> Result<Record, LineError> {
-        let mut record = Record::empty();
-        self.fill(&mut record, &mut Buffers::default())?;
-        Ok(record)
+        Ok(self.view()?.to_record())
     }
 
-    /// As `into_record`, written over `r`: its strings and those in `spare` are reused, so
-    /// a file decoded into one record allocates for its longest fields, not for every line.
-    /// On an error `r` is left half-written (the caller stops there).
-    fn fill(self, r: &mut Record, spare: &mut Buffers) -> Result<(), LineError> {
+    /// The line as a record borrowing its text from the line, if it has every field its
+    /// kind requires (see `into_record`).
+    fn view(&self) -> Result<RecordView<'_>, LineError> {
         let kind = self.event;
         let need = |field: &'static str| LineError::MissingField { kind, field };
-        spare.recycle(std::mem::replace(&mut r.event, Event::PolicyAccepted));
-        r.event = match kind {
-            EventKind::PolicyAccepted => Event::PolicyAccepted,
-            EventKind::ConsentGranted => Event::ConsentGranted(self.purpose_ref(spare)?),
-            EventKind::ConsentDenied => Event::ConsentDenied(self.purpose_ref(spare)?),
-            EventKind::ConsentWithdrawn => Event::ConsentWithdrawn(self.purpose_ref(spare)?),
-            EventKind::OsResult => Event::OsResult {
-                purpose: self.purpose_ref(spare)?,
-                permission: spare.text(self.permission.as_deref().ok_or_else(|| need("permission"))?),
+        let event = match kind {
+            EventKind::PolicyAccepted => EventView::PolicyAccepted,
+            EventKind::ConsentGranted => EventView::ConsentGranted(self.purpose_view()?),
+            EventKind::ConsentDenied => EventView::ConsentDenied(self.purpose_view()?),
+            EventKind::ConsentWithdrawn => EventView::ConsentWithdrawn(self.purpose_view()?),
+            EventKind::OsResult => EventView::OsResult {
+                purpose: self.purpose_view()?,
+                permission: self.permission.as_deref().ok_or_else(|| need("permission"))?,
                 result: self.os_result.ok_or_else(|| need("os_result"))?,
             },
-            EventKind::AgeBracketSet => Event::AgeBracketSet { age: self.age.ok_or_else(|| need("age"))? },
+            EventKind::AgeBracketSet => EventView::AgeBracketSet { age: self.age.ok_or_else(|| need("age"))? },
             EventKind::GuardianConsent => {
-                Event::GuardianConsent { given: self.guardian.ok_or_else(|| need("guardian"))? }
+                EventView::GuardianConsent { given: self.guardian.ok_or_else(|| need("guardian"))? }
             }
-            EventKind::Snapshot => Event::Snapshot { state: self.state.ok_or_else(|| need("state"))?.into_owned() },
+            EventKind::Snapshot => EventView::Snapshot { state: self.state.as_deref().ok_or_else(|| need("state"))? },
             EventKind::JournalReset => {
-                Event::JournalReset { note: spare.text(self.note.as_deref().ok_or_else(|| need("note"))?) }
+                EventView::JournalReset { note: self.note.as_deref().ok_or_else(|| need("note"))? }
             }
-            EventKind::PolicyWithdrawn => Event::PolicyWithdrawn,
-            EventKind::PermissionRevoked => Event::PermissionRevoked {
+            EventKind::PolicyWithdrawn => EventView::PolicyWithdrawn,
+            EventKind::PermissionRevoked => EventView::PermissionRevoked {
                 // Without a purpose only when neither purpose field is there.
                 purpose: match (&self.purpose, &self.fp) {
                     (None, None) => None,
-                    _ => Some(self.purpose_ref(spare)?),
+                    _ => Some(self.purpose_view()?),
                 },
-                permission: spare.text(self.permission.as_deref().ok_or_else(|| need("permission"))?),
+                permission: self.permission.as_deref().ok_or_else(|| need("permission"))?,
             },
         };
-        r.v = self.v;
-        r.seq = self.seq;
-        r.ts = self.ts;
-        set(&mut r.policy_version, &self.policy_version);
-        r.surface = self.surface;
-        set(&mut r.locale, &self.locale);
-        r.actor = self.actor;
-        set(&mut r.prev, &self.prev);
-        Ok(())
+        Ok(RecordView {
+            v: self.v,
+            seq: self.seq,
+            ts: self.ts,
+            policy_version: &self.policy_version,
+            surface: self.surface,
+            locale: &self.locale,
+            actor: self.actor,
+            prev: &self.prev,
+            event,
+        })
     }
 
     /// The purpose fields, which the consent kinds require.
-    fn purpose_ref(&self, spare: &mut Buffers) -> Result<PurposeRef, LineError> {
+    fn purpose_view(&self) -> Result<PurposeView<'_>, LineError> {
         let need = |field: &'static str| LineError::MissingField { kind: self.event, field };
-        let purpose = self.purpose.as_deref().ok_or_else(|| need("purpose"))?;
-        let fp = self.fp.as_deref().ok_or_else(|| need("fp"))?;
-        Ok(PurposeRef {
-            purpose: spare.text(purpose),
-            fp: spare.text(fp),
-            seen_fp: self.seen_fp.as_deref().map(|seen| spare.text(seen)),
+        Ok(PurposeView {
+            purpose: self.purpose.as_deref().ok_or_else(|| need("purpose"))?,
+            fp: self.fp.as_deref().ok_or_else(|| need("fp"))?,
+            seen_fp: self.seen_fp.as_deref(),
         })
-    }
-}
-
-/// Overwrites `into` with `text`, in its own buffer when it is large enough.
-fn set(into: &mut String, text: &str) {
-    into.clear();
-    into.push_str(text);
-}
-
-/// Strings of records decoded before, for the next record's event fields (whose kind, and
-/// so whose fields, change from line to line).
-#[derive(Default)]
-pub(crate) struct Buffers(Vec<String>);
-
-impl Buffers {
-    /// Most strings an event holds (purpose, fp, seen_fp, permission).
-    const KEPT: usize = 4;
-
-    fn text(&mut self, text: &str) -> String {
-        let mut buffer = self.0.pop().unwrap_or_default();
-        set(&mut buffer, text);
-        buffer
-    }
-
-    fn keep(&mut self, buffer: String) {
-        if self.0.len() < Buffers::KEPT {
-            self.0.push(buffer);
-        }
-    }
-
-    fn keep_purpose(&mut self, p: PurposeRef) {
-        self.keep(p.purpose);
-        self.keep(p.fp);
-        if let Some(seen) = p.seen_fp {
-            self.keep(seen);
-        }
-    }
-
-    fn recycle(&mut self, event: Event) {
-        match event {
-            Event::ConsentGranted(p) | Event::ConsentDenied(p) | Event::ConsentWithdrawn(p) => self.keep_purpose(p),
-            Event::OsResult { purpose, permission, .. } => {
-                self.keep_purpose(purpose);
-                self.keep(permission);
-            }
-            Event::PermissionRevoked { purpose, permission } => {
-                if let Some(p) = purpose {
-                    self.keep_purpose(p);
-                }
-                self.keep(permission);
-            }
-            Event::JournalReset { note } => self.keep(note),
-            _ => {}
-        }
     }
 }
 
@@ -539,14 +605,16 @@ impl Record {
 
     /// Parses and checks one line (without its newline).
     pub fn decode(line: &[u8]) -> Result<Record, LineError> {
-        let mut record = Record::empty();
-        Record::decode_into(line, &mut record, &mut Buffers::default())?;
-        Ok(record)
+        Record::decode_with(line, |record| record.to_record()).map(|(record, _)| record)
     }
 
-    /// Parses and checks one line into `into` (reusing its strings and `spare`'s, see
-    /// `Line::fill`), and returns the line's digest: the chain hash, one SHA-256 for both.
-    pub(crate) fn decode_into(line: &[u8], into: &mut Record, spare: &mut Buffers) -> Result<[u8; 32], LineError> {
+    /// Parses and checks one line, hands it to `read` as a view borrowing the line's text
+    /// (no copy into an owned `Record`), and returns what `read` made of it with the line's
+    /// digest: the chain hash, one SHA-256 for both.
+    pub(crate) fn decode_with<T>(
+        line: &[u8],
+        read: impl FnOnce(&RecordView<'_>) -> T,
+    ) -> Result<(T, [u8; 32]), LineError> {
         if !Record::looks_complete(line) {
             return Err(LineError::NoChecksum);
         }
@@ -567,22 +635,21 @@ impl Record {
         if parsed.v > FORMAT_VERSION || parsed.v == 0 {
             return Err(LineError::UnsupportedVersion(parsed.v));
         }
-        parsed.fill(into, spare)?;
-        Ok(digest)
+        Ok((read(&parsed.view()?), digest))
     }
 
-    /// A record to decode into (`decode_into`): no strings allocated yet.
-    pub(crate) fn empty() -> Record {
-        Record {
-            v: 0,
-            seq: 0,
-            ts: 0,
-            policy_version: String::new(),
-            surface: Surface::Sdk,
-            locale: String::new(),
-            actor: Actor::System,
-            prev: String::new(),
-            event: Event::PolicyAccepted,
+    /// The record as a view (what the fold reads).
+    pub(crate) fn view(&self) -> RecordView<'_> {
+        RecordView {
+            v: self.v,
+            seq: self.seq,
+            ts: self.ts,
+            policy_version: &self.policy_version,
+            surface: self.surface,
+            locale: &self.locale,
+            actor: self.actor,
+            prev: &self.prev,
+            event: self.event.view(),
         }
     }
 

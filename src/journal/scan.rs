@@ -2,7 +2,7 @@
 //! chain, and the line between a torn tail (dropped) and corruption (fail closed).
 //! Pure: no I/O, so the loader, the CLI's `journal verify` and the fuzzers share it.
 
-use super::record::{Buffers, Event, Record, GENESIS_HASH};
+use super::record::{EventView, Record, RecordView, GENESIS_HASH};
 
 /// Where the chain stands before the scanned bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,26 +38,24 @@ pub struct Corruption {
 pub fn scan(bytes: &[u8], start: Option<&ChainPoint>) -> Result<Scan, Corruption> {
     // One record a line: sized once instead of growing (each growth moved every record).
     let mut records = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count());
-    let scanned = scan_each(bytes, start, &mut |record| records.push(record.clone()))?;
+    let scanned = scan_each(bytes, start, &mut |record| records.push(record.to_record()))?;
     Ok(Scan { records, ..scanned })
 }
 
-/// As `scan`, but hands each verified record to `each` instead of collecting them (a
-/// record reused from line to line: copy what you keep). A record reaches `each` before
+/// As `scan`, but hands each verified record to `each` instead of collecting them (a view
+/// of the line's text: copy what you keep). A record reaches `each` before
 /// the lines after it are verified: on an error, discard what it received. (`dyn`: one copy of
 /// the decoder in the `.so` for every reader.)
 pub(crate) fn scan_each(
     bytes: &[u8],
     start: Option<&ChainPoint>,
-    each: &mut dyn FnMut(&Record),
+    each: &mut dyn FnMut(&RecordView<'_>),
 ) -> Result<Scan, Corruption> {
     let mut out = Scan::default();
     let mut seq = start.map(|p| p.seq);
     let mut line_no = start.map_or(0, |p| p.lines);
     // The chain hash of the last line read, as hex; before the first, the start's.
     let mut last: Option<[u8; 64]> = None;
-    let mut record = Record::empty();
-    let mut spare = Buffers::default();
     let mut pos = 0;
     while pos < bytes.len() {
         let Some(nl) = memchr::memchr(b'\n', &bytes[pos..]) else {
@@ -65,19 +63,21 @@ pub(crate) fn scan_each(
         };
         let line = &bytes[pos..pos + nl];
         line_no += 1;
-        let digest = Record::decode_into(line, &mut record, &mut spare)
-            .map_err(|e| Corruption { line: line_no, reason: e.to_string() })?;
         let hash = match &last {
             Some(hex) => Some(&hex[..]),
             None => start.map(|p| p.hash.as_bytes()),
         };
-        check_chain(&record, seq, hash).map_err(|reason| Corruption { line: line_no, reason })?;
-        seq = Some(record.seq);
+        let (read, digest) = Record::decode_with(line, |record| {
+            check_chain(record, seq, hash)?;
+            each(record);
+            Ok(record.seq)
+        })
+        .map_err(|e| Corruption { line: line_no, reason: e.to_string() })?;
+        seq = Some(read.map_err(|reason| Corruption { line: line_no, reason })?);
         let mut hex = [0u8; 64];
         // Cannot fail: the output is twice the input.
         let _ = hex::encode_to_slice(digest, &mut hex);
         last = Some(hex);
-        each(&record);
         pos += nl + 1;
     }
     out.consumed = pos;
@@ -99,7 +99,7 @@ pub(crate) fn scan_each(
 }
 
 /// `hash`: the chain hash of the line before, as hex.
-fn check_chain(record: &Record, seq: Option<u64>, hash: Option<&[u8]>) -> Result<(), String> {
+fn check_chain(record: &RecordView<'_>, seq: Option<u64>, hash: Option<&[u8]>) -> Result<(), String> {
     match (seq, hash) {
         (Some(seq), Some(hash)) => {
             // A hostile file can end a line at the largest number: nothing may follow it.
@@ -115,13 +115,13 @@ fn check_chain(record: &Record, seq: Option<u64>, hash: Option<&[u8]>) -> Result
             if record.prev.as_bytes() != hash {
                 return Err("hash chain broken: the previous line was changed, removed or reordered".into());
             }
-            if matches!(record.event, Event::Snapshot { .. } | Event::JournalReset { .. }) {
+            if matches!(record.event, EventView::Snapshot { .. } | EventView::JournalReset { .. }) {
                 return Err("a snapshot or reset event may only open a journal".into());
             }
             Ok(())
         }
         _ => match record.event {
-            Event::Snapshot { .. } => Ok(()),
+            EventView::Snapshot { .. } => Ok(()),
             _ if record.seq == 1 && record.prev == GENESIS_HASH => Ok(()),
             _ => Err(format!("the journal starts at sequence number {} (events before it are missing)", record.seq)),
         },
@@ -161,8 +161,9 @@ fn classify_tail(tail: &[u8], seq: Option<u64>, hash: Option<&[u8]>) -> Result<(
         return Err("a complete event is followed by stray bytes (a line break was removed or changed)".into());
     }
     if Record::looks_complete(tail) {
-        let record = Record::decode(tail).map_err(|e| format!("last line: {e}"))?;
-        check_chain(&record, seq, hash)?;
+        let (chained, _) = Record::decode_with(tail, |record| check_chain(record, seq, hash))
+            .map_err(|e| format!("last line: {e}"))?;
+        chained?;
     }
     Ok(())
 }
