@@ -144,7 +144,7 @@ impl Drop for CounterLease {
             drop(mapped);
             // An anonymous page in its place: any racing reader still reads memory.
             if unmap_to_anonymous(self.generation.addr).is_ok() {
-                reg.free.lock().unwrap_or_else(|p| p.into_inner()).push(self.generation.addr);
+                reg.give_back(self.generation);
             }
         }
     }
@@ -152,17 +152,37 @@ impl Drop for CounterLease {
 
 struct Registry {
     base: usize,
-    slots: Box<[Generation]>,
-    /// Canonical folder -> its slot's address.
-    folders: Mutex<HashMap<PathBuf, usize>>,
-    /// Addresses of slots not in use.
-    free: Mutex<Vec<usize>>,
+    /// Canonical folder -> its slot.
+    folders: Mutex<HashMap<PathBuf, &'static Generation>>,
+    free: Mutex<FreeSlots>,
+}
+
+/// Slots are made when first needed (not all `MAX_OPEN_FOLDERS` at the first open: their
+/// 300 KB were most of an empty journal's open in a fresh process) and never freed: a slot
+/// released by its last journal is reused.
+struct FreeSlots {
+    /// Slots made before and not in use now.
+    released: Vec<&'static Generation>,
+    /// Pages of the range never given a slot yet: from this index on.
+    next_page: usize,
 }
 
 impl Registry {
-    fn slot(&self, addr: usize) -> &'static Generation {
-        let slots: &'static [Generation] = registry().slots.as_ref();
-        &slots[(addr - self.base) / PAGE]
+    fn take_slot(&self) -> Option<&'static Generation> {
+        let mut free = self.free.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(slot) = free.released.pop() {
+            return Some(slot);
+        }
+        if free.next_page == MAX_OPEN_FOLDERS {
+            return None;
+        }
+        let addr = self.base + free.next_page * PAGE;
+        free.next_page += 1;
+        Some(Box::leak(Box::new(Generation { addr, high_water: AtomicU64::new(0), mapped: Mutex::new(None) })))
+    }
+
+    fn give_back(&self, slot: &'static Generation) {
+        self.free.lock().unwrap_or_else(|p| p.into_inner()).released.push(slot);
     }
 }
 
@@ -188,11 +208,8 @@ fn registry() -> &'static Registry {
         REGION.0.store(base as u64, Ordering::Release);
         REGION.1.store((base + len) as u64, Ordering::Release);
         install_sigbus_handler();
-        let slots = (0..MAX_OPEN_FOLDERS)
-            .map(|i| Generation { addr: base + i * PAGE, high_water: AtomicU64::new(0), mapped: Mutex::new(None) })
-            .collect();
-        let free = (0..MAX_OPEN_FOLDERS).rev().map(|i| base + i * PAGE).collect();
-        Registry { base, slots, folders: Mutex::new(HashMap::new()), free: Mutex::new(free) }
+        let free = FreeSlots { released: Vec::new(), next_page: 0 };
+        Registry { base, folders: Mutex::new(HashMap::new()), free: Mutex::new(free) }
     })
 }
 
@@ -202,8 +219,7 @@ pub(crate) fn for_dir(dir: &Path) -> std::io::Result<CounterLease> {
     let reg = registry();
     let key = dir.canonicalize()?;
     let mut folders = reg.folders.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(&addr) = folders.get(&key) {
-        let generation = reg.slot(addr);
+    if let Some(&generation) = folders.get(&key) {
         let mut mapped = generation.mapped.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(m) = mapped.as_mut() {
             m.users += 1;
@@ -214,22 +230,21 @@ pub(crate) fn for_dir(dir: &Path) -> std::io::Result<CounterLease> {
             return Ok(lease);
         }
     }
-    let addr = reg.free.lock().unwrap_or_else(|p| p.into_inner()).pop().ok_or_else(|| {
+    let generation = reg.take_slot().ok_or_else(|| {
         std::io::Error::other(format!(
             "more than {MAX_OPEN_FOLDERS} consent journal folders are open in this process at once"
         ))
     })?;
-    let file_id = match map_file(&key.join(COUNTER_FILE), addr) {
+    let file_id = match map_file(&key.join(COUNTER_FILE), generation.addr) {
         Ok(id) => id,
         Err(e) => {
-            reg.free.lock().unwrap_or_else(|p| p.into_inner()).push(addr);
+            reg.give_back(generation);
             return Err(e);
         }
     };
-    let generation = reg.slot(addr);
     generation.high_water.store(0, Ordering::Release);
     *generation.mapped.lock().unwrap_or_else(|p| p.into_inner()) = Some(Mapped { dir: key.clone(), file_id, users: 1 });
-    folders.insert(key, addr);
+    folders.insert(key, generation);
     Ok(CounterLease { generation })
 }
 
