@@ -376,7 +376,7 @@ mod tests {
     /// compared by their value), and not for equal keys in different objects or as values.
     #[test]
     fn reading_notes_every_repeated_key() {
-        let repeats = |doc: &str| crate::policy::json::parse(doc).unwrap().1;
+        let repeats = |doc: &str| crate::policy::json::parse(doc, &bumpalo::Bump::new()).unwrap().1;
         let repeated = [
             "{\"a\": 1, \"a\": 2}",
             "{\"a\": {\"b\": 1, \"c\": [1, {\"x\": 0}], \"b\": 2}}",
@@ -427,7 +427,7 @@ mod tests {
         /// Reading the JSON notes a repeated key exactly when the index finds one.
         #[test]
         fn reading_and_the_index_agree_on_repeated_keys(doc in json_text()) {
-            let Ok((_, repeats)) = crate::policy::json::parse(&doc) else { return Ok(()) };
+            let Ok((_, repeats)) = crate::policy::json::parse(&doc, &bumpalo::Bump::new()) else { return Ok(()) };
             proptest::prop_assert_eq!(repeats, !JsonIndex::build(&doc).duplicate_keys().is_empty(), "{}", doc);
         }
     }

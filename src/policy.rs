@@ -240,7 +240,8 @@ impl Policy {
         // A byte-order mark is allowed (RFC 8259 lets parsers ignore it); editors on
         // Windows add one. Lines are unchanged: it sits before line 1's first character.
         let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-        let (value, repeats_keys) = json::parse(source).map_err(|e| PolicyError {
+        let arena = bumpalo::Bump::new();
+        let (value, repeats_keys) = json::parse(source, &arena).map_err(|e| PolicyError {
             issues: vec![PolicyIssue {
                 path: "$".into(),
                 line: Some(e.line()),
@@ -431,7 +432,7 @@ impl Validator {
                 self.issue(path, "must not be empty");
                 None
             }
-            Json::String(s) => Some(s.to_string()),
+            Json::String(s) => Some((*s).to_owned()),
             other => {
                 self.issue(path, format!("expected a string, found {}", kind_of(other)));
                 None
@@ -732,7 +733,7 @@ impl Validator {
             }
             match text {
                 Json::String(s) if !s.trim().is_empty() => {
-                    out.insert(tag.to_owned(), s.to_string());
+                    out.insert(tag.to_owned(), (*s).to_owned());
                 }
                 Json::String(_) => {
                     self.issue(p, format!("{what} must not be empty"));

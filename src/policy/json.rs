@@ -5,36 +5,43 @@
 //! order, a repeated key's last value counts. Whether a key was repeated is noted while
 //! reading, so a valid file needs no second pass over its text to know it has none.
 
-use std::borrow::Cow;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 
-use serde::de::{Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use bumpalo::Bump;
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Number, Value};
 
-pub(crate) enum Json<'s> {
+/// A value of the tree. Strings borrow from the text, or (with an escape) from the arena
+/// the whole tree lives in; arrays and objects are slices of that arena.
+#[derive(Clone)]
+pub(crate) enum Json<'a> {
     Null,
     Bool(bool),
     Number(Number),
-    String(Cow<'s, str>),
-    Array(Vec<Json<'s>>),
-    Object(Object<'s>),
+    String(&'a str),
+    Array(&'a [Json<'a>]),
+    Object(Object<'a>),
 }
 
 /// Key-value pairs sorted by key, each key once.
-pub(crate) struct Object<'s>(Vec<(Cow<'s, str>, Json<'s>)>);
+#[derive(Clone, Copy)]
+pub(crate) struct Object<'a>(&'a [(&'a str, Json<'a>)]);
 
-impl<'s> Object<'s> {
-    pub(crate) fn get(&self, key: &str) -> Option<&Json<'s>> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+// The arena never runs destructors: nothing in the tree may own heap memory.
+const _: () = assert!(!std::mem::needs_drop::<Json<'static>>());
+
+impl<'a> Object<'a> {
+    pub(crate) fn get(&self, key: &str) -> Option<&'a Json<'a>> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
-    pub(crate) fn keys(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|(k, _)| k.as_ref())
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &'a str> {
+        self.0.iter().map(|(k, _)| *k)
     }
 
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &Json<'s>)> {
-        self.0.iter().map(|(k, v)| (k.as_ref(), v))
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&'a str, &'a Json<'a>)> {
+        self.0.iter().map(|(k, v)| (*k, v))
     }
 }
 
@@ -52,9 +59,9 @@ impl Json<'_> {
             Json::Null => Value::Null,
             Json::Bool(b) => Value::Bool(*b),
             Json::Number(n) => Value::Number(n.clone()),
-            Json::String(s) => Value::String(s.to_string()),
+            Json::String(s) => Value::String((*s).to_owned()),
             Json::Array(items) => Value::Array(items.iter().map(Json::to_value).collect()),
-            Json::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.to_string(), v.to_value())).collect()),
+            Json::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.to_owned(), v.to_value())).collect()),
         }
     }
 }
@@ -66,132 +73,143 @@ impl fmt::Display for Json<'_> {
     }
 }
 
-/// Parses a JSON text (the same errors as `serde_json::from_str`); the flag says whether some
-/// object holds a key twice, keys compared with their escapes resolved (as `JsonIndex` does).
-pub(crate) fn parse(source: &str) -> Result<(Json<'_>, bool), serde_json::Error> {
-    let repeated = Cell::new(false);
+/// Parses a JSON text (the same errors as `serde_json::from_str`) into `arena`; the flag says
+/// whether some object holds a key twice, keys compared with their escapes resolved (as
+/// `JsonIndex` does). One arena instead of a vector per array and object: the tree of a
+/// policy is a few allocations, and dropping it is one.
+pub(crate) fn parse<'a>(source: &'a str, arena: &'a Bump) -> Result<(Json<'a>, bool), serde_json::Error> {
+    let builder = Builder { arena, items: RefCell::default(), pairs: RefCell::default(), repeated: Cell::new(false) };
     let mut de = serde_json::Deserializer::from_str(source);
-    let json = Seed(&repeated).deserialize(&mut de)?;
+    let json = Seed(&builder).deserialize(&mut de)?;
     de.end()?;
-    Ok((json, repeated.get()))
+    Ok((json, builder.repeated.get()))
 }
 
-/// Reads one value, noting a repeated key in the cell.
+/// The arena, and the children of the arrays and objects being read (a stack: a container's
+/// children are moved into the arena when it ends).
+struct Builder<'a> {
+    arena: &'a Bump,
+    items: RefCell<Vec<Json<'a>>>,
+    pairs: RefCell<Vec<(&'a str, Json<'a>)>>,
+    repeated: Cell<bool>,
+}
+
+/// Reads one value.
 #[derive(Clone, Copy)]
-struct Seed<'f>(&'f Cell<bool>);
+struct Seed<'b, 'a>(&'b Builder<'a>);
 
-impl<'de> DeserializeSeed<'de> for Seed<'_> {
-    type Value = Json<'de>;
+impl<'de: 'a, 'a> DeserializeSeed<'de> for Seed<'_, 'a> {
+    type Value = Json<'a>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Json<'de>, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Json<'a>, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Seed<'_> {
-    type Value = Json<'de>;
+impl<'de: 'a, 'a> Visitor<'de> for Seed<'_, 'a> {
+    type Value = Json<'a>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any valid JSON value")
     }
 
-    fn visit_bool<E>(self, b: bool) -> Result<Json<'de>, E> {
+    fn visit_bool<E>(self, b: bool) -> Result<Json<'a>, E> {
         Ok(Json::Bool(b))
     }
 
-    fn visit_i64<E>(self, n: i64) -> Result<Json<'de>, E> {
+    fn visit_i64<E>(self, n: i64) -> Result<Json<'a>, E> {
         Ok(Json::Number(n.into()))
     }
 
-    fn visit_u64<E>(self, n: u64) -> Result<Json<'de>, E> {
+    fn visit_u64<E>(self, n: u64) -> Result<Json<'a>, E> {
         Ok(Json::Number(n.into()))
     }
 
-    fn visit_f64<E>(self, n: f64) -> Result<Json<'de>, E> {
+    fn visit_f64<E>(self, n: f64) -> Result<Json<'a>, E> {
         // As serde_json's Value: a float JSON cannot hold becomes null (cannot come from text).
         Ok(Number::from_f64(n).map_or(Json::Null, Json::Number))
     }
 
-    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Json<'de>, E> {
-        Ok(Json::String(Cow::Borrowed(s)))
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Json<'a>, E> {
+        Ok(Json::String(s))
     }
 
-    fn visit_str<E>(self, s: &str) -> Result<Json<'de>, E> {
-        Ok(Json::String(Cow::Owned(s.to_owned())))
+    fn visit_str<E>(self, s: &str) -> Result<Json<'a>, E> {
+        Ok(Json::String(self.0.arena.alloc_str(s)))
     }
 
-    fn visit_string<E>(self, s: String) -> Result<Json<'de>, E> {
-        Ok(Json::String(Cow::Owned(s)))
-    }
-
-    fn visit_unit<E>(self) -> Result<Json<'de>, E> {
+    fn visit_unit<E>(self) -> Result<Json<'a>, E> {
         Ok(Json::Null)
     }
 
-    fn visit_none<E>(self) -> Result<Json<'de>, E> {
+    fn visit_none<E>(self) -> Result<Json<'a>, E> {
         Ok(Json::Null)
     }
 
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Json<'de>, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Json<'a>, D::Error> {
         self.deserialize(deserializer)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
-        // No allocation for an empty array (recipients, often).
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'a>, A::Error> {
+        let start = self.0.items.borrow().len();
         while let Some(item) = seq.next_element_seed(self)? {
-            items.push(item);
+            self.0.items.borrow_mut().push(item);
         }
-        Ok(Json::Array(items))
+        let mut items = self.0.items.borrow_mut();
+        let array = self.0.arena.alloc_slice_fill_iter(items.drain(start..));
+        Ok(Json::Array(array))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
-        // A policy's objects have at most 8 keys or so.
-        let mut pairs: Vec<(Cow<'de, str>, Json<'de>)> = Vec::with_capacity(8);
-        while let Some(Key(key)) = map.next_key()? {
-            pairs.push((key, map.next_value_seed(self)?));
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'a>, A::Error> {
+        let start = self.0.pairs.borrow().len();
+        while let Some(Key(key)) = map.next_key_seed(KeySeed(self.0.arena))? {
+            let value = map.next_value_seed(self)?;
+            self.0.pairs.borrow_mut().push((key, value));
         }
+        let mut pairs = self.0.pairs.borrow_mut();
+        let object = &mut pairs[start..];
         // Stable: a repeated key's values stay in text order, and the last one is kept.
-        pairs.sort_by(|a, b| a.0.cmp(&b.0));
-        pairs.dedup_by(|later, kept| {
-            let repeated = later.0 == kept.0;
-            if repeated {
-                std::mem::swap(later, kept);
-                self.0.set(true);
+        object.sort_by(|a, b| a.0.cmp(b.0));
+        let mut kept = 0;
+        for i in 0..object.len() {
+            if object.get(i + 1).is_some_and(|next| next.0 == object[i].0) {
+                self.0.repeated.set(true);
+                continue;
             }
-            repeated
-        });
-        Ok(Json::Object(Object(pairs)))
+            object.swap(kept, i);
+            kept += 1;
+        }
+        let object = self.0.arena.alloc_slice_fill_iter(pairs.drain(start..).take(kept));
+        Ok(Json::Object(Object(object)))
     }
 }
 
 /// An object key, borrowed from the text when it has no escape.
-struct Key<'de>(Cow<'de, str>);
+struct Key<'a>(&'a str);
 
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(KeyVisitor)
+#[derive(Clone, Copy)]
+struct KeySeed<'a>(&'a Bump);
+
+impl<'de: 'a, 'a> DeserializeSeed<'de> for KeySeed<'a> {
+    type Value = Key<'a>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key<'a>, D::Error> {
+        deserializer.deserialize_str(self)
     }
 }
 
-struct KeyVisitor;
-
-impl<'de> Visitor<'de> for KeyVisitor {
-    type Value = Key<'de>;
+impl<'de: 'a, 'a> Visitor<'de> for KeySeed<'a> {
+    type Value = Key<'a>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string key")
     }
 
-    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Borrowed(s)))
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'a>, E> {
+        Ok(Key(s))
     }
 
-    fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Owned(s.to_owned())))
-    }
-
-    fn visit_string<E>(self, s: String) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Owned(s)))
+    fn visit_str<E>(self, s: &str) -> Result<Key<'a>, E> {
+        Ok(Key(self.0.alloc_str(s)))
     }
 }
