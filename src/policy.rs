@@ -485,7 +485,7 @@ impl Validator {
                 self.issue("$.purposes", "missing required field");
                 None
             }
-            Some(Json::Array(items)) if items.is_empty() => {
+            Some(Json::Array([])) => {
                 self.issue("$.purposes", "declare at least one purpose");
                 None
             }
