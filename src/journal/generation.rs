@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 
-use super::open_regular;
+use super::open_regular_meta;
 
 pub(crate) const COUNTER_FILE: &str = "consent.gen";
 /// What a counter reads after its file was truncated under the mapping. No counter
@@ -251,8 +251,7 @@ pub(crate) fn for_dir(dir: &Path) -> std::io::Result<CounterLease> {
 /// Maps the counter file at `path` (created if missing, at least 8 bytes) over the slot
 /// page at `addr`, replacing what was there in one step. Returns the file's identity.
 fn map_file(path: &Path, addr: usize) -> std::io::Result<(u64, u64)> {
-    let file = open_regular(path, OpenOptions::new().read(true).write(true).create(true).truncate(false))?;
-    let meta = file.metadata()?;
+    let (file, meta) = open_regular_meta(path, OpenOptions::new().read(true).write(true).create(true).truncate(false))?;
     if meta.len() < 8 {
         file.set_len(8)?;
     }

@@ -14,7 +14,7 @@ pub mod scan;
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{FileExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::{CoreError, Result};
@@ -103,6 +103,8 @@ pub(crate) struct Journal {
     dir: PathBuf,
     path: PathBuf,
     lock: File,
+    /// (device, inode) of `lock`, the file this journal holds (see `check_folder`).
+    lock_id: (u64, u64),
     counter: CounterLease,
     cursor: Cursor,
     /// Set after a failed write: the next read starts from scratch.
@@ -112,13 +114,26 @@ pub(crate) struct Journal {
     options: JournalOptions,
 }
 
-/// Holds the folder's lock (through its own handle); released on drop.
-struct LockGuard(File);
+/// Holds the folder's lock, taken on the journal's own lock file descriptor (a raw one, so
+/// the journal stays free to change while it is held); released on drop.
+struct LockGuard(std::os::fd::RawFd);
 
 impl Drop for LockGuard {
     fn drop(&mut self) {
-        let _ = self.0.unlock();
+        // SAFETY: a plain system call on the journal's lock descriptor, which outlives the
+        // guard (both live in the journal's methods); nothing is read or written through it.
+        unsafe { libc::flock(self.0, libc::LOCK_UN) };
     }
+}
+
+/// The live file as a read under the exclusive lock found it, kept open for the write that
+/// follows under the same lock: the write goes to the file just verified, and needs no
+/// second open.
+struct LiveFile {
+    file: File,
+    /// (device, inode).
+    id: (u64, u64),
+    len: u64,
 }
 
 impl Journal {
@@ -126,14 +141,16 @@ impl Journal {
     pub(crate) fn open(dir: &Path, options: JournalOptions) -> Result<Journal> {
         fs::create_dir_all(dir).map_err(|e| CoreError::storage(dir, e))?;
         let lock_path = dir.join(LOCK_FILE);
-        let lock = open_regular(&lock_path, OpenOptions::new().read(true).write(true).create(true).truncate(false))
-            .map_err(|e| CoreError::storage(&lock_path, e))?;
+        let (lock, lock_meta) =
+            open_regular_meta(&lock_path, OpenOptions::new().read(true).write(true).create(true).truncate(false))
+                .map_err(|e| CoreError::storage(&lock_path, e))?;
         let counter =
             generation::for_dir(dir).map_err(|e| CoreError::storage(dir.join(generation::COUNTER_FILE), e))?;
         Ok(Journal {
             dir: dir.to_path_buf(),
             path: dir.join(JOURNAL_FILE),
             lock,
+            lock_id: (lock_meta.dev(), lock_meta.ino()),
             counter,
             cursor: Cursor::default(),
             reload: false,
@@ -179,12 +196,14 @@ impl Journal {
     }
 
     /// Takes the folder's lock: shared for reading, exclusive for writing.
+    /// (A `flock` belongs to the open file, so the journal's own handle serves every lock:
+    /// a duplicate of it, as before, shared the same lock.)
     fn lock(&self, exclusive: bool) -> Result<LockGuard> {
+        use std::os::fd::AsRawFd;
         let err = |e| CoreError::storage(self.dir.join(LOCK_FILE), e);
-        let handle = self.lock.try_clone().map_err(err)?;
-        if exclusive { handle.lock() } else { handle.lock_shared() }.map_err(err)?;
-        let guard = LockGuard(handle);
-        self.check_folder(&guard.0)?;
+        if exclusive { self.lock.lock() } else { self.lock.lock_shared() }.map_err(err)?;
+        let guard = LockGuard(self.lock.as_raw_fd());
+        self.check_folder()?;
         self.check_counter()?;
         Ok(guard)
     }
@@ -192,11 +211,10 @@ impl Journal {
     /// The lock this journal holds belongs to the folder as it was opened. If the folder
     /// was deleted or replaced since, a write there would bypass the lock other processes
     /// use (and their change counter): refuse until the engine is opened again.
-    fn check_folder(&self, held: &File) -> Result<()> {
+    fn check_folder(&self) -> Result<()> {
         let lock_path = self.dir.join(LOCK_FILE);
-        let held = held.metadata().map_err(|e| CoreError::storage(&lock_path, e))?;
         match fs::symlink_metadata(&lock_path) {
-            Ok(m) if m.dev() == held.dev() && m.ino() == held.ino() => Ok(()),
+            Ok(m) if (m.dev(), m.ino()) == self.lock_id => Ok(()),
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(CoreError::storage(&lock_path, e)),
             _ => Err(CoreError::storage(
                 &self.dir,
@@ -214,31 +232,31 @@ impl Journal {
     /// Reads whatever other writers added since the last read, into `into`.
     pub(crate) fn refresh(&mut self, into: &mut dyn Incoming) -> Result<()> {
         let _guard = self.lock(false)?;
-        self.read_changes(into)
+        self.read_changes(into, false).map(|_| ())
     }
 
     /// The read as a `Change`; the caller holds the lock (shared or exclusive).
     fn read_change(&mut self) -> Result<Change> {
         let mut change = Change::Appended(Vec::new());
-        self.read_changes(&mut change)?;
+        self.read_changes(&mut change, false)?;
         Ok(change)
     }
 
-    /// The read itself; the caller holds the lock (shared or exclusive). (`dyn`: one copy in
-    /// the `.so` for every reader.)
-    fn read_changes(&mut self, into: &mut dyn Incoming) -> Result<()> {
-        let mut file = match open_regular(&self.path, OpenOptions::new().read(true)) {
-            Ok(f) => f,
+    /// The read itself; the caller holds the lock (shared or exclusive; exclusive when
+    /// `for_write`: the file is then opened for writing too, and returned, if it exists).
+    /// (`dyn`: one copy in the `.so` for every reader.)
+    fn read_changes(&mut self, into: &mut dyn Incoming, for_write: bool) -> Result<Option<LiveFile>> {
+        let (mut file, meta) = match open_regular_meta(&self.path, OpenOptions::new().read(true).write(for_write)) {
+            Ok(opened) => opened,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let had_file = self.cursor.file_id.is_some() || self.reload;
                 self.cursor = Cursor::default();
                 self.reload = false;
                 into.start(had_file);
-                return Ok(());
+                return Ok(None);
             }
             Err(e) => return Err(CoreError::storage(&self.path, e)),
         };
-        let meta = file.metadata().map_err(|e| CoreError::storage(&self.path, e))?;
         check_size(&self.path, meta.len())?;
         let id = Some((meta.dev(), meta.ino()));
         // Incremental only from a chain position: after a whole read that found no complete
@@ -248,8 +266,9 @@ impl Journal {
             self.reload || id != self.cursor.file_id || meta.len() < self.cursor.offset || self.cursor.end.is_none();
         let (start, from) = if whole { (None, 0) } else { (self.cursor.end.clone(), self.cursor.offset) };
         into.start(whole);
+        let live = |file| LiveFile { file, id: (meta.dev(), meta.ino()), len: meta.len() };
         if !whole && meta.len() == from {
-            return Ok(());
+            return Ok(Some(live(file)));
         }
         file.seek(SeekFrom::Start(from)).map_err(|e| CoreError::storage(&self.path, e))?;
         let mut bytes = Vec::with_capacity((meta.len() - from) as usize);
@@ -272,15 +291,16 @@ impl Journal {
             self.cursor.end = None;
         }
         self.reload = false;
-        Ok(())
+        Ok(Some(live(file)))
     }
 
     /// Appends events durably. Returns first what other processes appended since the last
     /// read (to be applied before), then the stored events with their sequence numbers.
     pub(crate) fn append(&mut self, drafts: Vec<Record>) -> Result<(Change, Vec<Record>)> {
         let _guard = self.lock(true)?;
-        let change = self.read_change()?;
-        let stored = self.write_locked(drafts)?;
+        let mut change = Change::Appended(Vec::new());
+        let live = self.read_changes(&mut change, true)?;
+        let stored = self.write_locked(drafts, live)?;
         Ok((change, stored))
     }
 
@@ -293,7 +313,9 @@ impl Journal {
         })
     }
 
-    fn write_locked(&mut self, drafts: Vec<Record>) -> Result<Vec<Record>> {
+    /// Writes `drafts` after the last line read; the caller holds the exclusive lock. `live`:
+    /// the live file as the read just made under that lock opened it (`None`: there was none).
+    fn write_locked(&mut self, drafts: Vec<Record>, live: Option<LiveFile>) -> Result<Vec<Record>> {
         let (mut seq, mut prev) = match &self.cursor.end {
             Some(p) => (p.seq, p.hash.clone()),
             None => (0, GENESIS_HASH.to_string()),
@@ -320,13 +342,24 @@ impl Journal {
                 ),
             ));
         }
-        let mut file = open_regular(&self.path, OpenOptions::new().read(true).write(true).create(true).truncate(false))
-            .map_err(|e| CoreError::storage(&self.path, e))?;
-        let result = (|| -> std::io::Result<std::fs::Metadata> {
-            // Drop an unfinished write left by a crash, so the new line starts on its own.
-            file.set_len(self.cursor.offset)?;
-            file.seek(SeekFrom::Start(self.cursor.offset))?;
-            file.write_all(text.as_bytes())?;
+        let LiveFile { file, id, len } = match live {
+            Some(live) => live,
+            None => {
+                let (file, meta) = open_regular_meta(
+                    &self.path,
+                    OpenOptions::new().read(true).write(true).create(true).truncate(false),
+                )
+                .map_err(|e| CoreError::storage(&self.path, e))?;
+                LiveFile { file, id: (meta.dev(), meta.ino()), len: meta.len() }
+            }
+        };
+        let result = (|| -> std::io::Result<()> {
+            // Drop an unfinished write left by a crash (bytes after the last line read), so
+            // the new line starts on its own.
+            if len != self.cursor.offset {
+                file.set_len(self.cursor.offset)?;
+            }
+            file.write_all_at(text.as_bytes(), self.cursor.offset)?;
             if self.options.fsync {
                 file.sync_data()?;
                 if created {
@@ -338,13 +371,13 @@ impl Journal {
                     }
                 }
             }
-            file.metadata()
+            Ok(())
         })();
         match result {
-            Ok(meta) => {
+            Ok(()) => {
                 let lines = self.cursor.end.as_ref().map_or(0, |p| p.lines) + stored.len();
                 self.cursor = Cursor {
-                    file_id: Some((meta.dev(), meta.ino())),
+                    file_id: Some(id),
                     offset: self.cursor.offset + text.len() as u64,
                     end: Some(ChainPoint { seq, hash: prev, lines }),
                 };
@@ -486,7 +519,7 @@ impl Journal {
             n => format!("previous journal kept aside as {kept}, its {n} archive(s) as {kept}.<seq>{ARCHIVE_SUFFIX}"),
         };
         reset.event = record::Event::JournalReset { note };
-        self.write_locked(vec![reset])?;
+        self.write_locked(vec![reset], None)?;
         Ok(kept)
     }
 
@@ -605,6 +638,11 @@ fn ignore_not_found(e: std::io::Error) -> std::io::Result<()> {
 /// otherwise hang the caller, the app's main thread); anything but a regular file is
 /// refused before a byte is read or written.
 pub(crate) fn open_regular(path: &Path, options: &mut OpenOptions) -> std::io::Result<File> {
+    open_regular_meta(path, options).map(|(file, _)| file)
+}
+
+/// `open_regular`, with the metadata it checked (one `fstat` for both).
+pub(crate) fn open_regular_meta(path: &Path, options: &mut OpenOptions) -> std::io::Result<(File, fs::Metadata)> {
     use std::os::unix::fs::OpenOptionsExt;
     let file = options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(path).map_err(|e| {
         match e.raw_os_error() {
@@ -616,10 +654,11 @@ pub(crate) fn open_regular(path: &Path, options: &mut OpenOptions) -> std::io::R
             _ => e,
         }
     })?;
-    if !file.metadata()?.file_type().is_file() {
+    let meta = file.metadata()?;
+    if !meta.file_type().is_file() {
         return Err(not_regular());
     }
-    Ok(file)
+    Ok((file, meta))
 }
 
 fn not_regular() -> std::io::Error {
