@@ -20,7 +20,6 @@ use super::{Purpose, Sdk, Text};
 
 /// Buffers for the canonical bytes, reused for every purpose of a policy (a parse would
 /// otherwise allocate six small vectors per purpose).
-#[derive(Default)]
 pub(super) struct Scratch {
     head: Canonical,
     mid: Canonical,
@@ -28,6 +27,23 @@ pub(super) struct Scratch {
     description: Canonical,
     seen_one: Canonical,
     names: Vec<&'static str>,
+}
+
+impl Scratch {
+    /// `text_has_backslash`: whether the policy's text holds a `\`. Without one no string in
+    /// it has an escape, so none can hold what serde_json escapes (`"`, `\`, control
+    /// characters: JSON text cannot hold them raw), and the check per string is skipped.
+    pub(super) fn new(text_has_backslash: bool) -> Scratch {
+        let canonical = || Canonical { out: Vec::new(), check_escapes: text_has_backslash };
+        Scratch {
+            head: canonical(),
+            mid: canonical(),
+            tail: canonical(),
+            description: canonical(),
+            seen_one: canonical(),
+            names: Vec::new(),
+        }
+    }
 }
 
 /// The whole purpose's fingerprint, and per description locale the fingerprint of what a
@@ -42,14 +58,14 @@ pub(super) fn fingerprints(
     //   seen:  head mid seen tail            {"data":..,  "id":..,..,"sdks":[..]  ,"seen":{..}  ,"when":..}
     // `mid` always starts with a field, so the pieces before it end with their comma.
     let Scratch { head, mid, tail, description, seen_one, names } = scratch;
-    head.0.clear();
-    head.0.push(b'{');
+    head.out.clear();
+    head.out.push(b'{');
     if let Some(data) = &purpose.data {
         head.key("data");
         head.text(data);
-        head.0.push(b',');
+        head.out.push(b',');
     }
-    mid.0.clear();
+    mid.out.clear();
     let mut fields = mid.fields();
     fields.field("id").str(&purpose.id);
     names.clear();
@@ -75,35 +91,41 @@ pub(super) fn fingerprints(
             })
         });
     }
-    tail.0.clear();
+    tail.out.clear();
     if let Some(when) = &purpose.when {
-        tail.0.push(b',');
+        tail.out.push(b',');
         tail.key("when");
         tail.text(when);
     }
-    tail.0.push(b'}');
+    tail.out.push(b'}');
 
-    description.0.clear();
+    description.out.clear();
     description.key("description");
     description.locales(&purpose.description);
-    description.0.push(b',');
-    let whole = Sha256::new().chain_update(&head.0).chain_update(&description.0).chain_update(&mid.0);
-    let whole = whole.chain_update(&tail.0).finalize();
+    description.out.push(b',');
+    // `update` through `&mut`: `chain_update` moves the hasher's state at every call.
+    let mut whole = Sha256::new();
+    for piece in [&head.out, &description.out, &mid.out, &tail.out] {
+        whole.update(piece);
+    }
+    let whole = whole.finalize();
 
     // Every translation's hash starts with the same bytes: hash them once.
-    let shared = Sha256::new().chain_update(&head.0).chain_update(&mid.0);
-    let seen = purpose
-        .description
-        .iter()
-        .map(|(tag, text)| {
-            seen_one.0.clear();
-            seen_one.0.push(b',');
-            seen_one.key("seen");
-            seen_one.object(|o| o.field(tag).str(text));
-            let digest = shared.clone().chain_update(&seen_one.0).chain_update(&tail.0).finalize();
-            (tag.clone(), short_hex(&digest))
-        })
-        .collect();
+    let mut shared = Sha256::new();
+    shared.update(&head.out);
+    shared.update(&mid.out);
+    // Inserted one by one: `collect` into a map goes through a vector and a sort.
+    let mut seen = BTreeMap::new();
+    for (tag, text) in &purpose.description {
+        seen_one.out.clear();
+        seen_one.out.push(b',');
+        seen_one.key("seen");
+        seen_one.object(|o| o.field(tag).str(text));
+        let mut hasher = shared.clone();
+        hasher.update(&seen_one.out);
+        hasher.update(&tail.out);
+        seen.insert(tag.clone(), short_hex(&hasher.finalize()));
+    }
     (short_hex(&whole), seen)
 }
 
@@ -119,27 +141,30 @@ fn short_hex(digest: &[u8]) -> String {
 }
 
 /// serde_json's compact JSON, written piece by piece (keys in sorted order by the caller).
-#[derive(Default)]
-struct Canonical(Vec<u8>);
+struct Canonical {
+    out: Vec<u8>,
+    /// False when no string can need an escape (see [`Scratch::new`]).
+    check_escapes: bool,
+}
 
 impl Canonical {
     fn str(&mut self, s: &str) {
         // Without an early exit the check is vectorized: most strings need no escape.
-        if s.bytes().fold(false, |escape, b| escape | (b < 0x20) | (b == b'"') | (b == b'\\')) {
+        if self.check_escapes && s.bytes().fold(false, |escape, b| escape | (b < 0x20) | (b == b'"') | (b == b'\\')) {
             // serde_json's escaping, for the strings that need one.
-            serde_json::to_writer(&mut self.0, s).expect("a Vec takes every write");
+            serde_json::to_writer(&mut self.out, s).expect("a Vec takes every write");
         } else {
             // What serde_json writes for a string with nothing to escape.
-            self.0.push(b'"');
-            self.0.extend_from_slice(s.as_bytes());
-            self.0.push(b'"');
+            self.out.push(b'"');
+            self.out.extend_from_slice(s.as_bytes());
+            self.out.push(b'"');
         }
     }
 
     /// `"key":`
     fn key(&mut self, key: &str) {
         self.str(key);
-        self.0.push(b':');
+        self.out.push(b':');
     }
 
     fn locales(&mut self, map: &BTreeMap<String, String>) {
@@ -159,9 +184,9 @@ impl Canonical {
 
     /// `{..}`: `write` writes the fields through [`Fields`], which places the commas.
     fn object(&mut self, write: impl FnOnce(&mut Fields<'_>)) {
-        self.0.push(b'{');
+        self.out.push(b'{');
         write(&mut self.fields());
-        self.0.push(b'}');
+        self.out.push(b'}');
     }
 
     /// Writes fields one after another from here (the first without a comma before it).
@@ -170,14 +195,14 @@ impl Canonical {
     }
 
     fn list<T>(&mut self, items: &[T], mut item: impl FnMut(&mut Self, &T)) {
-        self.0.push(b'[');
+        self.out.push(b'[');
         for (i, x) in items.iter().enumerate() {
             if i > 0 {
-                self.0.push(b',');
+                self.out.push(b',');
             }
             item(self, x);
         }
-        self.0.push(b']');
+        self.out.push(b']');
     }
 }
 
@@ -191,7 +216,7 @@ impl Fields<'_> {
     /// Starts the field `key` (`,"key":`, no comma for the first): write its value into the result.
     fn field(&mut self, key: &str) -> &mut Canonical {
         if !std::mem::take(&mut self.first) {
-            self.out.0.push(b',');
+            self.out.out.push(b',');
         }
         self.out.key(key);
         self.out
