@@ -5,7 +5,8 @@
 //!
 //! DIR gets a journal of EVENTS events (1,000 unless given) written through the engine by the benches' own
 //! `fill_journal` (benches/common/events.rs: the phone-backup policy, grant / OS result /
-//! withdraw / deny cycling) unless it holds one.
+//! withdraw / deny cycling) unless it holds one; with `COMPACT=1` set, compacted once written (the
+//! live file is then one snapshot line, and `open` also reads and folds the archive).
 //! MODE: `decode` (`Record::decode` of every line), `scan` (verify the file in memory),
 //! `open` (`Engine::open`: read, verify, fold), `alt` (the app's JSON-lines alternative of
 //! `benches/journal.rs`: read, parse each line into a small struct, fold into a map),
@@ -60,6 +61,9 @@ fn main() {
         std::fs::create_dir_all(dir).expect("folder");
         let events = args.get(4).map_or(1_000, |n| n.parse().expect("EVENTS is a number"));
         bench_events::fill_journal(&mut open(dir), events);
+        if std::env::var_os("COMPACT").is_some() {
+            open(dir).compact().expect("compacts");
+        }
     }
     let bytes = std::fs::read(&path).expect("journal");
     let lines: Vec<&[u8]> = bytes.split(|&c| c == b'\n').filter(|l| !l.is_empty()).collect();

@@ -259,7 +259,9 @@ fn unescape(raw: &[u8]) -> String {
         quoted.push(b'"');
         quoted.extend_from_slice(raw);
         quoted.push(b'"');
-        if let Ok(key) = serde_json::from_slice::<String>(&quoted) {
+        // Read as a `Value` (the parse the library has anyway), not a typed `String`, whose
+        // error path alone links float formatting (BENCHMARKS.md, "Size").
+        if let Ok(serde_json::Value::String(key)) = serde_json::from_slice(&quoted) {
             return key;
         }
     }

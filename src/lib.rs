@@ -20,6 +20,7 @@ mod jni;
 // Reading the files the command line is given: regular files only, size-capped (feature "cli").
 #[cfg(feature = "cli")]
 mod input_file;
+mod json_fields;
 mod json_locate;
 mod line_index;
 pub mod lists;

@@ -4,8 +4,10 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::journal::record::{Actor, AgeBracket, EventView, OsResult, PurposeView, Record, RecordView};
+use crate::json_fields::Fields;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -87,7 +89,7 @@ impl ConsentState {
             EventView::OsResult { permission, result, .. } => self.os_answer(permission, *result, ts),
             EventView::AgeBracketSet { age } => self.age = *age,
             EventView::GuardianConsent { given } => self.guardian_consent = *given,
-            EventView::Snapshot { state } => match ConsentState::deserialize(*state) {
+            EventView::Snapshot { state } => match ConsentState::from_tree(state) {
                 Ok(state) => *self = state,
                 Err(_) => return false,
             },
@@ -172,9 +174,146 @@ fn overwrite(into: &mut String, text: &str) {
     into.push_str(text);
 }
 
+impl ConsentState {
+    /// The state a snapshot line holds, read as the derived `Deserialize` reads it (no
+    /// unknown field at any level, the same required fields and types) without its code
+    /// (see `json_fields`); the derive stays for the tests, which hold this to it.
+    pub(crate) fn from_tree(state: &Value) -> Result<ConsentState, String> {
+        let f = Fields::of(state, "the consent state")?;
+        f.only(&["accepted", "age", "guardian_consent", "purposes", "os"])?;
+        let accepted = match f.opt_object("accepted")? {
+            Some(a) => {
+                a.only(&["policy_version", "ts"])?;
+                Some(Acceptance { policy_version: a.str("policy_version")?.to_owned(), ts: a.i64("ts")? })
+            }
+            None => None,
+        };
+        let mut purposes = BTreeMap::new();
+        for (id, record) in f.object("purposes")?.0 {
+            let r = Fields::of(record, "a purpose record")?;
+            r.only(&["status", "fp", "seen_fp", "ts", "actor", "revoked_in_system_settings"])?;
+            let record = PurposeRecord {
+                status: r.variant("status")?,
+                fp: r.str("fp")?.to_owned(),
+                seen_fp: r.opt_str("seen_fp")?.map(str::to_owned),
+                ts: r.i64("ts")?,
+                actor: r.variant("actor")?,
+                revoked_in_system_settings: r.bool_or("revoked_in_system_settings", false)?,
+            };
+            purposes.insert(id.clone(), record);
+        }
+        let mut os = BTreeMap::new();
+        for (permission, record) in f.object("os")?.0 {
+            let r = Fields::of(record, "an OS record")?;
+            r.only(&["result", "ts"])?;
+            os.insert(permission.clone(), OsRecord { result: r.variant("result")?, ts: r.i64("ts")? });
+        }
+        Ok(ConsentState {
+            accepted,
+            age: f.variant("age")?,
+            guardian_consent: f.bool("guardian_consent")?,
+            purposes,
+            os,
+        })
+    }
+}
+
 impl PurposeRecord {
     /// Consent on record for the purpose as declared now (see `Purpose::consent_is_current`).
     pub(crate) fn is_current_grant(&self, purpose: &crate::policy::Purpose) -> bool {
         self.status == ConsentStatus::Granted && purpose.consent_is_current(&self.fp, self.seen_fp.as_deref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// What the derive reads (`None`: it refuses the state).
+    fn derived(state: &Value) -> Option<ConsentState> {
+        ConsentState::deserialize(state).ok()
+    }
+
+    #[test]
+    fn snapshot_states_are_read_or_refused_as_the_derive_does() {
+        let record = json!({ "status": "granted", "fp": "f1", "ts": 5, "actor": "guardian" });
+        let full = json!({
+            "accepted": { "policy_version": "2024-01", "ts": -3 },
+            "age": "age_14_to_17",
+            "guardian_consent": true,
+            "purposes": {
+                "photos": record,
+                "voice": { "status": "withdrawn", "fp": "f2", "seen_fp": "s2", "ts": 6, "actor": "user",
+                           "revoked_in_system_settings": true },
+                "maps": { "status": "denied", "fp": "f3", "seen_fp": null, "ts": 7, "actor": "system",
+                          "revoked_in_system_settings": false },
+            },
+            "os": { "android.permission.CAMERA": { "result": "denied_permanently", "ts": 9 } },
+        });
+        assert!(derived(&full).is_some());
+        let mut cases = vec![full.clone()];
+        let mut edit = |f: &dyn Fn(&mut Value)| {
+            let mut state = full.clone();
+            f(&mut state);
+            cases.push(state);
+        };
+        // Accepted: optional fields absent or null.
+        edit(&|s| s["accepted"] = Value::Null);
+        edit(&|s| drop(s.as_object_mut().unwrap().remove("accepted")));
+        // Refused: unknown fields at every level, required fields missing, wrong types and names.
+        edit(&|s| s["extra"] = json!(1));
+        edit(&|s| s["accepted"]["extra"] = json!(1));
+        edit(&|s| s["purposes"]["photos"]["extra"] = json!(1));
+        edit(&|s| s["os"]["android.permission.CAMERA"]["extra"] = json!(1));
+        edit(&|s| drop(s.as_object_mut().unwrap().remove("age")));
+        edit(&|s| drop(s.as_object_mut().unwrap().remove("guardian_consent")));
+        edit(&|s| drop(s.as_object_mut().unwrap().remove("purposes")));
+        edit(&|s| drop(s.as_object_mut().unwrap().remove("os")));
+        edit(&|s| drop(s["accepted"].as_object_mut().unwrap().remove("ts")));
+        edit(&|s| drop(s["purposes"]["photos"].as_object_mut().unwrap().remove("fp")));
+        edit(&|s| drop(s["purposes"]["photos"].as_object_mut().unwrap().remove("ts")));
+        edit(&|s| s["age"] = json!("teen"));
+        edit(&|s| s["age"] = Value::Null);
+        edit(&|s| s["guardian_consent"] = json!(1));
+        edit(&|s| s["purposes"]["photos"]["status"] = json!("maybe"));
+        edit(&|s| s["purposes"]["photos"]["ts"] = json!(1.5));
+        edit(&|s| s["purposes"]["photos"]["ts"] = json!(u64::MAX));
+        edit(&|s| s["purposes"]["photos"]["revoked_in_system_settings"] = Value::Null);
+        edit(&|s| s["purposes"]["photos"]["seen_fp"] = json!(3));
+        edit(&|s| s["purposes"]["photos"] = json!("granted"));
+        edit(&|s| s["os"]["android.permission.CAMERA"]["result"] = json!("yes"));
+        edit(&|s| s["os"] = json!([]));
+        edit(&|s| s["accepted"] = json!("2024-01"));
+        cases.extend([json!(null), json!(3), json!("state"), json!({})]);
+        for state in cases {
+            assert_eq!(ConsentState::from_tree(&state).ok(), derived(&state), "{state}");
+        }
+    }
+
+    #[test]
+    fn a_folded_state_reads_back_from_its_snapshot() {
+        let state = ConsentState {
+            accepted: Some(Acceptance { policy_version: "p".into(), ts: 1 }),
+            age: AgeBracket::Under14,
+            guardian_consent: true,
+            purposes: BTreeMap::from([(
+                "a".to_string(),
+                PurposeRecord {
+                    status: ConsentStatus::Granted,
+                    fp: "f".into(),
+                    seen_fp: Some("s".into()),
+                    ts: 2,
+                    actor: Actor::Guardian,
+                    revoked_in_system_settings: true,
+                },
+            )]),
+            os: BTreeMap::from([(
+                "android.permission.CAMERA".to_string(),
+                OsRecord { result: OsResult::Granted, ts: 3 },
+            )]),
+        };
+        assert_eq!(ConsentState::from_tree(&serde_json::to_value(&state).unwrap()), Ok(state));
     }
 }

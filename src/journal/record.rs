@@ -46,6 +46,7 @@ pub(crate) fn hex_into(bytes: &[u8], out: &mut [u8]) {
 }
 
 mod fast;
+mod tree;
 
 /// The newest journal format version this SDK reads. Each line is written with the version
 /// of its kind (`EventKind::since_version`): kinds of version 1 are byte for byte what
@@ -490,6 +491,15 @@ impl<'a> Line<'a> {
         Ok(self.view()?.to_record())
     }
 
+    /// The line, if it is of a version this SDK reads. The version first: a newer version
+    /// may require other fields.
+    fn checked(self) -> Result<Line<'a>, LineError> {
+        if self.v > FORMAT_VERSION || self.v == 0 {
+            return Err(LineError::UnsupportedVersion(self.v));
+        }
+        Ok(self)
+    }
+
     /// The line as a record borrowing its text from the line, if it has every field its
     /// kind requires (see `into_record`).
     fn view(&self) -> Result<RecordView<'_>, LineError> {
@@ -646,17 +656,28 @@ impl Record {
             return Err(LineError::BadChecksum);
         }
         // The whole line is valid JSON; its `sum` field is not part of `Line` and is skipped.
-        // The encoder's own layout is read by the fast decoder; anything else by serde.
-        let parsed: Line = match fast::parse(line) {
-            Some(parsed) => parsed,
-            None => serde_json::from_slice(line)
-                .map_err(|e| newer_version(line).unwrap_or(LineError::NotJson(e.to_string())))?,
+        // The encoder's own layout is read by the fast decoder; anything else from its tree.
+        let Some(parsed) = fast::parse(line) else {
+            let record = Record::decode_tree(line)?;
+            return Ok((read(&record.view()), digest));
         };
-        // The version first: a newer version may require other fields.
-        if parsed.v > FORMAT_VERSION || parsed.v == 0 {
-            return Err(LineError::UnsupportedVersion(parsed.v));
-        }
-        Ok((read(&parsed.view()?), digest))
+        Ok((read(&parsed.checked()?.view()?), digest))
+    }
+
+    /// The record of a line the fast decoder declines (a snapshot, escaped text, ...): out
+    /// of line and owned (one copy), as it is rare.
+    #[cold]
+    #[inline(never)]
+    fn decode_tree(line: &[u8]) -> Result<Record, LineError> {
+        let mut tree = tree::parse(line).map_err(LineError::NotJson)?;
+        // A line this version cannot read may be a later version's (a kind or field added
+        // since): then say so, rather than "not a journal event".
+        let v = tree.get("v").and_then(serde_json::Value::as_u64).and_then(|v| u32::try_from(v).ok());
+        let newer = v.filter(|&v| v > FORMAT_VERSION);
+        Line::from_tree(line, &mut tree)
+            .map_err(|e| newer.map_or(LineError::NotJson(e), LineError::UnsupportedVersion))?
+            .checked()?
+            .into_record()
     }
 
     /// The record as a view (what the fold reads).
@@ -686,17 +707,6 @@ impl Record {
     pub(crate) fn has_inner_checksum(tail: &[u8]) -> bool {
         tail.windows(SUM_PREFIX.len()).enumerate().any(|(i, w)| w == SUM_PREFIX && i + SUM_SUFFIX_LEN < tail.len())
     }
-}
-
-/// A line this version cannot parse may be a later version's (a kind or field added since):
-/// then say so, rather than "not JSON". Only on the error path, so loading costs nothing more.
-fn newer_version(line: &[u8]) -> Option<LineError> {
-    #[derive(Deserialize)]
-    struct Version {
-        v: u32,
-    }
-    let Version { v } = serde_json::from_slice(line).ok()?;
-    (v > FORMAT_VERSION).then_some(LineError::UnsupportedVersion(v))
 }
 
 /// Whether `text` is the lowercase hex of the checksum `bytes` (exactly as the encoder

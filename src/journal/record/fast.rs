@@ -6,14 +6,13 @@
 //!
 //! It only accepts what it is sure of: anything else (an escape, whitespace, a field out of
 //! order or unknown, a number serde might read differently, a snapshot's `state`) makes it
-//! decline, and the caller parses the line with serde as before. So a line is never read
-//! differently from serde, and every error message stays serde's. The unit tests hold it to
-//! that: on every record the writer can produce, and on mutations of those lines, it either
-//! declines or returns what serde returns.
+//! decline, and the caller reads the line from its JSON tree (`tree`, itself held to serde's
+//! derive). So a line is never read differently from serde's derived `Deserialize for Line`.
+//! The unit tests hold it to that: on every record the writer can produce, and on mutations
+//! of those lines, it either declines or returns what serde returns.
 
 use std::borrow::Cow;
 
-use serde::de::value::{BorrowedStrDeserializer, Error as ValueError};
 use serde::Deserialize;
 
 use super::{Line, SUM_HEX_LEN, SUM_PREFIX, SUM_SUFFIX_LEN};
@@ -156,7 +155,7 @@ impl<'a> Reader<'a> {
     /// cannot drift from the encoder's).
     fn variant<T: Deserialize<'a>>(&mut self) -> Option<T> {
         let Cow::Borrowed(name) = self.string()? else { return None };
-        T::deserialize(BorrowedStrDeserializer::<ValueError>::new(name)).ok()
+        crate::json_fields::variant_named(name)
     }
 
     /// Digits without a sign, a leading zero (but `0` itself), fraction or exponent, that fit
@@ -213,7 +212,7 @@ impl<'a> Reader<'a> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use proptest::prelude::*;
 
     use super::super::{Actor, AgeBracket, Event, OsResult, PurposeRef, Record, Surface, FORMAT_VERSION, GENESIS_HASH};
@@ -271,7 +270,7 @@ mod tests {
         ]
     }
 
-    fn record() -> impl Strategy<Value = Record> {
+    pub(in crate::journal::record) fn record() -> impl Strategy<Value = Record> {
         let surface = prop_oneof![
             Just(Surface::RationaleDialog),
             Just(Surface::SettingsScreen),
