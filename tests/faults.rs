@@ -308,8 +308,14 @@ fn child_tmpfs_full(dir: &Path) {
         // More room: the engine carries on, on the same journal.
         mount("tmpfs", &mnt, None, libc::MS_REMOUNT, Some(&format!("size={}k", 16 + 16 * round))).unwrap();
     }
-    // The journal as it stands, copied out of the namespace for the parent to check.
-    std::fs::copy(&path, journal_path(dir)).unwrap();
+    // The journal as it stands, its archives too (it compacts itself past 100 events),
+    // copied out of the namespace for the parent to check.
+    for entry in std::fs::read_dir(&mnt).unwrap() {
+        let name = entry.unwrap().file_name();
+        if name.to_string_lossy().starts_with("consent.journal") {
+            std::fs::copy(mnt.join(&name), dir.join(&name)).unwrap();
+        }
+    }
     println!("injected {injected}");
 }
 

@@ -38,7 +38,7 @@ pub struct JournalOptions {
 }
 
 /// The largest journal file (live or archive) the SDK reads or writes: 16 MiB. A line is
-/// a few hundred bytes and the live file is compacted past `DEFAULT_COMPACT_AFTER` (250)
+/// a few hundred bytes and the live file is compacted past `DEFAULT_COMPACT_AFTER` (100)
 /// events, so a healthy live file stays well under 1 MiB (a snapshot of the largest
 /// policy, 1024 purposes, is about 200 KB). The cap leaves 16x headroom over that (about
 /// 40,000 ordinary events if compaction kept failing), and anything larger is refused as
@@ -46,10 +46,11 @@ pub struct JournalOptions {
 pub const MAX_JOURNAL_BYTES: u64 = 16 << 20;
 
 /// Default `compact_after`. Opening a compacted journal reads the live lines and the last
-/// archive (to check the snapshot against it: up to twice this many lines), at about 1-2 µs
-/// a line on the benchmark machine; 250 bounds that to ~500 lines (BENCHMARKS.md, cold
-/// start). A compaction (a few fsyncs) then happens once every 250 consent decisions.
-pub(crate) const DEFAULT_COMPACT_AFTER: usize = 250;
+/// archive (to check the snapshot against it: up to twice this many lines), at about 1-1.5 µs
+/// a line on the benchmark machine; 100 bounds that to ~200 lines, 0.4 ms less at every app
+/// start than 250 (BENCHMARKS.md, cold start). A compaction (three fsyncs, 6-8 ms) then
+/// happens once every 100 consent decisions: under 2% of a decision's own fsync, amortised.
+pub(crate) const DEFAULT_COMPACT_AFTER: usize = 100;
 
 impl Default for JournalOptions {
     fn default() -> Self {
