@@ -47,7 +47,7 @@ use args::{
     as_strs, context, new_permission_array, new_string, new_string_array, purpose_and_context, read_string,
     read_string_array,
 };
-use errors::{invalid, BridgeResult, ThrowConsentGateException};
+use errors::{invalid, BridgeError, BridgeResult, ThrowConsentGateException};
 use handles::EngineHandle;
 
 /// Declares cold entry points of one Java class: `fn javaName(env, args...) -> ret { body }`
@@ -116,7 +116,14 @@ fn api_level(api: jint) -> BridgeResult<u32> {
 }
 
 fn json<T: serde::Serialize>(value: &T) -> BridgeResult<String> {
-    serde_json::to_string(value).map_err(|e| CoreError::Internal(format!("could not encode JSON: {e}")).into())
+    serde_json::to_string(value).map_err(not_encoded)
+}
+
+/// Out of line: the message is built in one place, not in each entry point returning JSON.
+#[cold]
+#[inline(never)]
+fn not_encoded(e: serde_json::Error) -> BridgeError {
+    CoreError::Internal(format!("could not encode JSON: {e}")).into()
 }
 
 /// The clock of an open engine (a closed one refuses, like every other call).
