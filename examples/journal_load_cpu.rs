@@ -10,7 +10,8 @@
 //! MODE: `decode` (`Record::decode` of every line), `scan` (verify the file in memory),
 //! `open` (`Engine::open`: read, verify, fold), `alt` (the app's JSON-lines alternative of
 //! `benches/journal.rs`: read, parse each line into a small struct, fold into a map),
-//! `policy` (`Policy::parse` of the policy alone: the part of `open` that is not the journal).
+//! `policy` (`Policy::parse` of the policy alone: the part of `open` that is not the journal),
+//! `digest` (the SHA-256 each line needs, alone: what a cheaper digest could save at most).
 //! Build the same file on two trees and run them interleaved: the ratio is what counts.
 
 use std::collections::HashMap;
@@ -40,6 +41,14 @@ struct PlainEvent {
     purpose: Option<String>,
 }
 
+/// The digest a line is checked and chained with: SHA-256 of the line without its
+/// `,"sum":"<16 hex>"` (the event JSON as written), as `Record::decode` computes it.
+fn line_digest(line: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let body = &line[..line.len() - ",\"sum\":\"0123456789abcdef\"}".len()];
+    Sha256::new().chain_update(body).chain_update(b"}").finalize().into()
+}
+
 fn thread_cpu_ns() -> f64 {
     let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: a valid pointer to a timespec for the duration of the call.
@@ -50,7 +59,7 @@ fn thread_cpu_ns() -> f64 {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 3 {
-        eprintln!("usage: journal_load_cpu DIR decode|scan|open|alt|policy [ROUNDS] [EVENTS]");
+        eprintln!("usage: journal_load_cpu DIR decode|scan|open|alt|policy|digest [ROUNDS] [EVENTS]");
         std::process::exit(2);
     }
     let dir = Path::new(&args[1]);
@@ -75,6 +84,7 @@ fn main() {
             "scan" => scan(&bytes, None).expect("verifies").records.len(),
             "open" => open(dir).state().purposes.len(),
             "policy" => Policy::parse(POLICY).expect("valid policy").purposes.len(),
+            "digest" => lines.iter().filter(|l| line_digest(l)[0] != 0xff).count(),
             "alt" => {
                 let bytes = std::fs::read(&path).expect("journal");
                 let mut allowed: HashMap<String, bool> = HashMap::new();
