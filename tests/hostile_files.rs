@@ -469,3 +469,93 @@ fn a_snapshot_appearing_in_a_journal_read_empty_is_checked_against_its_archive()
         assert!(!shared.is_allowed(FP), "torn {torn}: the withdrawn purpose stays withdrawn");
     }
 }
+
+/// A valid locale tag of exactly `len` characters (2..=64): "en" and subtags of "a"s.
+fn locale_of_length(len: u64) -> String {
+    let mut tag = String::from("en");
+    let mut left = len as usize - 2;
+    while left > 0 {
+        // Subtags are 2..=8 letters after their '-': never leave a remainder of 1 or 2.
+        let take = if left > 9 && left - 9 < 3 { 7 } else { left.min(9) };
+        assert!(take >= 3, "no tag of length {len}");
+        tag.push('-');
+        tag.push_str(&"a".repeat(take - 1));
+        left -= take;
+    }
+    tag
+}
+
+fn room_left(dir: &Path) -> u64 {
+    MAX_JOURNAL_BYTES - std::fs::metadata(journal(dir)).unwrap().len()
+}
+
+/// A write refused at the size cap dropped what the read made under its lock had just found
+/// (here another process's withdrawal that this engine's sync had not seen: that process
+/// stopped between its fsync and its change-counter bump), and the engine's next read went on
+/// after it: the engine kept allowing the withdrawn purpose until restarted, and a compaction
+/// it then made wrote a snapshot without the withdrawal (every other engine refused it).
+#[test]
+fn a_write_refused_at_the_size_cap_keeps_what_its_read_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(T0));
+    // No compaction (it is what would relieve the cap) and no fsync (40,000 writes).
+    let options = JournalOptions { fsync: false, compact_after: usize::MAX };
+    let open = || Engine::open(small_policy(), dir.path(), clock.clone(), options).unwrap();
+    let (mut a, mut b) = (open(), open());
+    let ctx = |locale: &str| Context::new(Surface::RationaleDialog, locale, Actor::User);
+    accept_and_grant(&mut a, &["feedback_photo"]);
+    // Five-digit sequence numbers from here on, so that a line's length is its locale's.
+    for _ in 0..10_000 {
+        a.accept_policy(&ctx("en")).unwrap();
+    }
+    let measure = |e: &mut Engine, write: &dyn Fn(&mut Engine)| {
+        let before = room_left(dir.path());
+        write(e);
+        before - room_left(dir.path())
+    };
+    let accept_line = measure(&mut a, &|e| e.accept_policy(&ctx("en")).unwrap());
+    let withdrawal = measure(&mut b, &|e| drop(e.withdraw("feedback_photo", &ctx("en")).unwrap()));
+    let long_grant = measure(&mut a, &|e| e.grant("scan_receipt", &ctx(&locale_of_length(64))).unwrap());
+    a.withdraw("scan_receipt", &ctx("en")).unwrap();
+    a.grant("feedback_photo", &ctx("en")).unwrap();
+    assert!(withdrawal + 4 < long_grant, "{withdrawal} vs {long_grant}");
+
+    // Fill to a room where the withdrawal still fits and the long grant does not.
+    let target = withdrawal + (long_grant - withdrawal) / 2;
+    let longest = accept_line + 62;
+    while room_left(dir.path()) - target > 12 * longest {
+        a.accept_policy(&ctx(&locale_of_length(64))).unwrap();
+    }
+    // The last lines, with locales of lengths that add up to the target exactly.
+    let over = room_left(dir.path()) - target;
+    let lines = over.div_ceil(longest);
+    assert!(lines * accept_line <= over, "{lines} lines of {accept_line}..={longest} bytes for {over}");
+    let mut extra = over - lines * accept_line;
+    for _ in 0..lines {
+        let add = extra.min(62);
+        extra -= add;
+        a.accept_policy(&ctx(&locale_of_length(2 + add))).unwrap();
+    }
+    let room = room_left(dir.path());
+    assert!(withdrawal <= room && room < long_grant, "room {room}");
+    assert_eq!(a.decide("feedback_photo", Source::Feature).unwrap(), Decision::Allowed);
+
+    // B withdraws; its counter bump is undone, so A's next sync sees no change.
+    let counter = dir.path().join("consent.gen");
+    let unchanged = std::fs::read(&counter).unwrap();
+    b.withdraw("feedback_photo", &ctx("en")).unwrap();
+    use std::os::unix::fs::FileExt;
+    std::fs::OpenOptions::new().write(true).open(&counter).unwrap().write_all_at(&unchanged, 0).unwrap();
+
+    let refused = a.grant("scan_receipt", &ctx(&locale_of_length(64))).unwrap_err().to_string();
+    assert!(refused.contains("would grow past"), "{refused}");
+    assert_ne!(
+        a.decide("feedback_photo", Source::Feature).unwrap(),
+        Decision::Allowed,
+        "the withdrawal the refused write's read found is kept"
+    );
+    a.compact().unwrap();
+    let mut fresh = open();
+    assert_eq!(fresh.storage_problem(), None, "the compaction's snapshot holds the withdrawal");
+    assert_ne!(fresh.decide("feedback_photo", Source::Feature).unwrap(), Decision::Allowed);
+}

@@ -301,7 +301,9 @@ impl Journal {
         let _guard = self.lock(true)?;
         let mut change = Change::Appended(Vec::new());
         let live = self.read_changes(&mut change, true)?;
-        let stored = self.write_locked(drafts, live)?;
+        // A refused write drops `change` with its error, so the cursor must not stay past it:
+        // the next read is whole and brings back what this one found.
+        let stored = self.write_locked(drafts, live).inspect_err(|_| self.read_whole_next_time())?;
         Ok((change, stored))
     }
 
