@@ -298,6 +298,30 @@ pub(super) mod tests {
             })
     }
 
+    /// Up to three edits of a line: a byte changed, inserted or removed (see `mutated`).
+    pub(in crate::journal::record) fn edits() -> impl Strategy<Value = Vec<(prop::sample::Index, u8, u8)>> {
+        prop::collection::vec((any::<prop::sample::Index>(), 0u8..3, any::<u8>()), 1..4)
+    }
+
+    /// `r`'s line with `edits` applied: damaged or hand-made variants of written lines.
+    pub(in crate::journal::record) fn mutated(r: &Record, edits: &[(prop::sample::Index, u8, u8)]) -> Vec<u8> {
+        let mut line = r.encode().into_bytes();
+        for &(at, op, byte) in edits {
+            let i = at.index(line.len());
+            match op {
+                0 => line[i] = byte,
+                1 => line.insert(i, byte),
+                _ => {
+                    line.remove(i);
+                }
+            }
+            if line.is_empty() {
+                break;
+            }
+        }
+        line
+    }
+
     /// Whether serde_json writes `s` as it is (no escape).
     fn plain(s: &str) -> bool {
         !s.chars().any(|c| c == '"' || c == '\\' || c < ' ')
@@ -351,20 +375,9 @@ pub(super) mod tests {
         #[test]
         fn declines_or_agrees_on_mutated_lines(
             r in record(),
-            edits in prop::collection::vec((any::<prop::sample::Index>(), 0u8..3, any::<u8>()), 1..4),
+            edits in edits(),
         ) {
-            let mut line = r.encode().into_bytes();
-            for (at, op, byte) in edits {
-                let i = at.index(line.len());
-                match op {
-                    0 => line[i] = byte,
-                    1 => line.insert(i, byte),
-                    _ => { line.remove(i); }
-                }
-                if line.is_empty() {
-                    break;
-                }
-            }
+            let line = mutated(&r, &edits);
             if let Some(fast) = parse(&line) {
                 prop_assert_eq!(Some(fast), serde_line(&line), "{}", String::from_utf8_lossy(&line));
             }

@@ -132,7 +132,7 @@ impl<'a> Line<'a> {
 mod tests {
     use proptest::prelude::*;
 
-    use super::super::fast::tests::record;
+    use super::super::fast::tests::{edits, mutated, record};
     use super::*;
 
     /// What serde's derive reads from `line` (`None`: it refuses the line).
@@ -174,20 +174,9 @@ mod tests {
         #[test]
         fn agrees_with_the_derive_on_mutated_lines(
             r in record(),
-            edits in prop::collection::vec((any::<prop::sample::Index>(), 0u8..3, any::<u8>()), 1..4),
+            edits in edits(),
         ) {
-            let mut line = r.encode().into_bytes();
-            for (at, op, byte) in edits {
-                let i = at.index(line.len());
-                match op {
-                    0 => line[i] = byte,
-                    1 => line.insert(i, byte),
-                    _ => { line.remove(i); }
-                }
-                if line.is_empty() {
-                    break;
-                }
-            }
+            let line = mutated(&r, &edits);
             let ours = from_text(&line);
             if std::str::from_utf8(&line).is_ok() {
                 prop_assert_eq!(ours, derived(&line), "{}", String::from_utf8_lossy(&line));
