@@ -18,12 +18,9 @@ use consentgate::{Actor, Context, Engine, JournalOptions, Policy, Surface, Syste
 
 const POLICY: &str = include_str!("phone-backup/policy.json");
 
-fn thread_cpu_ns() -> u64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: a valid pointer to a timespec for the duration of the call.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
-}
+#[path = "../benches/common/cpu_time.rs"]
+mod cpu_time;
+use cpu_time::thread_cpu_ns;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -20,12 +20,9 @@ use std::time::Instant;
 
 use consentgate::{Engine, JournalOptions, Policy, SharedEngine, SystemClock};
 
-fn thread_cpu_ns() -> u64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: a valid pointer to a timespec for the duration of the call.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
-}
+#[path = "../benches/common/cpu_time.rs"]
+mod cpu_time;
+use cpu_time::thread_cpu_ns;
 
 struct Stamp(Instant, u64);
 

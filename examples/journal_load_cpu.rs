@@ -24,6 +24,9 @@ use consentgate::{Engine, JournalOptions, Policy, SystemClock};
 
 #[path = "../benches/common/events.rs"]
 mod bench_events;
+#[path = "../benches/common/cpu_time.rs"]
+mod cpu_time;
+use cpu_time::thread_cpu_ns;
 
 const POLICY: &str = include_str!("phone-backup/policy.json");
 
@@ -49,13 +52,6 @@ fn line_digest(line: &[u8]) -> [u8; 32] {
     Sha256::new().chain_update(body).chain_update(b"}").finalize().into()
 }
 
-fn thread_cpu_ns() -> f64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: a valid pointer to a timespec for the duration of the call.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    ts.tv_sec as f64 * 1e9 + ts.tv_nsec as f64
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 3 {
@@ -76,7 +72,7 @@ fn main() {
     }
     let bytes = std::fs::read(&path).expect("journal");
     let lines: Vec<&[u8]> = bytes.split(|&c| c == b'\n').filter(|l| !l.is_empty()).collect();
-    let start = thread_cpu_ns();
+    let start = thread_cpu_ns() as f64;
     let mut seen = 0;
     for _ in 0..rounds {
         seen += match mode {
@@ -101,6 +97,6 @@ fn main() {
             other => panic!("unknown mode {other}"),
         };
     }
-    let per_line = (thread_cpu_ns() - start) / (rounds * lines.len()) as f64;
+    let per_line = (thread_cpu_ns() as f64 - start) / (rounds * lines.len()) as f64;
     println!("{mode}: {per_line:.0} ns CPU per line ({} lines x {rounds} rounds; {seen})", lines.len());
 }

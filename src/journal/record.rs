@@ -265,6 +265,24 @@ pub(crate) struct RecordView<'a> {
     pub event: EventView<'a>,
 }
 
+/// A `RecordView` of `$record`'s common fields and `$event`: the same field list for a decoded
+/// `Line` and an owned `Record`, written once.
+macro_rules! view_with_head {
+    ($record:expr, $event:expr) => {
+        RecordView {
+            v: $record.v,
+            seq: $record.seq,
+            ts: $record.ts,
+            policy_version: &$record.policy_version,
+            surface: $record.surface,
+            locale: &$record.locale,
+            actor: $record.actor,
+            prev: &$record.prev,
+            event: $event,
+        }
+    };
+}
+
 /// `Event`, borrowed (see `RecordView`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum EventView<'a> {
@@ -533,17 +551,7 @@ impl<'a> Line<'a> {
                 permission: self.permission.as_deref().ok_or_else(|| need("permission"))?,
             },
         };
-        Ok(RecordView {
-            v: self.v,
-            seq: self.seq,
-            ts: self.ts,
-            policy_version: &self.policy_version,
-            surface: self.surface,
-            locale: &self.locale,
-            actor: self.actor,
-            prev: &self.prev,
-            event,
-        })
+        Ok(view_with_head!(self, event))
     }
 
     /// The purpose fields, which the consent kinds require.
@@ -682,17 +690,7 @@ impl Record {
 
     /// The record as a view (what the fold reads).
     pub(crate) fn view(&self) -> RecordView<'_> {
-        RecordView {
-            v: self.v,
-            seq: self.seq,
-            ts: self.ts,
-            policy_version: &self.policy_version,
-            surface: self.surface,
-            locale: &self.locale,
-            actor: self.actor,
-            prev: &self.prev,
-            event: self.event.view(),
-        }
+        view_with_head!(self, self.event.view())
     }
 
     /// Whether `line` ends like a complete record (whatever its checksum says).
