@@ -327,13 +327,11 @@ impl Engine {
     }
 
     fn snapshot_unreadable(&mut self, seq: u64) {
-        self.journal.read_whole_next_time();
-        let e = CoreError::Corrupt {
+        self.fail(&CoreError::Corrupt {
             path: self.journal.path().to_path_buf(),
             line: 0,
             reason: format!("snapshot event {seq} cannot be read"),
-        };
-        self.health = Health::Corrupt(Problem::of(&e, self.journal.path()));
+        });
     }
 
     /// A live file that starts with a snapshot (compacted) is checked against the archive

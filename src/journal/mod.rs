@@ -137,6 +137,12 @@ struct LiveFile {
     len: u64,
 }
 
+impl LiveFile {
+    fn new(file: File, meta: &fs::Metadata) -> LiveFile {
+        LiveFile { file, id: (meta.dev(), meta.ino()), len: meta.len() }
+    }
+}
+
 impl Journal {
     /// Opens (creating if needed) the journal folder. Reads nothing yet: call `refresh`.
     pub(crate) fn open(dir: &Path, options: JournalOptions) -> Result<Journal> {
@@ -267,9 +273,8 @@ impl Journal {
             self.reload || id != self.cursor.file_id || meta.len() < self.cursor.offset || self.cursor.end.is_none();
         let (start, from) = if whole { (None, 0) } else { (self.cursor.end.clone(), self.cursor.offset) };
         into.start(whole);
-        let live = |file| LiveFile { file, id: (meta.dev(), meta.ino()), len: meta.len() };
         if !whole && meta.len() == from {
-            return Ok(Some(live(file)));
+            return Ok(Some(LiveFile::new(file, &meta)));
         }
         file.seek(SeekFrom::Start(from)).map_err(|e| CoreError::storage(&self.path, e))?;
         let mut bytes = Vec::with_capacity((meta.len() - from) as usize);
@@ -292,7 +297,7 @@ impl Journal {
             self.cursor.end = None;
         }
         self.reload = false;
-        Ok(Some(live(file)))
+        Ok(Some(LiveFile::new(file, &meta)))
     }
 
     /// Appends events durably. Returns first what other processes appended since the last
@@ -353,7 +358,7 @@ impl Journal {
                     OpenOptions::new().read(true).write(true).create(true).truncate(false),
                 )
                 .map_err(|e| CoreError::storage(&self.path, e))?;
-                LiveFile { file, id: (meta.dev(), meta.ino()), len: meta.len() }
+                LiveFile::new(file, &meta)
             }
         };
         let result = (|| -> std::io::Result<()> {
