@@ -6,6 +6,7 @@
 //! follows the path's steps through it. Reporting many issues in a large file therefore
 //! costs one pass plus a few steps per issue, never a rescan per issue.
 
+use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
@@ -252,20 +253,28 @@ impl<'a> Walker<'a> {
     }
 }
 
-/// A key as its object holds it: escapes resolved (`"zh\u002dCN"` is `zh-CN`).
+/// A key as its object holds it: escapes resolved (`"zh\u002dCN"` is `zh-CN`); text that is
+/// not a valid JSON string as it stands.
 fn unescape(raw: &[u8]) -> String {
-    if raw.contains(&b'\\') {
-        let mut quoted = Vec::with_capacity(raw.len() + 2);
-        quoted.push(b'"');
-        quoted.extend_from_slice(raw);
-        quoted.push(b'"');
-        // Read as a `Value` (the parse the library has anyway), not a typed `String`, whose
-        // error path alone links float formatting (BENCHMARKS.md, "Size").
-        if let Ok(serde_json::Value::String(key)) = serde_json::from_slice(&quoted) {
-            return key;
-        }
+    key_text(raw).map_or_else(|| String::from_utf8_lossy(raw).into_owned(), Cow::into_owned)
+}
+
+/// A key's text between its quotes, escapes resolved; `None` when it is not valid JSON
+/// string text.
+pub(crate) fn key_text(raw: &[u8]) -> Option<Cow<'_, str>> {
+    if !raw.contains(&b'\\') {
+        return std::str::from_utf8(raw).ok().map(Cow::Borrowed);
     }
-    String::from_utf8_lossy(raw).into_owned()
+    let mut quoted = Vec::with_capacity(raw.len() + 2);
+    quoted.push(b'"');
+    quoted.extend_from_slice(raw);
+    quoted.push(b'"');
+    // Read as a `Value` (the parse the library has anyway), not a typed `String`, whose
+    // error path alone links float formatting (BENCHMARKS.md, "Size").
+    match serde_json::from_slice(&quoted) {
+        Ok(serde_json::Value::String(key)) => Some(Cow::Owned(key)),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

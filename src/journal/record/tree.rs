@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::Line;
 use crate::json_fields::Fields;
+use crate::json_locate::key_text;
 
 /// The fields of a line, in the derive's order.
 const FIELDS: [&str; 18] = [
@@ -78,21 +79,6 @@ fn repeated_field(line: &[u8]) -> Option<String> {
         at += 1;
     }
     None
-}
-
-/// A key's text between its quotes, escapes resolved (`"s\u0065q"` is `seq`, as for serde).
-fn key_text(raw: &[u8]) -> Option<Cow<'_, str>> {
-    if !raw.contains(&b'\\') {
-        return std::str::from_utf8(raw).ok().map(Cow::Borrowed);
-    }
-    let mut quoted = Vec::with_capacity(raw.len() + 2);
-    quoted.push(b'"');
-    quoted.extend_from_slice(raw);
-    quoted.push(b'"');
-    match serde_json::from_slice(&quoted) {
-        Ok(Value::String(key)) => Some(Cow::Owned(key)),
-        _ => None,
-    }
 }
 
 impl<'a> Line<'a> {
